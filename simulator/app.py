@@ -1,0 +1,262 @@
+"""The authoring API: a Dash-like app whose callbacks are plain Python.
+
+Write callbacks exactly as in Dash::
+
+    app = Dash()
+    app.layout = [dcc.Input(id="first_name"), dcc.Store(id="user_data", data={})]
+
+    @app.callback(Output("user_data", "data", allow_duplicate=True),
+                  Input("first_name", "value"), State("user_data", "data"),
+                  prevent_initial_call=True)
+    def update_first_name(first_name, user_data): ...
+
+Mistakes Dash refuses are refused here too, with a message that names the
+callback and the prop.  Checks that need one callback are made when it is
+declared; checks that need the whole app (unknown ids, duplicate outputs)
+when the app is built into a :class:`~simulator.graph.Graph`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from .components import Component, flatten
+from .context import no_update, running
+from .dependencies import Input, Output, State
+from .errors import (DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
+                     NonExistentIdException, InvalidPropertyException, PreventUpdate)
+from .patch import Patch
+
+
+def _hash_inputs(inputs: Sequence[Input]) -> str:
+    """Dash suffixes an allow_duplicate output with a hash of the inputs (R11)."""
+    return hashlib.sha256(".".join(str(i) for i in inputs).encode()).hexdigest()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=False)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What comes back for one request.
+
+    ``kind`` is ``"data"`` (``outputs`` maps plain prop keys to a full value
+    or a Patch's wire form), ``"prevent"`` (HTTP 204: PreventUpdate or
+    nothing but no_update) or ``"error"`` (R18, ``message`` says why).
+    """
+
+    kind: str
+    outputs: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    nbytes: int = 0
+
+
+@dataclass(eq=False)
+class Callback:
+    """One ``@app.callback``: its props, flags and Python body."""
+
+    index: int
+    func: Callable[..., Any]
+    outputs: tuple[Output, ...]
+    inputs: tuple[Input, ...]
+    states: tuple[State, ...]
+    prevent_initial_call: bool
+    clientside: bool
+    multi: bool  # declared with a list of outputs: the body returns a list
+
+    @property
+    def name(self) -> str:
+        return getattr(self.func, "__name__", f"callback_{self.index}")
+
+    @property
+    def wire_outputs(self) -> tuple[str, ...]:
+        """Outputs as the renderer sees them: ``data@<hash>`` for allow_duplicate (R11)."""
+        digest = _hash_inputs(self.inputs)
+        return tuple(f"{o.key}@{digest}" if o.allow_duplicate else o.key for o in self.outputs)
+
+    def __repr__(self) -> str:
+        return f"<callback {self.name}>"
+
+    def describe(self) -> str:
+        parts = [f"Output({o.component_id!r}, {o.component_property!r}"
+                 + (", allow_duplicate=True)" if o.allow_duplicate else ")") for o in self.outputs]
+        parts += [f"Input({i.component_id!r}, {i.component_property!r})" for i in self.inputs]
+        parts += [f"State({s.component_id!r}, {s.component_property!r})" for s in self.states]
+        return f"{self.name}({', '.join(parts)})"
+
+    # --- the server side ---------------------------------------------------
+    def execute(self, args: list[Any], changed: tuple[str, ...]) -> Response:
+        """Run the body on values that crossed the wire; never raises (R18)."""
+        try:
+            with running(changed):
+                result = self.func(*json.loads(_dumps(args)))
+        except PreventUpdate:
+            return Response("prevent", nbytes=0)
+        except Exception as exc:  # a callback that raises is an error response (R18)
+            message = f"Callback error updating {', '.join(o.key for o in self.outputs)} in {self.name}: {type(exc).__name__}: {exc}"
+            return Response("error", message=message, nbytes=len(message))
+        try:
+            outputs = self._outputs_of(result)
+        except InvalidCallbackReturnValue as exc:
+            return Response("error", message=str(exc), nbytes=len(str(exc)))
+        if not outputs:
+            return Response("prevent", nbytes=0)
+        body: dict[str, dict[str, Any]] = {}
+        for key, value in outputs.items():
+            cid, _, prop = key.rpartition(".")
+            body.setdefault(cid, {})[prop] = value
+        try:
+            text = _dumps({"multi": True, "response": body})
+        except (TypeError, ValueError) as exc:
+            message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
+            return Response("error", message=message, nbytes=len(message))
+        wire = json.loads(text)["response"]  # what the browser receives
+        received = {key: wire[key.rpartition(".")[0]][key.rpartition(".")[2]] for key in outputs}
+        return Response("data", outputs=received, nbytes=len(text.encode()))
+
+    def _outputs_of(self, result: Any) -> dict[str, Any]:
+        if self.multi:
+            if not isinstance(result, (list, tuple)) or len(result) != len(self.outputs):
+                raise InvalidCallbackReturnValue(
+                    f"Callback {self.name} has {len(self.outputs)} outputs and must return a list of "
+                    f"{len(self.outputs)} values, got {result!r:.80}")
+            values = list(result)
+        else:
+            values = [result]
+        out = {}
+        for output, value in zip(self.outputs, values):
+            if value is no_update:
+                continue
+            out[output.key] = value.to_plotly_json() if isinstance(value, Patch) else value
+        return out
+
+
+def _as_tuple(deps) -> tuple:
+    if deps is None:
+        return ()
+    if isinstance(deps, (list, tuple)):
+        return tuple(deps)
+    return (deps,)
+
+
+class Dash:
+    """An app: a layout and its callbacks.  Named after ``dash.Dash``."""
+
+    def __init__(self, name: str = "app"):
+        self.name = name
+        self.layout: Any = []
+        self.callbacks: list[Callback] = []
+        self._graph = None
+
+    # --- declaring callbacks ------------------------------------------------
+    def callback(self, *args: Any, prevent_initial_call: bool = False, **kwargs: Any):
+        return self._register(args, prevent_initial_call, clientside=False, **kwargs)
+
+    def clientside_callback(self, func: Callable[..., Any], *args: Any,
+                            prevent_initial_call: bool = False, **kwargs: Any) -> Callback:
+        """A callback that runs in the browser: same lists and rules, no HTTP (R15).
+
+        Dash takes JavaScript here; the simulator takes a Python function that
+        does what the JavaScript would.
+        """
+        return self._register(args, prevent_initial_call, clientside=True, **kwargs)(func)
+
+    def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None):
+        outputs: list[Output] = []
+        ins: list[Input] = []
+        states: list[State] = []
+        multi = False
+        for arg in list(args) + [output, inputs, state]:
+            if arg is None:
+                continue
+            items = arg if isinstance(arg, (list, tuple)) else [arg]
+            if isinstance(arg, (list, tuple)) and items and isinstance(items[0], Output):
+                multi = True
+            for dep in items:
+                if isinstance(dep, Output):
+                    outputs.append(dep)
+                elif isinstance(dep, Input):
+                    ins.append(dep)
+                elif isinstance(dep, State):
+                    states.append(dep)
+                else:
+                    raise DependencyException(f"callback arguments must be Output, Input or State, not {dep!r}")
+        multi = multi or len(outputs) > 1
+
+        def decorate(func: Callable[..., Any]):
+            name = getattr(func, "__name__", "callback")
+            if not outputs:
+                raise DependencyException(f"callback {name}: no Output (callbacks without outputs are not modelled)")
+            if not ins:
+                raise DependencyException(
+                    f"callback {name}: no Input; a callback needs at least one Input to ever run")
+            seen: set[str] = set()
+            for o in outputs:
+                if o.key in seen:
+                    raise DuplicateCallback(f"callback {name}: Output {o.key} appears twice in one callback")
+                seen.add(o.key)
+                if o.allow_duplicate and not prevent_initial_call:
+                    raise DuplicateCallback(
+                        f"callback {name}: Output({o.component_id!r}, {o.component_property!r}, "
+                        "allow_duplicate=True) requires prevent_initial_call=True: the order of the "
+                        "initial calls is not guaranteed, so Dash refuses it")
+            cb = Callback(index=len(self.callbacks), func=func, outputs=tuple(outputs), inputs=tuple(ins),
+                          states=tuple(states), prevent_initial_call=bool(prevent_initial_call),
+                          clientside=clientside, multi=multi)
+            self.callbacks.append(cb)
+            self._graph = None
+            return func
+
+        return decorate
+
+    # --- building -----------------------------------------------------------
+    def components(self) -> dict[str, Component]:
+        found: dict[str, Component] = {}
+        for comp in flatten(self.layout):
+            if comp.id in found:
+                raise DuplicateCallback(f"layout: two components share the id {comp.id!r}")
+            found[comp.id] = comp
+        return found
+
+    def validate(self) -> dict[str, Component]:
+        """Whole-app checks, as Dash makes them when the page loads."""
+        comps = self.components()
+        for cb in self.callbacks:
+            for kind, deps in (("Output", cb.outputs), ("Input", cb.inputs), ("State", cb.states)):
+                for dep in deps:
+                    if dep.component_id not in comps:
+                        raise NonExistentIdException(
+                            f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}) "
+                            f"names the component id {dep.component_id!r}, which is not in the layout")
+                    if not comps[dep.component_id].has_prop(dep.component_property):
+                        comp = comps[dep.component_id]
+                        raise InvalidPropertyException(
+                            f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}): "
+                            f"{type(comp).__name__} has no prop {dep.component_property!r} "
+                            f"(it has {', '.join(comp.props or ())})")
+        owners: dict[str, Callback] = {}
+        for cb in self.callbacks:
+            for output, wire in zip(cb.outputs, cb.wire_outputs):
+                other = owners.get(wire)
+                if other is not None:
+                    hint = (" Both use allow_duplicate=True with the same Inputs, so Dash gives them the same "
+                            "output id." if output.allow_duplicate else
+                            " Add allow_duplicate=True (with prevent_initial_call=True) to all but one of them.")
+                    raise DuplicateCallback(
+                        f"Output {output.key} is written by callbacks {other.name} and {cb.name} "
+                        f"without allow_duplicate.{hint}" if not output.allow_duplicate else
+                        f"Output {output.key} is written by callbacks {other.name} and {cb.name}.{hint}")
+                owners[wire] = cb
+        return comps
+
+    @property
+    def graph(self):
+        """The app built into its dependency graph (validated, cached)."""
+        if self._graph is None:
+            from .graph import Graph
+            self._graph = Graph(self)
+        return self._graph

@@ -1,0 +1,336 @@
+"""The engine: the renderer, the network and the user on one simpy clock.
+
+Three kinds of process share the clock (milliseconds):
+
+* the **renderer thread** — single-threaded browser JavaScript.  It handles
+  what arrived (user changes, responses) in *passes* (R20): a pass takes
+  everything queued when it starts, applies it in arrival order, runs the
+  renderer's observers once (:meth:`Renderer.schedule`), costs client time,
+  and only at its end do the requests it dispatched leave.  What arrives
+  during a pass waits for the next one.  With ``client_overhead=0`` a pass
+  takes no time and the model is the instantaneous one.
+* one **request** process per dispatched request — browser connection slot
+  -> upload -> server worker -> processing -> download -> back into the
+  renderer's queue.  A clientside callback (R15) skips all of it.
+* the **user** — the workload's actions, in order.
+
+Every random draw comes from a ``random.Random`` seeded from the run's seed,
+one stream per purpose, so a seed gives one bit-identical run.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import simpy
+
+from .app import Dash, Response
+from .graph import Graph
+from .latency import Distribution, Fixed, LogNormal, Uniform, parse
+from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server
+from .renderer import Renderer, Request, RunawayLoop
+from .workload import CLICK, Plan
+
+#: R20: a pass's cost; median 3.7 ms (a response applied -> the request it
+#: triggers leaves the browser, measured in Chromium), with spread.
+DEFAULT_CLIENT_OVERHEAD = LogNormal(3.7, 0.3)
+#: R20: 5.3 ms instead of 3.7 for a response with several outputs: each extra
+#: output applied in a pass adds this share of the pass's cost.
+EXTRA_OUTPUT_COST = 5.3 / 3.7 - 1
+
+Check = Callable[[dict[str, Any]], tuple]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything below the app that decides timing."""
+
+    server_delay: Distribution = Uniform(0, 300)     # processing time per request
+    network: Distribution = Uniform(5, 25)           # one-way delay, each direction
+    client_overhead: Distribution = DEFAULT_CLIENT_OVERHEAD  # R20
+    transport: TransportSpec = TRANSPORTS["http1"]
+    server: ServerSpec = parse_server("threaded")
+    bandwidth: float | None = None                   # bytes per ms; None: unlimited
+    request_budget: int = 2000                       # runaway loop guard
+    time_limit: float = 3_600_000.0                  # one simulated hour
+
+    @classmethod
+    def make(cls, **kw: Any) -> "Config":
+        """Build from CLI-style strings: ``Config.make(server_delay="uniform:0:50")``."""
+        for key in ("server_delay", "network", "client_overhead"):
+            if key in kw and kw[key] is not None:
+                kw[key] = parse(kw[key])
+        if isinstance(kw.get("server"), str):
+            kw["server"] = parse_server(kw["server"])
+        if isinstance(kw.get("transport"), str):
+            from .network import parse_transport
+            kw["transport"] = parse_transport(kw["transport"])
+        return cls(**{k: v for k, v in kw.items() if v is not None})
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "server_delay": str(self.server_delay), "network": str(self.network),
+            "client_overhead": str(self.client_overhead), "transport": self.transport.name,
+            "server": self.server.name,
+            "bandwidth_bytes_per_ms": self.bandwidth,
+        }
+
+
+@dataclass
+class Run:
+    """The outcome of one simulated run, counted over the measured phase."""
+
+    seed: Any
+    diverged: bool = False          # at quiescence (the headline)
+    wrong: tuple = ()               # which keys were wrong at quiescence
+    time_diverged: float = 0.0      # ms a reader would have seen a wrong dict
+    episodes: int = 0               # how many times it went wrong
+    sent: int = 0                   # requests dispatched (HTTP or clientside)
+    responses: int = 0
+    applied: int = 0
+    ignored: int = 0                # responses ignored: superseded in flight (R8)
+    superseded: int = 0             # requests superseded (waiting or in flight)
+    errors: list[str] = field(default_factory=list)
+    settle_ms: float = 0.0          # last user action -> quiescence
+    bytes_up: int = 0
+    bytes_down: int = 0
+    runaway: str | None = None
+    end: float = 0.0
+    layout: dict[str, Any] = field(default_factory=dict)
+    trace: list[dict[str, Any]] | None = None
+
+
+class Simulation:
+    """One run: build it, then :meth:`run` it."""
+
+    def __init__(self, app: Dash | Graph, plan: Plan, check: Check, config: Config = Config(),
+                 seed: Any = 0, trace: bool = False):
+        self.graph = app if isinstance(app, Graph) else app.graph
+        self.plan = plan
+        self.check = check
+        self.config = config
+        self.env = simpy.Environment()
+        self.rng_net = random.Random(f"{seed}/network")
+        self.rng_server = random.Random(f"{seed}/server")
+        self.rng_client = random.Random(f"{seed}/client")
+        self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
+        self.connections = config.transport.build(self.env)
+        self.workers = config.server.build(self.env)
+        self.result = Run(seed=seed, trace=[] if trace else None)
+        self._inbox: list[tuple[str, Any]] = []
+        self._wake: simpy.Event | None = None
+        self._busy = False
+        self._settled: simpy.Event = self.env.event()
+        self._measuring = False
+        self._last_version = -1
+        self._wrong_since: float | None = None
+        self._last_action = 0.0
+
+    # ------------------------------------------------------------------
+    # events from the renderer: metrics and the trace
+    # ------------------------------------------------------------------
+    def _on_event(self, kind: str, now: float, **f: Any) -> None:
+        r = self.result
+        if self._measuring:
+            if kind == "dispatched":
+                r.sent += 1
+                r.bytes_up += f["request"].request_bytes
+            elif kind == "ignored":
+                r.ignored += 1
+            elif kind == "superseded":
+                r.superseded += 1
+            elif kind == "applied":
+                r.applied += 1
+            elif kind == "error":
+                r.errors.append(f["message"])
+        if r.trace is not None:
+            r.trace.append(_trace_entry(kind, now, f))
+
+    # ------------------------------------------------------------------
+    # the renderer thread (R20)
+    # ------------------------------------------------------------------
+    def _note(self, kind: str, req: Request) -> None:
+        """Engine-side trace events: a request leaves the browser / its response is back."""
+        if self.result.trace is not None:
+            self.result.trace.append({"t": self.env.now, "kind": kind, "request": req.id, "callback": req.name})
+
+    def _post(self, kind: str, payload: Any) -> None:
+        self._inbox.append((kind, payload))
+        if self._wake is not None and not self._wake.triggered:
+            self._wake.succeed()
+
+    def _thread(self):
+        env, renderer = self.env, self.renderer
+        self._inbox.append(("load", None))  # page load: the first pass (R5)
+        while True:
+            while not self._inbox:
+                self._busy = False
+                self._note_settled()
+                self._wake = env.event()
+                yield self._wake
+            self._busy = True
+            batch, self._inbox = self._inbox, []
+            extra_outputs = 0
+            for kind, payload in batch:  # applied in arrival order (R20)
+                if kind == "load":
+                    renderer.load(env.now)
+                elif kind == "change":
+                    renderer.change(self._resolve(payload), env.now)
+                else:
+                    req, response = payload
+                    if self._measuring:
+                        self.result.responses += 1
+                        self.result.bytes_down += response.nbytes
+                    if renderer.receive(req, response, env.now) == "applied":
+                        extra_outputs += max(0, len(response.outputs) - 1)
+            sent = renderer.schedule(env.now)
+            self._track_divergence()
+            cost = self.config.client_overhead.draw(self.rng_client) * (1 + EXTRA_OUTPUT_COST * extra_outputs)
+            if cost > 0:
+                yield env.timeout(cost)
+            for req in sent:  # requests dispatched in a pass leave at its end (R20)
+                self._note("sent", req)
+                env.process(self._request(req))
+
+    def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
+        return {k: (self.renderer.layout[k] or 0) + 1 if v is CLICK else v for k, v in props.items()}
+
+    # ------------------------------------------------------------------
+    # one request: connection -> upload -> server -> download (R15: clientside skips it)
+    # ------------------------------------------------------------------
+    def _request(self, req: Request):
+        env, cfg = self.env, self.config
+        if req.callback.clientside:
+            self._post("response", (req, req.callback.execute(req.args, tuple(req.changed))))
+            return
+        slot = self.connections.request() if self.connections is not None else None
+        if slot is not None:
+            yield slot
+        yield env.timeout(self._wire(req.request_bytes))
+        worker = self.workers.request() if self.workers is not None else None
+        if worker is not None:
+            yield worker
+        response: Response = req.callback.execute(req.args, tuple(req.changed))
+        yield env.timeout(cfg.server_delay.draw(self.rng_server))
+        if worker is not None:
+            self.workers.release(worker)
+        yield env.timeout(self._wire(response.nbytes))
+        if slot is not None:
+            self.connections.release(slot)
+        self._note("arrived", req)
+        self._post("response", (req, response))
+
+    def _wire(self, nbytes: int) -> float:
+        delay = self.config.network.draw(self.rng_net)
+        if self.config.bandwidth:
+            delay += nbytes / self.config.bandwidth
+        return delay
+
+    # ------------------------------------------------------------------
+    # the user
+    # ------------------------------------------------------------------
+    def _note_settled(self) -> None:
+        if self.renderer.idle and not self._inbox and not self._settled.triggered:
+            self._settled.succeed()
+
+    def _wait_settled(self):
+        while not (self.renderer.idle and not self._inbox and not self._busy):
+            if self._settled.triggered:
+                self._settled = self.env.event()
+            yield self._settled
+
+    def _user(self):
+        env = self.env
+        for action in self.plan.actions:
+            if action.wait_settle:
+                yield from self._wait_settled()
+            if action.delay > 0:
+                yield env.timeout(action.delay)
+            if action.measure and not self._measuring:
+                self._measuring = True
+                self._track_divergence()
+            self._last_action = env.now
+            self._post("change", action.props)
+        yield env.timeout(0)
+        yield from self._wait_settled()
+
+    # ------------------------------------------------------------------
+    # divergence
+    # ------------------------------------------------------------------
+    def _track_divergence(self) -> None:
+        if not self._measuring or self.renderer.layout_version == self._last_version:
+            return
+        self._last_version = self.renderer.layout_version
+        wrong = self.check(self.renderer.layout)
+        now = self.env.now
+        if wrong and self._wrong_since is None:
+            self._wrong_since = now
+            self.result.episodes += 1
+        elif not wrong and self._wrong_since is not None:
+            self.result.time_diverged += now - self._wrong_since
+            self._wrong_since = None
+
+    # ------------------------------------------------------------------
+    def run(self) -> Run:
+        env, r = self.env, self.result
+        if not any(a.measure for a in self.plan.actions):
+            self._measuring = True
+        env.process(self._thread())
+        user = env.process(self._user())
+        try:
+            env.run(until=simpy.AnyOf(env, [user, env.timeout(self.config.time_limit)]))
+            if not user.triggered:
+                r.runaway = f"did not settle within {self.config.time_limit:g} ms of simulated time"
+        except RunawayLoop as exc:
+            r.runaway = str(exc)
+        r.end = env.now
+        r.settle_ms = env.now - self._last_action
+        self._last_version = -1
+        self._track_divergence()
+        if self._wrong_since is not None:
+            r.time_diverged += env.now - self._wrong_since
+        r.wrong = tuple(self.check(self.renderer.layout))
+        r.diverged = bool(r.wrong)
+        r.layout = self.renderer.layout
+        return r
+
+
+def simulate(app: Dash | Graph, plan: Plan, check: Check, config: Config = Config(),
+             seed: Any = 0, trace: bool = False) -> Run:
+    """Run one seeded simulation and return its :class:`Run`."""
+    return Simulation(app, plan, check, config, seed, trace).run()
+
+
+def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"t": now, "kind": kind}
+    req = f.get("request")
+    if req is not None:
+        entry["request"] = req.id
+        entry["callback"] = req.name
+        if kind == "requested":
+            entry["cause"] = f.get("cause", "")
+            entry["predecessors"] = list(req.predecessors)
+        elif kind == "dispatched":
+            node = req.node
+            entry["read"] = dict(zip(node.input_keys + node.state_keys, _copy(req.args)))
+            entry["changed"] = list(req.changed)
+        elif kind == "applied":
+            entry["values"] = _copy(f["values"])
+        elif kind in ("error", "prevented"):
+            entry["message"] = f.get("message", "")
+        elif kind == "superseded":
+            entry["by"] = f["by"].id if f.get("by") is not None else None
+        elif kind == "merged":
+            entry["into"] = f["into"].id
+    if kind in ("prop", "unchanged"):
+        entry.update(prop=f["prop"], value=_copy(f["value"]), by=f["by"])
+    if kind == "deadlock":
+        entry["requests"] = [r.id for r in f["requests"]]
+    return entry
+
+
+def _copy(value: Any) -> Any:
+    import copy
+    return copy.deepcopy(value)

@@ -1,0 +1,155 @@
+"""The dependency graph, and everything the renderer precomputes from it.
+
+Props and callbacks are nodes of a :class:`networkx.DiGraph`: an edge
+``prop -> callback`` for every Input (and, marked ``state``, every State) and
+``callback -> prop`` for every Output.  The renderer answers the same few
+questions on every event — who listens to this prop (R1), what could a
+pending callback still change (R9), which requests are "the same" (R7/R8) —
+so the answers are computed here once per app, not per event.
+
+A subtlety from the renderer (R11): outputs are compared as the renderer
+receives them, so an ``allow_duplicate`` output is ``user_data.data@<hash>``,
+a string no Input ever names.  The walk of what a callback may change
+downstream therefore stops at such outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .app import Callback, Dash
+from .components import Store
+
+
+@dataclass(frozen=True)
+class Node:
+    """Precomputed facts about one callback."""
+
+    callback: Callback
+    wire_outputs: tuple[str, ...]   # R11: allow_duplicate outputs carry @hash
+    plain_outputs: tuple[str, ...]
+    input_keys: tuple[str, ...]
+    state_keys: tuple[str, ...]
+    blocking_inputs: frozenset[str]  # Inputs that are not also its own outputs (R9)
+    downstream: frozenset[str]       # every output it may change, transitively (R9)
+    uid: str                         # getUniqueIdentifier: Inputs + Outputs + States (R7, R8)
+    priority: str                    # what the renderer sorts by (R13)
+    intended_priority: str           # what getPriority was written to compute
+
+
+class Graph:
+    """An app built for simulation: validated, graphed, precomputed."""
+
+    def __init__(self, app: Dash):
+        self.app = app
+        self.components = app.validate()
+        self.callbacks = list(app.callbacks)
+        self.nx = nx.DiGraph()
+        for comp_id, comp in self.components.items():
+            for prop in comp.initial:
+                self.nx.add_node(f"{comp_id}.{prop}", kind="prop")
+        for cb in self.callbacks:
+            node = ("callback", cb.index)
+            self.nx.add_node(node, kind="callback", name=cb.name, clientside=cb.clientside)
+            for dep in cb.inputs:
+                self.nx.add_edge(dep.key, node, kind="input")
+            for dep in cb.states:
+                self.nx.add_edge(dep.key, node, kind="state")
+            for dep, wire in zip(cb.outputs, cb.wire_outputs):
+                self.nx.add_edge(node, dep.key, kind="output", wire=wire,
+                                 allow_duplicate=dep.allow_duplicate)
+
+        # R1: callbacks by Input, in the order they were declared.
+        self.by_input: dict[str, list[Callback]] = {}
+        for cb in self.callbacks:
+            for dep in cb.inputs:
+                self.by_input.setdefault(dep.key, []).append(cb)
+
+        # R4: props a component derives itself: a Store's modified_timestamp.
+        self.derived: dict[str, str] = {
+            f"{cid}.data": f"{cid}.modified_timestamp"
+            for cid, comp in self.components.items() if isinstance(comp, Store)}
+
+        self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
+        # R5: requested on page load.
+        self.initial = [cb for cb in self.callbacks if not cb.prevent_initial_call]
+
+    # --- precomputation -------------------------------------------------
+    def _listeners(self, wire: str) -> list[Callback]:
+        # A wire output with an @hash suffix matches no Input (R11).
+        return self.by_input.get(wire, [])
+
+    def _downstream(self, cb: Callback) -> frozenset[str]:
+        """getAllSubsequentOutputsForCallback: outputs reachable over Inputs."""
+        touched: set[str] = set()
+        frontier = [cb]
+        while frontier:
+            outputs = [w for c in frontier for w in c.wire_outputs if w not in touched]
+            touched.update(outputs)
+            frontier = [listener for w in outputs for listener in self._listeners(w)]
+        return frozenset(touched)
+
+    def _priority(self, cb: Callback, keep_seen: bool) -> str:
+        """getPriority: depth and breadth of the chain below ``cb``, base 36.
+
+        The renderer's filter keeps callbacks it has *already* seen
+        (``return touched``), so the walk stops before it starts and every
+        callback gets priority ``"0"``: prioritized requests keep the order
+        in which they became ready.  ``keep_seen=False`` computes what the
+        function's comment describes, for reference.
+        """
+        seen: set[int] = set()
+        touched: set[str] = set()
+        frontier, counts = [cb], []
+        while frontier:
+            kept = []
+            for c in frontier:
+                was_seen = c.index in seen
+                seen.add(c.index)
+                if was_seen == keep_seen:
+                    kept.append(c)
+            outputs = [w for c in kept for w in c.wire_outputs if w not in touched]
+            touched.update(outputs)
+            frontier = [listener for w in outputs for listener in self._listeners(w)]
+            if frontier:
+                counts.append(len(frontier))
+        counts.insert(0, len(counts))
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+        return "".join(digits[min(n, 35)] for n in counts)
+
+    def _node(self, cb: Callback) -> Node:
+        wire = cb.wire_outputs
+        inputs = tuple(d.key for d in cb.inputs)
+        states = tuple(d.key for d in cb.states)
+        return Node(
+            callback=cb,
+            wire_outputs=wire,
+            plain_outputs=tuple(o.key for o in cb.outputs),
+            input_keys=inputs,
+            state_keys=states,
+            blocking_inputs=frozenset(i for i in inputs if i not in wire),
+            downstream=self._downstream(cb),
+            uid=",".join(inputs + wire + states),
+            priority=self._priority(cb, keep_seen=True),
+            intended_priority=self._priority(cb, keep_seen=False),
+        )
+
+    # --- questions asked at run time ----------------------------------------
+    def node(self, cb: Callback) -> Node:
+        return self.nodes[cb.index]
+
+    def listeners(self, prop: str) -> list[Callback]:
+        """R1: callbacks with ``prop`` as an Input."""
+        return self.by_input.get(prop, [])
+
+    def cycles(self) -> list[list[str]]:
+        """Callback loops (A -> prop -> B -> prop -> A), for the graph report."""
+        triggers = nx.subgraph_view(self.nx, filter_edge=lambda u, v: self.nx[u][v]["kind"] != "state")
+        out = []
+        for cycle in nx.simple_cycles(triggers):
+            names = [self.nx.nodes[n]["name"] for n in cycle if isinstance(n, tuple)]
+            if names:
+                out.append(names)
+        return out

@@ -1,0 +1,187 @@
+"""Latency distributions, in milliseconds, drawn from a seeded ``random.Random``.
+
+Each distribution is a small object with ``draw(rng)``; :func:`parse` reads
+the compact form the CLI takes (``uniform:0:300``).  The random source is
+always passed in, never global, so one seed gives one bit-identical run.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ScenarioError
+
+
+class Distribution:
+    spec: str = ""
+
+    def draw(self, rng: random.Random) -> float:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.spec
+
+
+@dataclass(frozen=True)
+class Fixed(Distribution):
+    value: float
+
+    def draw(self, rng: random.Random) -> float:
+        return self.value
+
+    @property
+    def spec(self) -> str:
+        return f"fixed:{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Uniform(Distribution):
+    low: float
+    high: float
+
+    def draw(self, rng: random.Random) -> float:
+        return rng.uniform(self.low, self.high)
+
+    @property
+    def spec(self) -> str:
+        return f"uniform:{self.low:g}:{self.high:g}"
+
+
+@dataclass(frozen=True)
+class Exponential(Distribution):
+    mean: float
+
+    def draw(self, rng: random.Random) -> float:
+        return rng.expovariate(1.0 / self.mean) if self.mean > 0 else 0.0
+
+    @property
+    def spec(self) -> str:
+        return f"exp:{self.mean:g}"
+
+
+@dataclass(frozen=True)
+class LogNormal(Distribution):
+    """Median ``median`` ms, ``sigma`` the standard deviation of the log."""
+
+    median: float
+    sigma: float
+
+    def draw(self, rng: random.Random) -> float:
+        return rng.lognormvariate(math.log(self.median), self.sigma)
+
+    @property
+    def spec(self) -> str:
+        return f"lognormal:{self.median:g}:{self.sigma:g}"
+
+
+@dataclass(frozen=True)
+class Pareto(Distribution):
+    """Heavy tail: at least ``scale`` ms, tail index ``alpha`` (smaller: heavier)."""
+
+    scale: float
+    alpha: float
+
+    def draw(self, rng: random.Random) -> float:
+        return self.scale * rng.paretovariate(self.alpha)
+
+    @property
+    def spec(self) -> str:
+        return f"pareto:{self.scale:g}:{self.alpha:g}"
+
+
+@dataclass(frozen=True)
+class Empirical(Distribution):
+    """Resample measured milliseconds (one number per line of a file)."""
+
+    path: str
+    samples: tuple[float, ...]
+
+    def draw(self, rng: random.Random) -> float:
+        return self.samples[rng.randrange(len(self.samples))]
+
+    @property
+    def spec(self) -> str:
+        return f"empirical:{self.path}"
+
+
+def _numbers(spec: str, parts: list[str], count: int, names: str) -> list[float]:
+    if len(parts) != count:
+        raise ScenarioError(f"distribution {spec!r}: expected {names}")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise ScenarioError(f"distribution {spec!r}: {names} must be numbers") from None
+    if any(v < 0 or math.isnan(v) or math.isinf(v) for v in values):
+        raise ScenarioError(f"distribution {spec!r}: values must be finite and >= 0")
+    return values
+
+
+def _empirical(spec: str, path: str) -> Empirical:
+    try:
+        lines = Path(path).read_text().split()
+    except OSError as exc:
+        raise ScenarioError(f"distribution {spec!r}: cannot read {path}: {exc.strerror}") from None
+    samples = []
+    for i, token in enumerate(lines, 1):
+        try:
+            value = float(token.strip(","))
+        except ValueError:
+            raise ScenarioError(f"distribution {spec!r}: {path} item {i} is not a number: {token!r}") from None
+        if value < 0 or math.isnan(value) or math.isinf(value):
+            raise ScenarioError(f"distribution {spec!r}: {path} item {i} must be a finite number >= 0")
+        samples.append(value)
+    if not samples:
+        raise ScenarioError(f"distribution {spec!r}: {path} holds no numbers")
+    return Empirical(path, tuple(samples))
+
+
+KINDS = {
+    "fixed": "fixed:MS",
+    "uniform": "uniform:LOW:HIGH",
+    "exp": "exp:MEAN",
+    "lognormal": "lognormal:MEDIAN:SIGMA",
+    "pareto": "pareto:SCALE:ALPHA",
+    "empirical": "empirical:FILE",
+}
+
+
+def parse(spec: str | float | Distribution) -> Distribution:
+    """``"uniform:0:300"`` -> :class:`Uniform`; a bare number is fixed."""
+    if isinstance(spec, Distribution):
+        return spec
+    if isinstance(spec, (int, float)):
+        return Fixed(float(spec))
+    text = str(spec).strip()
+    try:
+        return Fixed(_numbers(text, [text], 1, "a number")[0])
+    except ScenarioError:
+        pass
+    kind, _, rest = text.partition(":")
+    kind = {"exponential": "exp"}.get(kind, kind)
+    if kind == "empirical":
+        return _empirical(text, rest)
+    parts = rest.split(":") if rest else []
+    if kind == "fixed":
+        return Fixed(*_numbers(text, parts, 1, "fixed:MS"))
+    if kind == "uniform":
+        low, high = _numbers(text, parts, 2, "uniform:LOW:HIGH")
+        if high < low:
+            raise ScenarioError(f"distribution {text!r}: HIGH must be >= LOW")
+        return Uniform(low, high)
+    if kind == "exp":
+        return Exponential(*_numbers(text, parts, 1, "exp:MEAN"))
+    if kind == "lognormal":
+        median, sigma = _numbers(text, parts, 2, "lognormal:MEDIAN:SIGMA")
+        if median <= 0:
+            raise ScenarioError(f"distribution {text!r}: MEDIAN must be > 0")
+        return LogNormal(median, sigma)
+    if kind == "pareto":
+        scale, alpha = _numbers(text, parts, 2, "pareto:SCALE:ALPHA")
+        if alpha <= 0:
+            raise ScenarioError(f"distribution {text!r}: ALPHA must be > 0")
+        return Pareto(scale, alpha)
+    raise ScenarioError(
+        f"unknown distribution {text!r}; use one of: {', '.join(KINDS.values())}, or a number of ms")

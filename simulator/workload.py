@@ -1,0 +1,54 @@
+"""What the user does: a sequence of actions on the simulated clock.
+
+Actions run one after another.  Each either waits for the app to settle
+first (nothing pending, nothing in flight: what a person does when they look
+at the page before acting) or not, then waits ``delay`` ms, then changes
+component props.  The first action marked ``measure`` starts the measured
+phase: setup actions before it (typing the first values, say) are simulated
+in full but not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Click:
+    """Stands for "one more click": ``n_clicks`` becomes (n_clicks or 0) + 1."""
+
+    def __repr__(self) -> str:
+        return "CLICK"
+
+
+CLICK = _Click()
+
+
+@dataclass(frozen=True)
+class Action:
+    props: dict[str, Any]
+    delay: float = 0.0
+    wait_settle: bool = False
+    measure: bool = False
+    label: str = ""
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        return ", ".join(f"{k} = {v!r}" for k, v in self.props.items())
+
+
+def type_into(component_id: str, text: str, *, prop: str = "value", **kw: Any) -> Action:
+    return Action({f"{component_id}.{prop}": text}, label=kw.pop("label", f"type {text!r} into {component_id}"), **kw)
+
+
+def click(component_id: str, **kw: Any) -> Action:
+    return Action({f"{component_id}.n_clicks": CLICK}, label=kw.pop("label", f"click {component_id}"), **kw)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The actions of one run."""
+
+    actions: tuple[Action, ...]
+    notes: dict[str, Any] = field(default_factory=dict)
