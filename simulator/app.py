@@ -89,10 +89,13 @@ class Callback:
         return f"{self.name}({', '.join(parts)})"
 
     # --- the server side ---------------------------------------------------
-    def execute(self, args: list[Any], changed: tuple[str, ...]) -> Response:
-        """Run the body on values that crossed the wire; never raises (R18)."""
+    def execute(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0) -> Response:
+        """Run the body on values that crossed the wire; never raises (R18).
+
+        ``now`` is the simulated time (ms) at which the server runs it.
+        """
         try:
-            with running(changed):
+            with running(changed, now):
                 result = self.func(*json.loads(_dumps(args)))
         except PreventUpdate:
             return Response("prevent", nbytes=0)

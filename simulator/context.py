@@ -26,6 +26,16 @@ class _NoUpdate:
 no_update = _NoUpdate()
 
 _current: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar("callback_race_ctx", default=None)
+_clock: contextvars.ContextVar[float] = contextvars.ContextVar("callback_race_clock", default=0.0)
+
+
+def server_time() -> float:
+    """``time.time()`` for a simulated callback: the simulated clock, in seconds.
+
+    A callback that stamps its output with the wall clock (the article's
+    chained solution does) must use this instead to stay deterministic.
+    """
+    return _clock.get()
 
 
 class _CallbackContext:
@@ -57,18 +67,20 @@ class _CallbackContext:
 ctx = callback_context = _CallbackContext()
 
 
-def running(changed: tuple[str, ...]):
-    """Set what ``ctx`` reports while one callback body runs."""
-    return _Running(changed)
+def running(changed: tuple[str, ...], now_ms: float = 0.0):
+    """Set what ``ctx`` and :func:`server_time` report while one callback body runs."""
+    return _Running(changed, now_ms)
 
 
 class _Running:
-    def __init__(self, changed: tuple[str, ...]):
+    def __init__(self, changed: tuple[str, ...], now_ms: float):
         self._changed = changed
+        self._now = now_ms / 1000.0
 
     def __enter__(self):
-        self._token = _current.set(self._changed)
+        self._tokens = (_current.set(self._changed), _clock.set(self._now))
 
     def __exit__(self, *exc):
-        _current.reset(self._token)
+        _current.reset(self._tokens[0])
+        _clock.reset(self._tokens[1])
         return False

@@ -203,7 +203,7 @@ class Simulation:
     def _request(self, req: Request):
         env, cfg = self.env, self.config
         if req.callback.clientside:
-            self._post("response", (req, req.callback.execute(req.args, tuple(req.changed))))
+            self._post("response", (req, req.callback.execute(req.args, tuple(req.changed), env.now)))
             return
         slot = self.connections.request() if self.connections is not None else None
         if slot is not None:
@@ -212,7 +212,7 @@ class Simulation:
         worker = self.workers.request() if self.workers is not None else None
         if worker is not None:
             yield worker
-        response: Response = req.callback.execute(req.args, tuple(req.changed))
+        response: Response = req.callback.execute(req.args, tuple(req.changed), env.now)
         yield env.timeout(cfg.server_delay.draw(self.rng_server))
         if worker is not None:
             self.workers.release(worker)

@@ -1,0 +1,66 @@
+"""Scenarios: an app (a strategy), what the user does (a workload), and a check.
+
+``scenario("naive", "load")`` builds everything one run needs::
+
+    s = scenario("naive", "load", keys=2)
+    run = s.run(seed=1, trace=True)
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from simulator import Config, Dash, Plan, Run, simulate
+from simulator.errors import ScenarioError
+
+from .user_data import KEYS, MAX_KEYS, STRATEGIES, Strategy, check, keys_for
+from .workloads import WORKLOADS, Params, Workload
+
+
+def _lookup(table: dict, name: str, what: str):
+    try:
+        return table[name]
+    except KeyError:
+        raise ScenarioError(f"unknown {what} {name!r}; choose from: {', '.join(table)}") from None
+
+
+def strategy(name: str) -> Strategy:
+    return _lookup(STRATEGIES, name, "strategy")
+
+
+def workload(name: str) -> Workload:
+    return _lookup(WORKLOADS, name, "workload")
+
+
+@dataclass
+class Scenario:
+    """A strategy's app under a workload, ready to run."""
+
+    strategy: Strategy
+    workload: Workload
+    keys: tuple[str, ...]
+    params: Params = field(default_factory=Params)
+
+    def __post_init__(self):
+        self.app: Dash = self.strategy.build(self.keys)
+        if self.workload.extend_app is not None:
+            self.workload.extend_app(self.app, self.keys)
+        self.graph = self.app.graph  # validate and precompute once
+        self.check = check(self.keys)
+
+    def plan(self, seed: Any) -> Plan:
+        return self.workload.plan(self.keys, random.Random(f"{seed}/workload"), self.params)
+
+    def run(self, seed: Any = 0, config: Config = Config(), trace: bool = False) -> Run:
+        return simulate(self.graph, self.plan(seed), self.check, config, seed=seed, trace=trace)
+
+
+def scenario(strategy_name: str, workload_name: str = "load", keys: int = 2,
+             params: Params | None = None) -> Scenario:
+    return Scenario(strategy(strategy_name), workload(workload_name), keys_for(keys), params or Params())
+
+
+__all__ = ["KEYS", "MAX_KEYS", "STRATEGIES", "WORKLOADS", "Params", "Scenario", "Strategy", "Workload",
+           "scenario", "strategy", "workload"]

@@ -1,0 +1,265 @@
+"""The seed scenario: one ``user_data`` Store fed by several inputs.
+
+Each strategy is the article's code (``../shared/seed/sequential-callbacks-article.txt``)
+written with the simulator's Dash-like API, for any number of keys: two by
+default (the article's first and last name), more for the storm case.  A
+``load_data`` button sets every input at once, as in the article.
+
+The app is built once per (strategy, keys, workload) and reused for every
+trial, so callback bodies must be pure: they are, like a Dash app's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from simulator import Dash, Input, Output, Patch, PreventUpdate, State, ctx, dcc, html, server_time
+from simulator.errors import ScenarioError
+
+KEYS = ("first_name", "last_name", "age", "city", "email", "country", "company", "phone")
+TYPED = ("john", "doe", "50", "paris", "john@doe.org", "france", "acme", "5550100")
+LOADED = ("Mickael", "Jackson", "64", "Gary", "mj@example.com", "usa", "epic", "5550199")
+MAX_KEYS = len(KEYS)
+
+
+def keys_for(n: int) -> tuple[str, ...]:
+    if not 1 <= n <= MAX_KEYS:
+        raise ScenarioError(f"--keys must be between 1 and {MAX_KEYS}, not {n}")
+    return KEYS[:n]
+
+
+def _layout(keys: tuple[str, ...], extra: list | None = None) -> list:
+    return ([dcc.Input(id=k) for k in keys] + [dcc.Store(id="user_data", data={}), html.Button(id="load_data")]
+            + (extra or []))
+
+
+def _add_load_data(app: Dash, keys: tuple[str, ...]) -> None:
+    """The article's ``load_data``: one click sets every input at once."""
+
+    @app.callback([Output(k, "value") for k in keys], Input("load_data", "n_clicks"))
+    def load_data(n_clicks):
+        if n_clicks:
+            return list(LOADED[:len(keys)])
+        raise PreventUpdate
+
+
+def _named(func: Callable, name: str) -> Callable:
+    func.__name__ = func.__qualname__ = name
+    return func
+
+
+# --- the strategies -------------------------------------------------------
+
+def naive(keys: tuple[str, ...]) -> Dash:
+    """One callback per key, ``allow_duplicate`` + ``State(user_data)``; returns the whole dict.
+
+    The article's opening code.  Two of them requested together both read
+    the same dict (R14) and the later response replaces the earlier (R16).
+    """
+    app = Dash("naive")
+    app.layout = _layout(keys)
+    for key in keys:
+        def update(value, user_data, key=key):
+            if value:
+                user_data[key] = value
+                return user_data
+            raise PreventUpdate
+        app.callback(Output("user_data", "data", allow_duplicate=True), Input(key, "value"),
+                     State("user_data", "data"), prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
+def circular(keys: tuple[str, ...]) -> Dash:
+    """As ``naive`` but with ``Input(user_data.data)`` instead of the State.
+
+    Every applied write re-triggers every key's callback (R2); the loop is
+    only stopped by circular pruning (R6) and superseding (R8).
+    """
+    app = Dash("circular")
+    app.layout = _layout(keys)
+    for key in keys:
+        def update(value, user_data, key=key):
+            if value:
+                user_data[key] = value
+                return user_data
+            raise PreventUpdate
+        app.callback(Output("user_data", "data", allow_duplicate=True), Input(key, "value"),
+                     Input("user_data", "data"), prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
+def chained(keys: tuple[str, ...]) -> Dash:
+    """Solution 1: each key's callback also writes a timestamp store the next one takes as Input.
+
+    The article stamps with ``time.time()``; here :func:`server_time` (the
+    simulated clock) keeps runs deterministic.  For more than two keys the
+    chain continues: key i writes ``chain_i``, an Input of key i+1.
+    """
+    app = Dash("chained")
+    links = [f"chain_{i}" for i in range(len(keys) - 1)]
+    app.layout = _layout(keys, [dcc.Store(id=link) for link in links])
+    for i, key in enumerate(keys):
+        outputs = [Output("user_data", "data", allow_duplicate=True)]
+        if i < len(keys) - 1:
+            outputs.append(Output(links[i], "data"))
+        inputs = [Input(key, "value")] + ([Input(links[i - 1], "data")] if i else [])
+
+        def update(value, *rest, key=key, stamps=len(outputs) > 1):
+            user_data = rest[-1]
+            if value:
+                user_data[key] = value
+                return [user_data, server_time()] if stamps else user_data
+            raise PreventUpdate
+        app.callback(outputs if len(outputs) > 1 else outputs[0], *inputs, State("user_data", "data"),
+                     prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
+def chained_modified_timestamp(keys: tuple[str, ...]) -> Dash:
+    """The article's pro-tip: the next callback takes ``Input(user_data.modified_timestamp)``.
+
+    No intermediary store: the Store sets ``modified_timestamp`` itself when
+    its data changes (R4).  Every key after the first takes it as an Input.
+    """
+    app = Dash("chained_modified_timestamp")
+    app.layout = _layout(keys)
+    for i, key in enumerate(keys):
+        inputs = [Input(key, "value")] + ([Input("user_data", "modified_timestamp")] if i else [])
+
+        def update(value, *rest, key=key):
+            user_data = rest[-1]
+            if value:
+                user_data[key] = value
+                return user_data
+            raise PreventUpdate
+        app.callback(Output("user_data", "data", allow_duplicate=True), *inputs, State("user_data", "data"),
+                     prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
+def merged(keys: tuple[str, ...]) -> Dash:
+    """Solution 2: one callback, every key an Input, writes only ``ctx.triggered_prop_ids``.
+
+    Corrected from the article: its first version's function takes fewer
+    arguments than it has Inputs + States; this one takes them all.  As in
+    the article it has no ``prevent_initial_call``, so it runs on page load
+    (with nothing triggered, returning the dict unchanged).
+    """
+    app = Dash("merged")
+    app.layout = _layout(keys)
+
+    @app.callback(Output("user_data", "data"), *[Input(k, "value") for k in keys], State("user_data", "data"))
+    def update_user_data(*args):
+        *values, user_data = args
+        triggered = set(ctx.triggered_prop_ids.values())
+        for key, value in zip(keys, values):
+            if key in triggered and value:
+                user_data[key] = value
+        return user_data
+
+    _add_load_data(app, keys)
+    return app
+
+
+def merged_unfiltered(keys: tuple[str, ...]) -> Dash:
+    """Solution 2 without the triggered filter: writes every truthy input each time."""
+    app = Dash("merged_unfiltered")
+    app.layout = _layout(keys)
+
+    @app.callback(Output("user_data", "data"), *[Input(k, "value") for k in keys], State("user_data", "data"))
+    def update_user_data(*args):
+        *values, user_data = args
+        for key, value in zip(keys, values):
+            if value:
+                user_data[key] = value
+        return user_data
+
+    _add_load_data(app, keys)
+    return app
+
+
+def intermediary_stores(keys: tuple[str, ...]) -> Dash:
+    """Solution 3: one Store per key, one merge callback with every per-key Store as Input.
+
+    As in the article the per-key callbacks have no ``prevent_initial_call``
+    (they run on load and raise PreventUpdate); the merge callback has it.
+    The merged dict holds ``None`` for keys never set; the divergence check
+    reads a ``None`` value as an absent key.
+    """
+    app = Dash("intermediary_stores")
+    app.layout = _layout(keys, [dcc.Store(id=f"user_{k}") for k in keys])
+    for key in keys:
+        def update(value):
+            if value:
+                return value
+            raise PreventUpdate
+        app.callback(Output(f"user_{key}", "data"), Input(key, "value"))(_named(update, f"update_{key}"))
+
+    @app.callback(Output("user_data", "data"), *[Input(f"user_{k}", "data") for k in keys],
+                  prevent_initial_call=True)
+    def update_user_data(*values):
+        return dict(zip(keys, values))
+
+    _add_load_data(app, keys)
+    return app
+
+
+def patch(keys: tuple[str, ...]) -> Dash:
+    """Solution 4: one callback per key returning a ``Patch()`` that sets only its key (R17)."""
+    app = Dash("patch")
+    app.layout = _layout(keys)
+    for key in keys:
+        def update(value, key=key):
+            if value:
+                user_data = Patch()
+                user_data[key] = value
+                return user_data
+            raise PreventUpdate
+        app.callback(Output("user_data", "data", allow_duplicate=True), Input(key, "value"),
+                     prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    build: Callable[[tuple[str, ...]], Dash]
+    fixed_by_article: bool
+
+    @property
+    def description(self) -> str:
+        return (self.build.__doc__ or "").strip().splitlines()[0]
+
+
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
+    Strategy("naive", naive, False),
+    Strategy("circular", circular, False),
+    Strategy("chained", chained, True),
+    Strategy("chained_modified_timestamp", chained_modified_timestamp, True),
+    Strategy("merged", merged, True),
+    Strategy("merged_unfiltered", merged_unfiltered, False),
+    Strategy("intermediary_stores", intermediary_stores, True),
+    Strategy("patch", patch, True),
+)}
+
+
+def check(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
+    """The divergence check: which keys of ``user_data`` disagree with the inputs.
+
+    The inputs say ``user_data[key]`` should be the input's value when it is
+    truthy (update callbacks ignore falsy values); a key absent from the
+    dict, or ``None`` in it, counts as absent.
+    """
+    props = [(k, f"{k}.value") for k in keys]
+
+    def wrong(layout: dict[str, Any]) -> tuple[str, ...]:
+        data = layout["user_data.data"] or {}
+        return tuple(k for k, p in props if (layout[p] or None) != data.get(k))
+
+    return wrong
