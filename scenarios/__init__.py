@@ -62,5 +62,34 @@ def scenario(strategy_name: str, workload_name: str = "load", keys: int = 2,
     return Scenario(strategy(strategy_name), workload(workload_name), keys_for(keys), params or Params())
 
 
-__all__ = ["KEYS", "MAX_KEYS", "STRATEGIES", "WORKLOADS", "Params", "Scenario", "Strategy", "Workload",
+__all__ = ["Cell", "cells", "KEYS", "MAX_KEYS", "STRATEGIES", "WORKLOADS", "Params", "Scenario", "Strategy", "Workload",
            "scenario", "strategy", "workload"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A picklable recipe for one Monte-Carlo cell (see :mod:`simulator.montecarlo`)."""
+
+    strategy: str
+    workload: str
+    keys: int = 2
+    params: Params = field(default_factory=Params)
+
+    @property
+    def label(self) -> tuple[str, str]:
+        return self.strategy, self.workload
+
+    def build(self) -> Scenario:
+        return scenario(self.strategy, self.workload, self.keys, self.params)
+
+
+def cells(strategies=None, workloads=None, keys: int = 2, params: Params | None = None) -> list[Cell]:
+    """Every strategy x workload cell, validated; ``None`` means all."""
+    names_s = list(strategies or STRATEGIES)
+    names_w = list(workloads or WORKLOADS)
+    for name in names_s:
+        strategy(name)
+    for name in names_w:
+        workload(name)
+    keys_for(keys)
+    return [Cell(s, w, keys, params or Params()) for s in names_s for w in names_w]

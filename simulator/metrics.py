@@ -1,0 +1,160 @@
+"""Aggregating many runs as they stream: memory stays flat in the number of runs.
+
+Counts are exact; integer figures (requests, ignored responses) keep exact
+frequency tables; continuous ones (settle time, time diverged) keep a
+histogram with buckets 1 % wide, so a percentile is within 1 % of the truth.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Run
+
+Z95 = 1.959963984540054
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval for a binomial rate (95 % by default)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+class Tally:
+    """Exact mean and percentiles of a small-integer figure."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[int] = Counter()
+        self.n = 0
+        self.total = 0
+
+    def add(self, value: int) -> None:
+        self.counts[value] += 1
+        self.n += 1
+        self.total += value
+
+    def merge(self, other: "Tally") -> None:
+        self.counts.update(other.counts)
+        self.n += other.n
+        self.total += other.total
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n if self.n else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.n:
+            return 0.0
+        rank = max(1, math.ceil(q / 100 * self.n))
+        seen = 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            if seen >= rank:
+                return float(value)
+        return float(max(self.counts))  # pragma: no cover
+
+
+class Histogram(Tally):
+    """Mean exact; percentiles from buckets 1 % wide (values >= 0)."""
+
+    RATIO = math.log(1.01)
+
+    def add(self, value: float) -> None:  # type: ignore[override]
+        self.counts[int(math.log1p(max(value, 0.0)) / self.RATIO)] += 1
+        self.n += 1
+        self.total += value
+
+    def percentile(self, q: float) -> float:
+        bucket = super().percentile(q)
+        return math.expm1((bucket + 0.5) * self.RATIO) if self.n else 0.0
+
+
+@dataclass
+class Summary:
+    """Everything a report says about one strategy x workload cell."""
+
+    strategy: str
+    workload: str
+    trials: int = 0
+    diverged: int = 0
+    wrong_keys: Counter = field(default_factory=Counter)
+    requests: Tally = field(default_factory=Tally)
+    ignored: Tally = field(default_factory=Tally)
+    settle: Histogram = field(default_factory=Histogram)
+    time_diverged: Histogram = field(default_factory=Histogram)
+    bytes_up: int = 0
+    bytes_down: int = 0
+    responses: int = 0
+    applied: int = 0
+    runaway: int = 0
+    errors: int = 0
+    example_diverged_seed: Any = None
+
+    def add(self, run: Run) -> None:
+        self.trials += 1
+        if run.diverged:
+            self.diverged += 1
+            self.wrong_keys.update(run.wrong)
+            if self.example_diverged_seed is None:
+                self.example_diverged_seed = run.seed
+        self.requests.add(run.sent)
+        self.ignored.add(run.ignored)
+        self.settle.add(run.settle_ms)
+        self.time_diverged.add(run.time_diverged)
+        self.bytes_up += run.bytes_up
+        self.bytes_down += run.bytes_down
+        self.responses += run.responses
+        self.applied += run.applied
+        self.runaway += run.runaway is not None
+        self.errors += len(run.errors)
+
+    def merge(self, other: "Summary") -> None:
+        """Fold in a summary of later trials of the same cell."""
+        self.trials += other.trials
+        self.diverged += other.diverged
+        self.wrong_keys.update(other.wrong_keys)
+        for name in ("requests", "ignored", "settle", "time_diverged"):
+            getattr(self, name).merge(getattr(other, name))
+        for name in ("bytes_up", "bytes_down", "responses", "applied", "runaway", "errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if self.example_diverged_seed is None:
+            self.example_diverged_seed = other.example_diverged_seed
+
+    @property
+    def rate(self) -> float:
+        return self.diverged / self.trials if self.trials else 0.0
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return wilson(self.diverged, self.trials)
+
+    @property
+    def applied_share(self) -> float:
+        return self.applied / self.responses if self.responses else 0.0
+
+    def record(self) -> dict[str, Any]:
+        """One machine-readable row (``report --json`` / ``--csv``)."""
+        low, high = self.ci
+        n = self.trials or 1
+        return {
+            "strategy": self.strategy, "workload": self.workload, "trials": self.trials,
+            "diverged": self.diverged, "rate": self.rate, "ci_low": low, "ci_high": high,
+            "wrong_keys": dict(sorted(self.wrong_keys.items())),
+            "mean_requests": self.requests.mean, "p50_requests": self.requests.percentile(50),
+            "p95_requests": self.requests.percentile(95), "max_requests": max(self.requests.counts, default=0),
+            "mean_ignored": self.ignored.mean, "p95_ignored": self.ignored.percentile(95),
+            "mean_settle_ms": self.settle.mean, "p50_settle_ms": self.settle.percentile(50),
+            "p95_settle_ms": self.settle.percentile(95),
+            "mean_time_diverged_ms": self.time_diverged.mean,
+            "mean_bytes_up": self.bytes_up / n, "mean_bytes_down": self.bytes_down / n,
+            "applied_share": self.applied_share, "runaway": self.runaway, "errors": self.errors,
+            "example_diverged_seed": self.example_diverged_seed,
+        }

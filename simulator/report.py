@@ -1,0 +1,193 @@
+"""Reports: what the CLI prints and writes, built from library results.
+
+* :func:`summary_table` — the Monte-Carlo table (rich).
+* :func:`write_json` / :func:`write_csv` — the same, machine-readable.
+* :func:`timeline` — one run, event by event, with the store's dict after
+  each step: how a user sees *why* a strategy diverges.
+* :func:`graph_text` / :func:`graph_dot` — the callback dependency graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from .engine import Run
+from .graph import Graph
+from .metrics import Summary
+
+CSV_FIELDS = ["strategy", "workload", "trials", "diverged", "rate", "ci_low", "ci_high",
+              "mean_requests", "p95_requests", "max_requests", "mean_ignored", "mean_settle_ms",
+              "p95_settle_ms", "mean_time_diverged_ms", "mean_bytes_up", "mean_bytes_down",
+              "applied_share", "runaway", "errors", "wrong_keys"]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def summary_table(summaries: Sequence[Summary], title: str = "") -> Table:
+    table = Table(title=title or None, title_justify="left", show_lines=False)
+    for name, justify in (("strategy", "left"), ("workload", "left"), ("desync", "right"),
+                          ("95% CI", "right"), ("keys lost", "left"), ("requests", "right"),
+                          ("ignored", "right"), ("applied", "right"), ("settle ms p50/p95", "right"),
+                          ("bytes up/down", "right")):
+        table.add_column(name, justify=justify, no_wrap=name != "keys lost")
+    previous = None
+    for s in summaries:
+        low, high = s.ci
+        style = "bold red" if s.diverged else "green"
+        lost = ", ".join(f"{k} {v}" for k, v in sorted(s.wrong_keys.items())) or "-"
+        if s.runaway:
+            lost += f" [runaway x{s.runaway}]"
+        table.add_row(
+            s.strategy if s.strategy != previous else "", s.workload,
+            Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style=style),
+            f"{_pct(low)}-{_pct(high)}", lost,
+            f"{s.requests.mean:.1f} (max {max(s.requests.counts, default=0)})",
+            f"{s.ignored.mean:.2f}", _pct(s.applied_share),
+            f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}",
+            f"{s.bytes_up / max(s.trials, 1):.0f}/{s.bytes_down / max(s.trials, 1):.0f}",
+        )
+        previous = s.strategy
+    return table
+
+
+def write_json(path: str | Path, summaries: Iterable[Summary], header: dict[str, Any]) -> None:
+    data = {"settings": header, "results": [s.record() for s in summaries]}
+    Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def write_csv(path: str | Path, summaries: Iterable[Summary], header: dict[str, Any] | None = None) -> None:
+    extra = sorted((header or {}).keys())
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=extra + CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for s in summaries:
+            row = s.record()
+            row["wrong_keys"] = ";".join(f"{k}={v}" for k, v in row["wrong_keys"].items())
+            row.update({k: (header or {})[k] for k in extra})
+            writer.writerow(row)
+
+
+# --- one run -----------------------------------------------------------------
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, separators=(",", ":"), default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> Table:
+    """The run's trace as a table; the store's dict shown whenever it changes."""
+    if run.trace is None:
+        raise ValueError("timeline needs a run simulated with trace=True")
+    table = Table(title=title or None, title_justify="left", expand=False)
+    table.add_column("t (ms)", justify="right", no_wrap=True)
+    table.add_column("request", no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("detail")
+    table.add_column(store_prop)
+    styles = {"ignored": "bold red", "superseded": "yellow", "applied": "green", "error": "red",
+              "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta"}
+    for e in run.trace:
+        kind = e["kind"]
+        if kind in ("prioritized",):
+            continue
+        who = f"#{e['request']} {e['callback']}" if "request" in e else ""
+        detail, store = "", ""
+        if kind == "requested":
+            detail = f"triggered by {e['cause']}"
+        elif kind == "dispatched":
+            detail = "read " + ", ".join(f"{k}={_short(v, 40)}" for k, v in e["read"].items())
+        elif kind == "applied":
+            detail = "returned " + ", ".join(f"{k}={_short(v, 50)}" for k, v in e["values"].items())
+        elif kind == "superseded":
+            detail = f"by #{e['by']}: its response will be ignored (R8)" if e.get("by") else "(R8)"
+        elif kind == "ignored":
+            detail = "response ignored: superseded while in flight (R8)"
+        elif kind in ("error", "prevented"):
+            detail = e.get("message") or ("PreventUpdate / no_update: nothing applied" if kind == "prevented" else "")
+        elif kind == "merged":
+            detail = f"merged into #{e['into']} (R7)"
+        elif kind == "pruned":
+            detail = "circular: its chain already ran it (R6)"
+        elif kind == "dropped":
+            detail = "nothing its Inputs need was updated by its group (R19)"
+        elif kind == "deadlock":
+            detail = f"deadlock broken: #{e['requests']} assumed ready (R10)"
+        elif kind in ("prop", "unchanged"):
+            if kind == "unchanged":
+                detail = f"{e['prop']} set to its current value by {e['by']}: no change (R4)"
+            else:
+                detail = f"{e['prop']} = {_short(e['value'], 50)}  ({e['by']})"
+            if e.get("prop") == store_prop and kind == "prop":
+                store = _short(e["value"], 70)
+        elif kind == "sent":
+            detail = "leaves the browser"
+        elif kind == "arrived":
+            detail = "response back in the browser"
+        table.add_row(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
+    return table
+
+
+def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
+    if run.runaway:
+        return Text(f"RUNAWAY: {run.runaway}", style="bold red")
+    if run.diverged:
+        return Text(f"DIVERGED at quiescence: wrong keys {', '.join(run.wrong)}; "
+                    f"{store_prop} = {_short(run.layout.get(store_prop), 120)}", style="bold red")
+    return Text(f"consistent at quiescence: {store_prop} = {_short(run.layout.get(store_prop), 120)}",
+                style="bold green")
+
+
+# --- the graph -----------------------------------------------------------------
+
+def graph_text(graph: Graph) -> str:
+    lines = []
+    for node in graph.nodes:
+        cb = node.callback
+        flags = [f for f, on in (("clientside", cb.clientside),
+                                  ("prevent_initial_call", cb.prevent_initial_call)) if on]
+        lines.append(f"{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
+        for dep in cb.inputs:
+            lines.append(f"  <- Input  {dep.key}")
+        for dep in cb.states:
+            lines.append(f"  .. State  {dep.key}")
+        for dep, wire in zip(cb.outputs, node.wire_outputs):
+            dup = f"  (allow_duplicate: sent as {wire[:len(dep.key) + 9]}…, R11)" if dep.allow_duplicate else ""
+            lines.append(f"  -> Output {dep.key}{dup}")
+            for listener in graph.listeners(dep.key):
+                lines.append(f"       triggers {listener.name}")
+    for data, derived in graph.derived.items():
+        listeners = ", ".join(cb.name for cb in graph.listeners(derived)) or "nothing"
+        lines.append(f"{data} -> {derived} (set by the Store itself, R4) triggers {listeners}")
+    cycles = graph.cycles()
+    if cycles:
+        lines.append("loops: " + "; ".join(" -> ".join(c + c[:1]) for c in cycles))
+    return "\n".join(lines)
+
+
+def graph_dot(graph: Graph) -> str:
+    out = ["digraph callbacks {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    props = sorted({n for n in graph.nx.nodes if isinstance(n, str)})
+    for prop in props:
+        if graph.nx.degree(prop):
+            out.append(f'  "{prop}" [shape=ellipse];')
+    for node in graph.nodes:
+        cb = node.callback
+        out.append(f'  "cb:{cb.name}" [shape=box, style=filled, fillcolor="{"#ddeeff" if cb.clientside else "#ffeedd"}", label="{cb.name}"];')
+    for u, v, data in graph.nx.edges(data=True):
+        name = lambda n: f"cb:{graph.nx.nodes[n]['name']}" if isinstance(n, tuple) else n
+        style = {"input": "solid", "state": "dashed", "output": "bold"}[data["kind"]]
+        label = ' label="allow_duplicate"' if data.get("allow_duplicate") else ""
+        out.append(f'  "{name(u)}" -> "{name(v)}" [style={style}{label}];')
+    for data, derived in graph.derived.items():
+        if graph.listeners(derived):
+            out.append(f'  "{data}" -> "{derived}" [style=dotted, label="Store sets (R4)"];')
+    out.append("}")
+    return "\n".join(out) + "\n"
