@@ -68,7 +68,8 @@ def typing(keys, rng: random.Random, p: Params) -> Plan:
                 delay = rng.uniform(0.5, 1.5) * p.field_switch
             else:
                 delay = rng.uniform(0.5, 1.5) * p.typing_interval
-            actions.append(type_into(key, word[:j], delay=delay, measure=not actions,
+            first = not actions  # the user starts once the page has loaded and settled
+            actions.append(type_into(key, word[:j], delay=delay, measure=first, wait_settle=first,
                                      label=f"type {word[:j]!r} into {key}"))
     return Plan(tuple(actions))
 

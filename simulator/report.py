@@ -37,7 +37,7 @@ def summary_table(summaries: Sequence[Summary], title: str = "") -> Table:
                           ("95% CI", "right"), ("keys lost", "left"), ("requests", "right"),
                           ("ignored", "right"), ("applied", "right"), ("settle ms p50/p95", "right"),
                           ("bytes up/down", "right")):
-        table.add_column(name, justify=justify, no_wrap=name != "keys lost")
+        table.add_column(name, justify=justify, no_wrap=True)
     previous = None
     for s in summaries:
         low, high = s.ci
