@@ -195,8 +195,10 @@ class Dash:
             if not outputs:
                 raise DependencyException(f"callback {name}: no Output (callbacks without outputs are not modelled)")
             if not ins:
+                # Named by its outputs too, as the renderer does ("In the callback for output(s): ...").
                 raise DependencyException(
-                    f"callback {name}: no Input; a callback needs at least one Input to ever run")
+                    f"callback {name} (Output {', '.join(o.key for o in outputs)}): no Input; "
+                    "a callback needs at least one Input to ever run")
             seen: set[str] = set()
             for o in outputs:
                 if o.key in seen:

@@ -189,7 +189,10 @@ def apply_patch(value: Any, patch: dict) -> Any:
             _need(dict, current if current is not None else {}, op)
             new = dict(current or {}, **params["value"])
         elif name in ("Extend", "Append", "Prepend", "Insert"):
-            current = [] if current is None else current
+            # R17, as patch.ts does it with ramda: append/prepend start a missing list,
+            # but concat (Extend) and insert (Insert) throw on a missing or null value.
+            if current is None and name in ("Append", "Prepend"):
+                current = []
             _need(list, current, op)
             item = params["value"]
             if name == "Extend":
@@ -199,8 +202,11 @@ def apply_patch(value: Any, patch: dict) -> Any:
             elif name == "Prepend":
                 new = [item] + current
             else:
+                # R17: a negative index counts from the end (getLocationIndex: length + index),
+                # so -1 inserts before the last item; ramda's insert appends an index out of range.
                 index = params["index"]
-                index = max(0, index + len(current) + 1) if index < 0 else index
+                index = index + len(current) if index < 0 else index
+                index = index if 0 <= index < len(current) else len(current)
                 new = current[:index] + [item] + current[index:]
         elif name == "Clear":
             _need((list, dict), current, op)

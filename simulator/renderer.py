@@ -89,6 +89,9 @@ class Renderer:
         for cid, comp in graph.components.items():
             for prop, value in comp.initial.items():
                 self.layout[f"{cid}.{prop}"] = copy.deepcopy(value)
+        for node in graph.nodes:  # props a callback names but the layout leaves unset
+            for key in node.input_keys + node.state_keys + node.plain_outputs:
+                self.layout.setdefault(key, None)
         self._store_memory: dict[str, Any] = {}  # what each Store last stored (R4)
         self.requested: list[Request] = []
         self.prioritized: list[Request] = []

@@ -1,0 +1,180 @@
+"""Mistakes Dash refuses are refused here too, by type, with a message naming the callback and the prop.
+
+App-definition mistakes raise (from :mod:`simulator.errors`) when the app is
+declared or built; mistakes that happen while a callback runs (a malformed
+or inapplicable Patch) become modelled error responses (R18) whose message
+names the callback and the prop.
+"""
+
+import pytest
+from conftest import Driver
+
+from simulator import Dash, Input, Output, Patch, State, dcc, html
+from simulator.errors import (DependencyException, DuplicateCallback, InvalidPatchOperation,
+                              InvalidPropertyException, NonExistentIdException)
+
+
+def _app():
+    app = Dash()
+    app.layout = [dcc.Input(id="name"), dcc.Store(id="user_data", data={}), html.Div(id="out")]
+    return app
+
+
+def test_unknown_component_id_is_refused_naming_callback_and_prop():
+    app = _app()
+
+    @app.callback(Output("out", "children"), Input("nmae", "value"))
+    def greet(name):
+        return name
+
+    with pytest.raises(NonExistentIdException) as err:
+        app.graph
+    message = str(err.value)
+    assert "greet" in message and "'nmae'" in message and "'value'" in message
+
+
+def test_unknown_prop_is_refused_naming_callback_and_prop():
+    app = _app()
+
+    @app.callback(Output("out", "children"), Input("name", "valeu"))
+    def greet(name):
+        return name
+
+    with pytest.raises(InvalidPropertyException) as err:
+        app.graph
+    message = str(err.value)
+    assert "greet" in message and "'name'" in message and "'valeu'" in message
+
+
+def test_duplicate_output_without_allow_duplicate_is_refused_naming_both_callbacks_and_prop():
+    app = _app()
+
+    @app.callback(Output("user_data", "data"), Input("name", "value"))
+    def first_writer(name):
+        return {"name": name}
+
+    @app.callback(Output("user_data", "data"), Input("out", "children"))
+    def second_writer(out):
+        return {"out": out}
+
+    with pytest.raises(DuplicateCallback) as err:
+        app.graph
+    message = str(err.value)
+    assert "first_writer" in message and "second_writer" in message and "user_data.data" in message
+
+
+def test_r5_allow_duplicate_without_prevent_initial_call_is_refused_naming_callback_and_prop():
+    app = _app()
+    with pytest.raises(DuplicateCallback) as err:
+        @app.callback(Output("user_data", "data", allow_duplicate=True), Input("name", "value"))
+        def eager_writer(name):
+            return {"name": name}
+    message = str(err.value)
+    assert "eager_writer" in message and "'user_data'" in message and "'data'" in message
+    assert "prevent_initial_call" in message
+
+
+def test_callback_with_no_inputs_is_refused_naming_callback_and_prop():
+    app = _app()
+    with pytest.raises(DependencyException) as err:
+        @app.callback(Output("out", "children"), State("name", "value"))
+        def no_trigger(name):
+            return name
+    message = str(err.value)
+    assert "no_trigger" in message and "out.children" in message and "no Input" in message
+
+
+def test_two_allow_duplicate_writers_with_identical_inputs_are_refused_naming_both_and_prop():
+    app = _app()
+    for name in ("writer_one", "writer_two"):
+        def write(name_value, user_data):
+            return user_data
+        write.__name__ = name
+        app.callback(Output("user_data", "data", allow_duplicate=True), Input("name", "value"),
+                     State("user_data", "data"), prevent_initial_call=True)(write)
+    with pytest.raises(DuplicateCallback) as err:
+        app.graph
+    message = str(err.value)
+    assert "writer_one" in message and "writer_two" in message and "user_data.data" in message
+
+
+# --- malformed Patch operations ----------------------------------------------------
+
+@pytest.mark.parametrize("build", [
+    lambda p: p[1.5],                    # a float is neither a dict key nor a list index
+    lambda p: p.__setitem__(None, 1),
+    lambda p: p["items"].extend(5),      # extend takes a list
+    lambda p: p["items"].insert("0", 1),
+    lambda p: p["n"].__iadd__("one"),    # arithmetic takes a number
+], ids=["float-key", "none-key", "extend-non-list", "insert-str-index", "add-str"])
+def test_malformed_patch_operation_is_refused(build):
+    with pytest.raises(InvalidPatchOperation):
+        build(Patch())
+
+
+def _patch_app(body, data):
+    app = Dash()
+    app.layout = [dcc.Input(id="name"), dcc.Store(id="user_data", data=data)]
+    body.__name__ = "patch_user_data"
+    app.callback(Output("user_data", "data", allow_duplicate=True), Input("name", "value"),
+                 prevent_initial_call=True)(body)
+    return app
+
+
+def _respond_once(app):
+    d = Driver(app)
+    d.load()
+    (req,) = d.change({"name.value": "john"})
+    return d, req, d.respond(req)
+
+
+def _float_key(patch, name):
+    patch[1.5] = name
+
+
+def _extend_non_list(patch, name):
+    patch["names"].extend(name)
+
+
+@pytest.mark.parametrize("record", [_float_key, _extend_non_list], ids=["float-key", "extend-non-list"])
+def test_malformed_patch_inside_a_callback_is_an_error_response_naming_callback_and_prop(record):
+    def body(name):
+        patch = Patch()
+        record(patch, name)
+        return patch
+
+    d, req, status = _respond_once(_patch_app(body, {"a": 1}))
+    assert status == "error"
+    message = req.response.message
+    assert "patch_user_data" in message and "user_data.data" in message and "InvalidPatchOperation" in message
+    assert d.value("user_data.data") == {"a": 1}
+
+
+def test_patch_that_cannot_apply_on_arrival_is_an_error_response_naming_callback_and_prop():
+    def body(name):
+        patch = Patch()
+        patch.extend([name])              # Extend on the Store's dict: fine to build, fails on arrival
+        return patch
+
+    d, req, status = _respond_once(_patch_app(body, {"a": 1}))
+    assert status == "error"
+    message = req.response.message
+    assert "patch_user_data" in message and "user_data.data" in message
+    assert "Extend" in message and "dict" in message
+    assert d.value("user_data.data") == {"a": 1}
+    assert d.r.idle
+
+
+def test_wrong_number_of_returned_values_is_an_error_response_naming_the_callback():
+    app = _app()
+
+    @app.callback([Output("out", "children"), Output("user_data", "data")], Input("name", "value"),
+                  prevent_initial_call=True)
+    def two_outputs(name):
+        return name
+
+    d = Driver(app)
+    d.load()
+    (req,) = d.change({"name.value": "x"})
+    assert d.respond(req) == "error"
+    assert "two_outputs" in req.response.message and "2 outputs" in req.response.message
