@@ -3,6 +3,7 @@
     callback-race report                # Monte-Carlo desync table, seed scenario
     callback-race run naive --workload load --seed 3
     callback-race graph chained --dot chained.dot
+    callback-race sweep --param server-delay=uniform:0:{50,100,200,400} --strategies naive,patch --plot sweep.png
     callback-race list
 """
 
@@ -46,9 +47,10 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
     g.add_argument("--client-overhead", default=DEFAULTS["client_overhead"], metavar="DIST",
                    help="cost of one renderer pass, R20 (default: %(default)s; 0 = instantaneous renderer)")
     g.add_argument("--transport", default=DEFAULTS["transport"],
-                   help="http1 (6 connections per host) or http2 (default: %(default)s)")
+                   help="http1 (6 connections per host), http2 (multiplexed), websocket or websocket:N "
+                        "(Dash 4's WebSocket callbacks: one connection, N=4 server threads) (default: %(default)s)")
     g.add_argument("--server", default=DEFAULTS["server"],
-                   help="threaded, gunicorn:W or gunicorn:WxT (default: %(default)s)")
+                   help="threaded, gunicorn:W or gunicorn:WxT; ignored by websocket (default: %(default)s)")
     g.add_argument("--bandwidth", default=None, help="e.g. 1mbit, 50mbit (default: unlimited)")
     w = p.add_argument_group("workload parameters")
     defaults = scenarios.Params()
@@ -61,6 +63,8 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
                    help="interval: dcc.Interval period (default: %(default)s)")
     w.add_argument("--interval-ticks", type=int, default=defaults.interval_ticks, metavar="N",
                    help="interval: ticks before it stops (default: %(default)s)")
+    w.add_argument("--dict-size", type=int, default=defaults.dict_size, metavar="BYTES",
+                   help="pad user_data's initial dict to BYTES of JSON, e.g. 100000 (default: %(default)s: {})")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -72,7 +76,8 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _params(args: argparse.Namespace) -> scenarios.Params:
     return scenarios.Params(interleave_window=args.interleave_window, typing_interval=args.typing_interval,
-                            interval_period=args.interval_period, interval_ticks=args.interval_ticks)
+                            interval_period=args.interval_period, interval_ticks=args.interval_ticks,
+                            dict_size=args.dict_size)
 
 
 def _settings(args: argparse.Namespace, config: Config, params: scenarios.Params) -> dict[str, Any]:
@@ -104,6 +109,9 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    if args.plot:
+        from simulator import plots
+        plots.require()
     config = _config(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys, _params(args))
     run = s.run(args.seed, config, trace=True)
@@ -115,7 +123,66 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "
                   f"after the last action, diverged for {run.time_diverged:.1f} ms in all")
     console.print(verdict(run))
+    if args.plot:
+        from simulator import plots
+        plots.run_plot(run, args.plot, title=f"{args.strategy} under {args.workload}, seed {args.seed!r} — "
+                       f"{config.transport.name}, {config.describe()['server']}, server delay {config.server_delay}")
+        console.print(f"wrote {args.plot}")
     return 1 if args.fail_on_diverge and run.diverged else 0
+
+
+def _sweepable() -> dict[str, argparse.Action]:
+    """Every option of the environment and workload groups, by its CLI name: what --param can sweep."""
+    p = argparse.ArgumentParser(add_help=False)
+    _add_environment(p)
+    return {a.option_strings[0][2:]: a for a in p._actions if a.option_strings}
+
+
+def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
+    from rich.markup import escape
+
+    from simulator import sweep
+    if args.plot:
+        from simulator import plots
+        plots.require()
+    if args.trials < 1:
+        raise UsageError("--trials must be >= 1")
+    options = _sweepable()
+    axes = sweep.parse_axes(args.param, options)
+    strategies, workloads = _names(args.strategies), _names(args.workloads)
+
+    def build(values: dict[str, str]):
+        ns = argparse.Namespace(**vars(args))
+        for name, value in values.items():
+            action = options[name]
+            try:
+                setattr(ns, action.dest, action.type(value) if action.type else value)
+            except ValueError:
+                kind = {int: "a whole number", float: "a number"}.get(action.type, "another value")
+                raise ScenarioError(f"{name} takes {kind}, not {value!r}") from None
+        params = _params(ns)
+        return _config(ns), scenarios.cells(strategies, workloads, ns.keys, params)
+
+    points = sweep.build_points(axes, build)
+    settings = {**_settings(args, _config(args), _params(args)), "trials": args.trials,
+                "swept": {a.name: list(a.values) for a in axes}}
+    console.print(f"[bold]callback-race sweep[/] — {len(points)} grid points x {len(points[0].cells)} cells x "
+                  f"{args.trials} trials; " + escape(", ".join(f"{a.name} in {{{', '.join(a.values)}}}" for a in axes)))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
+        task = bar.add_task("sweeping", total=sweep.total_runs(points, args.trials))
+        rows = sweep.sweep(points, args.trials, args.seed, jobs=args.jobs, progress=lambda n: bar.advance(task, n))
+    console.print(sweep.sweep_table(rows, axes, title="desync at quiescence, per strategy x workload x grid point"))
+    if args.json:
+        sweep.write_json(args.json, rows, axes, settings)
+        console.print(f"wrote {args.json}")
+    if args.csv:
+        sweep.write_csv(args.csv, rows, axes)
+        console.print(f"wrote {args.csv}")
+    if args.plot:
+        plots.sweep_plot(rows, axes, args.plot)
+        console.print(f"wrote {args.plot}")
+    return 0
 
 
 def cmd_graph(args: argparse.Namespace, console: Console) -> int:
@@ -164,6 +231,8 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--workload", default="load", help="(default: %(default)s)")
     one.add_argument("--seed", default=DEFAULTS["seed"], help="(default: %(default)s)")
     one.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when the run diverges")
+    one.add_argument("--plot", metavar="PATH.png", help="also draw the run as a Gantt chart of its requests "
+                                                        "(needs matplotlib)")
     _add_environment(one)
     one.set_defaults(func=cmd_run)
 
@@ -173,6 +242,28 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--workload", default="load", help="the interval workload adds its ticker (default: %(default)s)")
     g.add_argument("--dot", metavar="PATH", help="also write Graphviz dot")
     g.set_defaults(func=cmd_graph)
+
+    sw = sub.add_parser("sweep", help="Monte-Carlo over a grid of parameter values (table, CSV/JSON, plot)",
+                        description="Run N seeded trials per strategy x workload at every point of a grid of "
+                                    "settings. --param NAME=VALUES names an environment or workload option "
+                                    "(server-delay, network, transport, server, bandwidth, keys, dict-size, ...) "
+                                    "and its values: comma-separated, with shell-like braces "
+                                    "(uniform:0:{50,100,200}, {0..400..100}); several --param give the "
+                                    "cartesian product.")
+    sw.add_argument("--param", action="append", required=True, metavar="NAME=VALUES",
+                    help="a swept option and its values, e.g. server-delay=uniform:0:{50,100,200,400}")
+    sw.add_argument("--strategies", help="comma-separated (default: all)")
+    sw.add_argument("--workloads", help="comma-separated (default: all)")
+    sw.add_argument("--trials", type=int, default=200, help="runs per cell per grid point (default: %(default)s)")
+    sw.add_argument("--seed", default=DEFAULTS["seed"], help="master seed (default: %(default)s)")
+    sw.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                    help="worker processes; results do not depend on it (default: %(default)s)")
+    sw.add_argument("--json", metavar="PATH", help="write one record per grid point x strategy x workload")
+    sw.add_argument("--csv", metavar="PATH", help="write the same as CSV, the swept values as the first columns")
+    sw.add_argument("--plot", metavar="PATH.png", help="draw desync rate vs the first --param (needs matplotlib)")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_environment(sw)
+    sw.set_defaults(func=cmd_sweep)
 
     ls = sub.add_parser("list", help="strategies and workloads")
     ls.set_defaults(func=cmd_list)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from simulator import Config, Dash, Plan, Run, simulate
 from simulator.errors import ScenarioError
 
-from .user_data import KEYS, MAX_KEYS, STRATEGIES, Strategy, check, keys_for
+from .user_data import KEYS, MAX_KEYS, STRATEGIES, Strategy, check, keys_for, pad_user_data
 from .workloads import WORKLOADS, Params, Workload
 
 
@@ -45,6 +45,8 @@ class Scenario:
 
     def __post_init__(self):
         self.app: Dash = self.strategy.build(self.keys)
+        if self.params.dict_size:
+            pad_user_data(self.app, self.params.dict_size)
         if self.workload.extend_app is not None:
             self.workload.extend_app(self.app, self.keys)
         self.graph = self.app.graph  # validate and precompute once

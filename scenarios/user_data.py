@@ -11,10 +11,12 @@ trial, so callback bodies must be pure: they are, like a Dash app's.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from simulator import Dash, Input, Output, Patch, PreventUpdate, State, ctx, dcc, html, server_time
+from simulator.components import walk
 from simulator.errors import ScenarioError
 
 KEYS = ("first_name", "last_name", "age", "city", "email", "country", "company", "phone")
@@ -32,6 +34,41 @@ def keys_for(n: int) -> tuple[str, ...]:
 def _layout(keys: tuple[str, ...], extra: list | None = None) -> list:
     return ([dcc.Input(id=k) for k in keys] + [dcc.Store(id="user_data", data={}), html.Button(id="load_data")]
             + (extra or []))
+
+
+#: The key that pads user_data to a realistic size (``--dict-size``); the
+#: divergence check only looks at the input keys, so it never counts.
+PADDING_KEY = "profile"
+_FILLER = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+
+
+def initial_data(size: int) -> dict[str, Any]:
+    """user_data's initial dict: ``{}``, or ``{"profile": filler}`` of ``size`` JSON bytes.
+
+    The article's claim 4 (Patch sends far less when the dict is large) needs a
+    large dict: a real app's user_data holds more than the keys the inputs set.
+    Sizes too small to hold the padding key give ``{}``.
+    """
+    empty = len(json.dumps({PADDING_KEY: ""}, separators=(",", ":")))
+    if size < empty:
+        return {}
+    n = size - empty
+    return {PADDING_KEY: (_FILLER * (n // len(_FILLER) + 1))[:n]}
+
+
+def pad_user_data(app: Dash, size: int) -> Dash:
+    """Give a built strategy's ``user_data`` Store the initial dict of :func:`initial_data`.
+
+    Every strategy's layout comes from :func:`_layout` with ``data={}``; this
+    sets the Store's initial data after the build, before the app is graphed,
+    so the builders keep taking only the keys.
+    """
+    data = initial_data(size)
+    for comp in walk(app.layout):
+        if comp.id == "user_data":
+            comp.initial["data"] = data
+            return app
+    raise ScenarioError(f"app {app.name!r} has no user_data Store to pad")
 
 
 def _add_load_data(app: Dash, keys: tuple[str, ...]) -> None:

@@ -27,6 +27,7 @@ class Params:
     field_switch: float = 600.0        # typing: mean pause moving to the next field
     interval_period: float = 100.0     # interval: dcc.Interval period
     interval_ticks: int = 20           # interval: ticks before it stops
+    dict_size: int = 0                 # bytes of JSON user_data starts with (0: {}); see user_data.pad_user_data
 
     def __post_init__(self):
         for name in ("interleave_window", "typing_interval", "field_switch", "interval_period"):
@@ -34,6 +35,8 @@ class Params:
                 raise ScenarioError(f"{name.replace('_', '-')} must be >= 0, not {getattr(self, name)}")
         if self.interval_ticks < 1:
             raise ScenarioError(f"interval-ticks must be >= 1, not {self.interval_ticks}")
+        if self.dict_size < 0:
+            raise ScenarioError(f"dict-size must be >= 0 bytes, not {self.dict_size}")
 
 
 def _type_all(keys, values=TYPED) -> list[Action]:

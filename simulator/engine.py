@@ -3,15 +3,22 @@
 Three kinds of process share the clock (milliseconds):
 
 * the **renderer thread** — single-threaded browser JavaScript.  It handles
-  what arrived (user changes, responses) in *passes* (R20): a pass takes
-  everything queued when it starts, applies it in arrival order, runs the
-  renderer's observers once (:meth:`Renderer.schedule`), costs client time,
-  and only at its end do the requests it dispatched leave.  What arrives
-  during a pass waits for the next one.  With ``client_overhead=0`` a pass
-  takes no time and the model is the instantaneous one.
+  what arrives (user changes, responses) in *passes* (R20).  A pass opens
+  when something arrives at an idle thread; during its *intake* (parsing and
+  applying, median 2.9 ms) further arrivals join it; then everything it took
+  is applied in arrival order and the renderer's observers run once
+  (:meth:`Renderer.schedule`) during its *scheduling* phase (median 3.7 ms);
+  the requests it dispatched leave at its end.  What arrives during the
+  scheduling phase waits for the next pass.  With ``client_overhead=0``
+  both phases take no time: the instantaneous model.
 * one **request** process per dispatched request — browser connection slot
   -> upload -> server worker -> processing -> download -> back into the
-  renderer's queue.  A clientside callback (R15) skips all of it.
+  renderer's queue (:mod:`.network`: transports, servers, the wire).  A
+  clientside callback (R15) skips all of it.  With a trace, each phase's
+  start is noted: ``sent`` (leaves the renderer; may wait for a connection),
+  ``uploading``, ``at_server`` (may wait for a worker), ``processing``,
+  ``downloading``, ``arrived``; and the divergence check's transitions,
+  ``diverged`` / ``consistent``, while measuring.
 * the **user** — the workload's actions, in order.
 
 Every random draw comes from a ``random.Random`` seeded from the run's seed,
@@ -77,7 +84,7 @@ class Config:
         return {
             "server_delay": str(self.server_delay), "network": str(self.network),
             "client_overhead": str(self.client_overhead), "transport": self.transport.name,
-            "server": self.server.name,
+            "server": self.transport.server_name(self.server),
             "bandwidth_bytes_per_ms": self.bandwidth,
         }
 
@@ -121,7 +128,8 @@ class Simulation:
         self.rng_client = random.Random(f"{seed}/client")
         self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
         self.connections = config.transport.build(self.env)
-        self.workers = config.server.build(self.env)
+        self.workers = config.transport.workers(config.server, self.env)
+        self.uplink, self.downlink = config.transport.channels(self.env, config.bandwidth)
         self.result = Run(seed=seed, trace=[] if trace else None)
         self._inbox: list[tuple[str, Any]] = []
         self._wake: simpy.Event | None = None
@@ -193,6 +201,7 @@ class Simulation:
                         self.result.bytes_down += response.nbytes
                     if renderer.receive(req, response, env.now) == "applied":
                         extra_outputs += max(0, len(response.outputs) - 1)
+            # R20, scheduling: the observers run; what arrives now waits for the next pass.
             sent = renderer.schedule(env.now)
             self._track_divergence()
             cost = self.config.client_overhead.draw(self.rng_client) * (1 + EXTRA_OUTPUT_COST * extra_outputs)
@@ -213,24 +222,34 @@ class Simulation:
         if req.callback.clientside:
             self._post("response", (req, req.callback.execute(req.args, tuple(req.changed), env.now)))
             return
+        tp = cfg.transport
         slot = self.connections.request() if self.connections is not None else None
         if slot is not None:
-            yield slot
-        yield env.timeout(self._wire(req.request_bytes))
+            yield slot                                   # http1: a free connection
+        self._note("uploading", req)
+        yield from self.uplink.carry(req.request_bytes + tp.header_up, cfg.network.draw(self.rng_net))
+        self._note("at_server", req)
         worker = self.workers.request() if self.workers is not None else None
         if worker is not None:
-            yield worker
+            yield worker                                 # FIFO queue for a worker / thread
+        self._note("processing", req)
         response: Response = req.callback.execute(req.args, tuple(req.changed), env.now)
         yield env.timeout(cfg.server_delay.draw(self.rng_server))
         if worker is not None:
             self.workers.release(worker)
-        yield env.timeout(self._wire(response.nbytes))
+        self._note("downloading", req)                   # websocket: sent as soon as it finishes
+        yield from self.downlink.carry(response.nbytes + tp.header_down, cfg.network.draw(self.rng_net))
         if slot is not None:
             self.connections.release(slot)
         self._note("arrived", req)
         self._post("response", (req, response))
 
     def _wire(self, nbytes: int) -> float:
+        """One message's time alone on the wire: a one-way delay + bytes / bandwidth.
+
+        The request process uses :class:`~simulator.network.Channel`, which
+        gives this when the message is alone and shares the bandwidth when not.
+        """
         delay = self.config.network.draw(self.rng_net)
         if self.config.bandwidth:
             delay += nbytes / self.config.bandwidth
@@ -258,6 +277,8 @@ class Simulation:
                 yield env.timeout(action.delay)
             if action.measure and not self._measuring:
                 self._measuring = True
+                if self.result.trace is not None:
+                    self.result.trace.append({"t": env.now, "kind": "measure"})
                 self._track_divergence()
             self._last_action = env.now
             self._post("change", action.props)
@@ -276,9 +297,13 @@ class Simulation:
         if wrong and self._wrong_since is None:
             self._wrong_since = now
             self.result.episodes += 1
+            if self.result.trace is not None:
+                self.result.trace.append({"t": now, "kind": "diverged", "wrong": list(wrong)})
         elif not wrong and self._wrong_since is not None:
             self.result.time_diverged += now - self._wrong_since
             self._wrong_since = None
+            if self.result.trace is not None:
+                self.result.trace.append({"t": now, "kind": "consistent"})
 
     # ------------------------------------------------------------------
     def run(self) -> Run:

@@ -93,11 +93,26 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
     table.add_column("detail")
     table.add_column(store_prop)
     styles = {"ignored": "bold red", "superseded": "yellow", "applied": "green", "error": "red",
+              "diverged": "bold red", "consistent": "green", "downloading": "dim", "measure": "bold",
               "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta"}
+    phase: dict[int, dict[str, float]] = {}  # request -> engine phase times (network.py)
     for e in run.trace:
         kind = e["kind"]
         if kind in ("prioritized",):
             continue
+        if kind in ("uploading", "at_server", "processing"):
+            times = phase.setdefault(e["request"], {})
+            times[kind] = e["t"]
+            # shown only when the request waited: for a connection (http1) or a server worker
+            if kind == "uploading" and e["t"] > times.get("sent", e["t"]):
+                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
+                              f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection", "")
+            elif kind == "processing" and e["t"] > times.get("at_server", e["t"]):
+                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
+                              f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker", "")
+            continue
+        if kind == "sent" and "request" in e:
+            phase.setdefault(e["request"], {})["sent"] = e["t"]
         who = f"#{e['request']} {e['callback']}" if "request" in e else ""
         detail, store = "", ""
         if kind == "requested":
@@ -131,6 +146,15 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             detail = "leaves the browser"
         elif kind == "arrived":
             detail = "response back in the browser"
+        elif kind == "downloading":
+            started = phase.get(e["request"], {}).get("processing")
+            detail = "server done" + (f" after {e['t'] - started:.1f} ms of processing" if started is not None else "")
+        elif kind == "measure":
+            detail = "the measured phase starts"
+        elif kind == "diverged":
+            detail = f"{store_prop} disagrees with the inputs: {', '.join(e.get('wrong', []))} wrong"
+        elif kind == "consistent":
+            detail = f"{store_prop} agrees with the inputs again"
         table.add_row(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
     return table
 

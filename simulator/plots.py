@@ -1,0 +1,245 @@
+"""Pictures: a sweep's desync curves and one run's request timeline (matplotlib, optional).
+
+* :func:`sweep_plot` — desync rate at quiescence (with its 95 % Wilson band)
+  against the first swept parameter, one line per strategy, one panel per
+  workload (and per combination of the other swept parameters).
+* :func:`run_plot` — one traced run as a Gantt chart: a row per request that
+  left the renderer, its phases (renderer pass, queued in the browser for a
+  connection, uploading, waiting for a server worker, processing,
+  downloading), how it ended (applied, ignored because superseded in flight
+  (R8), prevented, error), the user's actions, and the spans during which the
+  store diverged.
+
+matplotlib is an optional extra (``pip install 'callback-race[plot]'``);
+:func:`require` turns its absence into a :class:`ScenarioError` the CLI
+prints as a one-line error.  Figures are drawn with the object API on an Agg
+canvas: no GUI backend, no global pyplot state.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from .engine import Run
+from .errors import ScenarioError
+
+INSTALL_HINT = "plotting needs matplotlib: pip install 'callback-race[plot]' (or: pip install matplotlib)"
+
+PHASES = (  # (trace kind that starts it, trace kind that ends it, label, colour)
+    ("dispatched", "sent", "renderer pass", "#c9b8e8"),
+    ("sent", "uploading", "queued in browser", "#9e9e9e"),
+    ("uploading", "at_server", "uploading", "#4a90d9"),
+    ("at_server", "processing", "server queue", "#f5c28a"),
+    ("processing", "downloading", "processing", "#e07b1f"),
+    ("downloading", "arrived", "downloading", "#3fa34d"),
+)
+OUTCOMES = {"applied": ("o", "#2e7d32", "applied"), "ignored": ("X", "#c62828", "ignored (R8)"),
+            "prevented": ("$\\varnothing$", "#757575", "prevented"), "error": ("D", "#000000", "error")}
+STRATEGY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                    "#bcbd22", "#7f7f7f")
+
+
+def require() -> None:
+    """Raise a one-line :class:`ScenarioError` when matplotlib is not installed."""
+    try:
+        import matplotlib  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401
+    except ImportError:
+        raise ScenarioError(INSTALL_HINT) from None
+
+
+def _figure(width: float, height: float):
+    require()
+    from matplotlib.figure import Figure
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _save(fig, path: str | Path) -> Path:
+    path = Path(path)
+    try:
+        fig.savefig(path, format=path.suffix.lstrip(".").lower() or "png")
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"cannot write {path}: {exc}") from None
+    return path
+
+
+# --- sweeps ---------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(-?\d+(?:\.\d+)?(?:e-?\d+)?)")
+
+
+def numeric_axis(values: Sequence[str]) -> tuple[list[float], str] | None:
+    """Numbers to plot string values at, and an axis label template.
+
+    ``["50", "100"]`` -> ``([50, 100], "X")``; ``["uniform:0:50", "uniform:0:100"]``
+    -> ``([50, 100], "uniform:0:X")`` (one number varies, the rest is the same);
+    anything else -> None (plot the values as categories).
+    """
+    try:
+        return [float(v) for v in values], "X"
+    except ValueError:
+        pass
+    split = [_NUMBER.split(v) for v in values]
+    if len({len(s) for s in split}) != 1:
+        return None
+    varying = [i for i in range(len(split[0])) if len({s[i] for s in split}) > 1]
+    if len(varying) != 1 or varying[0] % 2 == 0:  # odd positions are the numbers
+        return None
+    i = varying[0]
+    template = "".join("X" if j == i else part for j, part in enumerate(split[0]))
+    return [float(s[i]) for s in split], template
+
+
+def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title: str = "") -> Path:
+    """Desync rate vs the first axis; a line per strategy, a panel per workload x other axes."""
+    if not rows:
+        raise ScenarioError("nothing to plot: the sweep has no results")
+    x_axis, others = axes[0], list(axes[1:])
+    numeric = numeric_axis(x_axis.values)
+    xs = numeric[0] if numeric else list(range(len(x_axis.values)))
+    x_of = dict(zip(x_axis.values, xs))
+    workloads = list(dict.fromkeys(r.summary.workload for r in rows))
+    strategies = list(dict.fromkeys(r.summary.strategy for r in rows))
+    combos = list(dict.fromkeys(tuple(r.values[a.name] for a in others) for r in rows))
+    ncols, nrows = len(workloads), len(combos)
+    fig = _figure(max(5.5, 4.6 * ncols), max(3.6, 3.3 * nrows) + 0.4)
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    colours = {s: STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)] for i, s in enumerate(strategies)}
+    for row_i, combo in enumerate(combos):
+        for col_i, workload in enumerate(workloads):
+            ax = grid[row_i][col_i]
+            for strategy in strategies:
+                series = [r for r in rows if r.summary.workload == workload and r.summary.strategy == strategy
+                          and tuple(r.values[a.name] for a in others) == combo]
+                if not series:
+                    continue
+                series.sort(key=lambda r: x_of[r.values[x_axis.name]])
+                x = [x_of[r.values[x_axis.name]] for r in series]
+                rate = [100 * r.summary.rate for r in series]
+                low = [100 * r.summary.ci[0] for r in series]
+                high = [100 * r.summary.ci[1] for r in series]
+                ax.fill_between(x, low, high, color=colours[strategy], alpha=0.15, linewidth=0)
+                ax.plot(x, rate, marker="o", markersize=4, color=colours[strategy], label=strategy)
+            panel = workload + ("" if not others else "\n" + ", ".join(
+                f"{a.name}={v}" for a, v in zip(others, combo)))
+            ax.set_title(panel, fontsize=10)
+            ax.set_ylim(-2, 102)
+            ax.grid(True, alpha=0.3)
+            if numeric:
+                ax.set_xlabel(f"{x_axis.name} ({numeric[1]})" if numeric[1] != "X" else x_axis.name)
+                if min(xs) > 0 and max(xs) / min(xs) >= 50:
+                    ax.set_xscale("log")
+            else:
+                ax.set_xticks(xs, list(x_axis.values), rotation=20, fontsize=8)
+                ax.set_xlabel(x_axis.name)
+            if col_i == 0:
+                ax.set_ylabel("desync at quiescence (%)")
+    handles, labels = grid[0][0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=9,
+                   title="strategy (shaded: 95% Wilson interval)", title_fontsize=8, frameon=False)
+    trials = rows[0].summary.trials
+    fig.suptitle(title or f"desync rate vs {x_axis.name} ({trials} trials per point)", fontsize=11)
+    return _save(fig, path)
+
+
+# --- one run --------------------------------------------------------------------------
+
+def requests_of(run: Run) -> list[dict[str, Any]]:
+    """Per request that left the renderer: its phase times and how it ended, from the trace."""
+    if run.trace is None:
+        raise ValueError("a run plot needs a run simulated with trace=True")
+    reqs: dict[int, dict[str, Any]] = {}
+    for e in run.trace:
+        rid = e.get("request")
+        if rid is None:
+            continue
+        r = reqs.setdefault(rid, {"id": rid, "callback": e.get("callback", ""), "times": {}})
+        kind = e["kind"]
+        if kind in ("superseded",):
+            r["superseded"] = e["t"]
+        elif kind in OUTCOMES:
+            r["outcome"], r["outcome_t"] = kind, e["t"]
+        elif kind not in r["times"]:
+            r["times"][kind] = e["t"]
+    return [r for _, r in sorted(reqs.items()) if "dispatched" in r["times"]]
+
+
+def divergence_spans(run: Run) -> list[tuple[float, float, list[str]]]:
+    """(start, end, wrong keys) for each span the store diverged, from the trace."""
+    spans, start, wrong = [], None, []
+    for e in run.trace or ():
+        if e["kind"] == "diverged" and start is None:
+            start, wrong = e["t"], e.get("wrong", [])
+        elif e["kind"] == "consistent" and start is not None:
+            spans.append((start, e["t"], wrong))
+            start = None
+    if start is not None:
+        spans.append((start, run.end, wrong))
+    return spans
+
+
+def _short(value: Any, width: int = 18) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "user_data.data") -> Path:
+    """One run's requests as a Gantt chart, with the store's divergence shaded."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch as Swatch
+
+    reqs = requests_of(run)
+    fig = _figure(12, max(3.2, 1.9 + 0.34 * len(reqs)))
+    ax = fig.subplots()
+    end = max([run.end] + [r.get("outcome_t", 0) for r in reqs])
+    spans = divergence_spans(run)
+    for start, stop, wrong in spans:
+        ax.axvspan(start, max(stop, start + end * 0.002), color="#e53935", alpha=0.12, linewidth=0)
+    for y, r in enumerate(reqs):
+        t = r["times"]
+        ignored = r.get("outcome") == "ignored"
+        for begin, finish, _label, colour in PHASES:
+            if begin in t and finish in t and t[finish] > t[begin]:
+                ax.barh(y, t[finish] - t[begin], left=t[begin], height=0.6, color=colour,
+                        edgecolor="#c62828" if ignored else "none", hatch="///" if ignored else None,
+                        linewidth=0.8 if ignored else 0)
+        if "sent" in t and "uploading" not in t:  # clientside (R15): no round trip
+            ax.plot([t["dispatched"]], [y], marker="d", color="#5e35b1", markersize=6)
+        if "superseded" in r:
+            ax.plot([r["superseded"]], [y], marker="|", color="#c62828", markersize=14, markeredgewidth=2)
+        if "outcome" in r:
+            marker, colour, label = OUTCOMES[r["outcome"]]
+            ax.plot([r["outcome_t"]], [y], marker=marker, color=colour, markersize=7, linestyle="none")
+            ax.annotate(label, (r["outcome_t"], y), xytext=(6, -3), textcoords="offset points", fontsize=7,
+                        color=colour)
+    for e in run.trace or ():
+        if e["kind"] == "prop" and e.get("by") == "user":
+            ax.axvline(e["t"], color="#37474f", linestyle="--", linewidth=0.8)
+            ax.annotate(f"{e['prop'].split('.')[0]}={_short(e['value'])}", (e["t"], 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(0, 3), textcoords="offset points",
+                        fontsize=7, rotation=30, ha="left", va="bottom", color="#37474f", annotation_clip=False)
+        elif e["kind"] == "measure":
+            ax.axvline(e["t"], color="#37474f", linestyle=":", linewidth=1.2)
+    ax.set_yticks(range(len(reqs)), [f"#{r['id']} {r['callback']}" for r in reqs], fontsize=8)
+    ax.set_ylim(len(reqs) - 0.4, -0.6)
+    ax.set_xlim(0, end * 1.06 if end else 1)
+    ax.set_xlabel("simulated time (ms)")
+    ax.grid(True, axis="x", alpha=0.3)
+    legend = [Swatch(color=c, label=label) for _b, _f, label, c in PHASES]
+    legend += [Swatch(facecolor="white", edgecolor="#c62828", hatch="///", label="response ignored (R8)"),
+               Line2D([], [], marker="|", color="#c62828", linestyle="none", markersize=10, markeredgewidth=2,
+                      label="superseded"),
+               Line2D([], [], marker="o", color="#2e7d32", linestyle="none", label="applied"),
+               Line2D([], [], color="#37474f", linestyle="--", label="user action"),
+               Line2D([], [], color="#37474f", linestyle=":", label="measured phase starts"),
+               Swatch(color="#e53935", alpha=0.25, label=f"{store_prop.split('.')[0]} diverged")]
+    ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    verdict = (f"RUNAWAY: {run.runaway}" if run.runaway else
+               f"diverged at quiescence: wrong {', '.join(run.wrong)}" if run.diverged else
+               "consistent at quiescence")
+    fig.suptitle((title + "\n" if title else "") + f"{verdict}; {run.sent} requests, {run.ignored} ignored, "
+                 f"diverged {run.time_diverged:.0f} ms in {len(spans)} span(s)", fontsize=10)
+    return _save(fig, path)
