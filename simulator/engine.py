@@ -139,6 +139,9 @@ class Simulation:
         self._last_version = -1
         self._wrong_since: float | None = None
         self._last_action = 0.0
+        self._settled_at: float | None = None
+        self._in_transit = 0                  # HTTP requests not yet back in the browser
+        self._drained: simpy.Event = self.env.event()
 
     # ------------------------------------------------------------------
     # events from the renderer: metrics and the trace
@@ -223,6 +226,7 @@ class Simulation:
             self._post("response", (req, req.callback.execute(req.args, tuple(req.changed), env.now)))
             return
         tp = cfg.transport
+        self._in_transit += 1
         slot = self.connections.request() if self.connections is not None else None
         if slot is not None:
             yield slot                                   # http1: a free connection
@@ -242,18 +246,10 @@ class Simulation:
         if slot is not None:
             self.connections.release(slot)
         self._note("arrived", req)
+        self._in_transit -= 1
+        if not self._in_transit and not self._drained.triggered:
+            self._drained.succeed()
         self._post("response", (req, response))
-
-    def _wire(self, nbytes: int) -> float:
-        """One message's time alone on the wire: a one-way delay + bytes / bandwidth.
-
-        The request process uses :class:`~simulator.network.Channel`, which
-        gives this when the message is alone and shares the bandwidth when not.
-        """
-        delay = self.config.network.draw(self.rng_net)
-        if self.config.bandwidth:
-            delay += nbytes / self.config.bandwidth
-        return delay
 
     # ------------------------------------------------------------------
     # the user
@@ -283,6 +279,13 @@ class Simulation:
             self._last_action = env.now
             self._post("change", action.props)
         yield env.timeout(0)
+        yield from self._wait_settled()
+        self._settled_at = env.now
+        # Superseded requests may still be on the wire: their responses change
+        # nothing (R8) but count as ignored, and their bytes as received.
+        while self._in_transit:
+            self._drained = env.event()
+            yield self._drained
         yield from self._wait_settled()
 
     # ------------------------------------------------------------------
@@ -318,12 +321,13 @@ class Simulation:
                 r.runaway = f"did not settle within {self.config.time_limit:g} ms of simulated time"
         except RunawayLoop as exc:
             r.runaway = str(exc)
-        r.end = env.now
-        r.settle_ms = env.now - self._last_action
+        end = self._settled_at if self._settled_at is not None else env.now
+        r.end = end
+        r.settle_ms = end - self._last_action
         self._last_version = -1
         self._track_divergence()
         if self._wrong_since is not None:
-            r.time_diverged += env.now - self._wrong_since
+            r.time_diverged += end - self._wrong_since
         r.wrong = tuple(self.check(self.renderer.layout))
         r.diverged = bool(r.wrong)
         r.layout = self.renderer.layout

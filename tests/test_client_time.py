@@ -7,27 +7,15 @@ leave at its end.  What arrives during the scheduling phase waits.
 """
 
 import pytest
+from conftest import Sequence
 
 from scenarios import scenario
 from simulator import Config, Dash, Input, Output, PreventUpdate, dcc, html, simulate
 from simulator.engine import INTAKE_SHARE
-from simulator.latency import Distribution, Fixed
+from simulator.latency import Fixed
 from simulator.montecarlo import monte_carlo
 from simulator.workload import Action, Plan
 from simulator.renderer import EPOCH_MS
-
-
-class Sequence(Distribution):
-    """Hand out the given values in order (the test decides each server delay)."""
-
-    spec = "sequence"
-
-    def __init__(self, *values, then=10.0):
-        self.values = list(values)
-        self.then = then
-
-    def draw(self, rng):
-        return self.values.pop(0) if self.values else self.then
 
 
 def fan_app():

@@ -2,6 +2,7 @@
 
 from simulator import Config, Dash, Input, Output, Plan, PreventUpdate, State, click, dcc, html, server_time, simulate
 from simulator.latency import Fixed
+from conftest import Sequence
 from simulator.workload import Action
 
 
@@ -75,3 +76,22 @@ def test_divergence_over_time_is_integrated_while_measuring():
     run = simulate(counter_app(), plan, wrong, config)
     assert not run.diverged and run.episodes == 1
     assert run.time_diverged == 120.0  # from the click until the response is applied
+
+
+def test_responses_of_superseded_requests_are_counted_even_after_the_page_settles():
+    # R8: the first request is superseded while in flight; its slow response comes
+    # back after everything else has settled.  It changes nothing, but a user
+    # counting requests and ignored responses must see it; settle time does not wait for it.
+    app = Dash()
+    app.layout = [dcc.Input(id="a"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("a", "value"), prevent_initial_call=True)
+    def echo(v):
+        return v
+
+    config = Config(server_delay=Sequence(1000.0, 10.0), network=Fixed(0), client_overhead=Fixed(0))
+    plan = Plan((Action({"a.value": "one"}, wait_settle=True, measure=True), Action({"a.value": "two"}, delay=5)))
+    run = simulate(app, plan, lambda layout: (), config)
+    assert run.layout["out.children"] == "two"
+    assert run.sent == 2 and run.ignored == 1 and run.responses == 2
+    assert run.settle_ms == 10.0
