@@ -88,13 +88,9 @@ def _named(func: Callable, name: str) -> Callable:
 
 # --- the strategies -------------------------------------------------------
 
-def naive(keys: tuple[str, ...]) -> Dash:
-    """One callback per key, ``allow_duplicate`` + ``State(user_data)``; returns the whole dict.
-
-    The article's opening code.  Two of them requested together both read
-    the same dict (R14) and the later response replaces the earlier (R16).
-    """
-    app = Dash("naive")
+def _one_callback_per_key(name: str, keys: tuple[str, ...], reads_user_data) -> Dash:
+    """Each key's callback returns the whole dict with its key set (naive, circular)."""
+    app = Dash(name)
     app.layout = _layout(keys)
     for key in keys:
         def update(value, user_data, key=key):
@@ -103,9 +99,19 @@ def naive(keys: tuple[str, ...]) -> Dash:
                 return user_data
             raise PreventUpdate
         app.callback(Output("user_data", "data", allow_duplicate=True), Input(key, "value"),
-                     State("user_data", "data"), prevent_initial_call=True)(_named(update, f"update_{key}"))
+                     reads_user_data("user_data", "data"), prevent_initial_call=True)(
+            _named(update, f"update_{key}"))
     _add_load_data(app, keys)
     return app
+
+
+def naive(keys: tuple[str, ...]) -> Dash:
+    """One callback per key, ``allow_duplicate`` + ``State(user_data)``; returns the whole dict.
+
+    The article's opening code.  Two of them requested together both read
+    the same dict (R14) and the later response replaces the earlier (R16).
+    """
+    return _one_callback_per_key("naive", keys, State)
 
 
 def circular(keys: tuple[str, ...]) -> Dash:
@@ -114,18 +120,7 @@ def circular(keys: tuple[str, ...]) -> Dash:
     Every applied write re-triggers every key's callback (R2); the loop is
     only stopped by circular pruning (R6) and superseding (R8).
     """
-    app = Dash("circular")
-    app.layout = _layout(keys)
-    for key in keys:
-        def update(value, user_data, key=key):
-            if value:
-                user_data[key] = value
-                return user_data
-            raise PreventUpdate
-        app.callback(Output("user_data", "data", allow_duplicate=True), Input(key, "value"),
-                     Input("user_data", "data"), prevent_initial_call=True)(_named(update, f"update_{key}"))
-    _add_load_data(app, keys)
-    return app
+    return _one_callback_per_key("circular", keys, Input)
 
 
 def chained(keys: tuple[str, ...]) -> Dash:

@@ -31,31 +31,53 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def summary_table(summaries: Sequence[Summary], title: str = "") -> Table:
+#: The figures every table shows for one cell, after its identifying columns.
+SUMMARY_COLUMNS = ("desync", "95% CI", "keys lost", "requests", "ignored", "applied", "settle ms p50/p95",
+                   "bytes up/down")
+
+
+def summary_cells(s: Summary) -> list[Any]:
+    """One cell's figures, formatted, in the order of :data:`SUMMARY_COLUMNS`."""
+    low, high = s.ci
+    lost = ", ".join(f"{k} {v}" for k, v in sorted(s.wrong_keys.items())) or "-"
+    if s.runaway:
+        lost += f" [runaway x{s.runaway}]"
+    return [
+        Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style="bold red" if s.diverged else "green"),
+        f"{_pct(low)}-{_pct(high)}", lost,
+        f"{s.requests.mean:.1f} (max {max(s.requests.counts, default=0)})",
+        f"{s.ignored.mean:.2f}", _pct(s.applied_share),
+        f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}",
+        f"{s.bytes_up / max(s.trials, 1):.0f}/{s.bytes_down / max(s.trials, 1):.0f}",
+    ]
+
+
+def summary_table(summaries: Sequence[Summary], title: str = "", extra: Sequence[str] = (),
+                  extra_values: Sequence[Sequence[str]] = ()) -> Table:
+    """Strategy, workload, any ``extra`` columns (a sweep's parameters), then the figures."""
     table = Table(title=title or None, title_justify="left", show_lines=False)
-    for name, justify in (("strategy", "left"), ("workload", "left"), ("desync", "right"),
-                          ("95% CI", "right"), ("keys lost", "left"), ("requests", "right"),
-                          ("ignored", "right"), ("applied", "right"), ("settle ms p50/p95", "right"),
-                          ("bytes up/down", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
-    previous = None
-    for s in summaries:
-        low, high = s.ci
-        style = "bold red" if s.diverged else "green"
-        lost = ", ".join(f"{k} {v}" for k, v in sorted(s.wrong_keys.items())) or "-"
-        if s.runaway:
-            lost += f" [runaway x{s.runaway}]"
-        table.add_row(
-            s.strategy if s.strategy != previous else "", s.workload,
-            Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style=style),
-            f"{_pct(low)}-{_pct(high)}", lost,
-            f"{s.requests.mean:.1f} (max {max(s.requests.counts, default=0)})",
-            f"{s.ignored.mean:.2f}", _pct(s.applied_share),
-            f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}",
-            f"{s.bytes_up / max(s.trials, 1):.0f}/{s.bytes_down / max(s.trials, 1):.0f}",
-        )
-        previous = s.strategy
+    for name in ("strategy", "workload", *extra):
+        table.add_column(name, no_wrap=True)
+    for name in SUMMARY_COLUMNS:
+        table.add_column(name, justify="left" if name == "keys lost" else "right", no_wrap=True)
+    previous = (None, None)
+    for i, s in enumerate(summaries):
+        new_strategy = s.strategy != previous[0]
+        new_workload = new_strategy or s.workload != previous[1]
+        table.add_row(s.strategy if new_strategy else "", s.workload if new_workload else "",
+                      *(extra_values[i] if extra else ()), *summary_cells(s))
+        previous = (s.strategy, s.workload)
     return table
+
+
+def write_records_csv(path: str | Path, records: Iterable[dict[str, Any]], leading: Sequence[str] = ()) -> None:
+    """Records as CSV: the ``leading`` columns (a sweep's parameters), then :data:`CSV_FIELDS`."""
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(leading) + CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for row in records:
+            row = dict(row, wrong_keys=";".join(f"{k}={v}" for k, v in row["wrong_keys"].items()))
+            writer.writerow(row)
 
 
 def write_json(path: str | Path, summaries: Iterable[Summary], header: dict[str, Any]) -> None:
@@ -63,16 +85,8 @@ def write_json(path: str | Path, summaries: Iterable[Summary], header: dict[str,
     Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
-def write_csv(path: str | Path, summaries: Iterable[Summary], header: dict[str, Any] | None = None) -> None:
-    extra = sorted((header or {}).keys())
-    with open(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=extra + CSV_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        for s in summaries:
-            row = s.record()
-            row["wrong_keys"] = ";".join(f"{k}={v}" for k, v in row["wrong_keys"].items())
-            row.update({k: (header or {})[k] for k in extra})
-            writer.writerow(row)
+def write_csv(path: str | Path, summaries: Iterable[Summary]) -> None:
+    write_records_csv(path, (s.record() for s in summaries))
 
 
 # --- one run -----------------------------------------------------------------

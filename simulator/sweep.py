@@ -23,7 +23,6 @@ one progress count, one worker pool, the same numbers whatever ``jobs`` is.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import itertools
 import json
@@ -33,13 +32,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from rich.table import Table
-from rich.text import Text
 
 from .engine import Config, Run
 from .errors import ScenarioError
 from .metrics import Summary
 from .montecarlo import monte_carlo
-from .report import CSV_FIELDS
+from .report import summary_table, write_records_csv
 
 MAX_POINTS = 10_000
 
@@ -278,46 +276,15 @@ def sweep(points: Sequence[Point], trials: int, seed: Any = 0, jobs: int = 1,
 
 # --- output ---------------------------------------------------------------------------
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 def sweep_table(rows: Sequence[SweepRow], axes: Sequence[Axis], title: str = "") -> Table:
-    table = Table(title=title or None, title_justify="left")
-    table.add_column("strategy")
-    table.add_column("workload")
-    for a in axes:
-        table.add_column(a.name, no_wrap=True)
-    for name in ("desync", "95% CI", "requests", "ignored", "settle ms p50/p95", "bytes up/down"):
-        table.add_column(name, justify="right", no_wrap=True)
-    previous = None
-    for r in rows:
-        s = r.summary
-        low, high = s.ci
-        label = (s.strategy, s.workload)
-        table.add_row(
-            s.strategy if label != previous else "", s.workload if label != previous else "",
-            *(r.values[a.name] for a in axes),
-            Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style="bold red" if s.diverged else "green"),
-            f"{_pct(low)}-{_pct(high)}",
-            f"{s.requests.mean:.1f}", f"{s.ignored.mean:.2f}",
-            f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}",
-            f"{s.bytes_up / max(s.trials, 1):.0f}/{s.bytes_down / max(s.trials, 1):.0f}",
-        )
-        previous = label
-    return table
+    """The report table with the swept parameters as extra columns."""
+    return summary_table([r.summary for r in rows], title, extra=[a.name for a in axes],
+                         extra_values=[[r.values[a.name] for a in axes] for r in rows])
 
 
 def write_csv(path: str | Path, rows: Sequence[SweepRow], axes: Sequence[Axis]) -> None:
     """One row per grid point x strategy x workload; the swept values come first."""
-    columns = [a.column for a in axes]
-    with open(path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns + CSV_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        for r in rows:
-            rec = r.record()
-            rec["wrong_keys"] = ";".join(f"{k}={v}" for k, v in rec["wrong_keys"].items())
-            writer.writerow(rec)
+    write_records_csv(path, (r.record() for r in rows), [a.column for a in axes])
 
 
 def write_json(path: str | Path, rows: Sequence[SweepRow], axes: Sequence[Axis], settings: dict[str, Any]) -> None:
