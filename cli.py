@@ -3,6 +3,7 @@
     callback-race report                # Monte-Carlo desync table, seed scenario
     callback-race run naive --workload load --seed 3
     callback-race graph chained --dot chained.dot
+    callback-race explore naive --workload load --keys 2
     callback-race sweep --param server-delay=uniform:0:{50,100,200,400} --strategies naive,patch --plot sweep.png
     callback-race list
 """
@@ -195,6 +196,36 @@ def cmd_graph(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace, console: Console) -> int:
+    from simulator import explore
+    for name in ("max_schedules", "max_depth", "max_states"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be >= 1")
+    s = scenarios.scenario(args.strategy, args.workload, args.keys)
+    result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
+                       reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
+    console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], {args.keys} keys: every schedule")
+    actions = [a.describe() + ("" if a.wait_settle else " (at any point after the previous one)")
+               for a in s.plan(0).actions]
+    console.print("user actions: " + "; ".join(actions), highlight=False)
+    for line in explore.summary_lines(result):
+        console.print(line, highlight=False)
+    console.print(explore.outcome_table(result))
+    if result.counterexample is not None:
+        steps = len(result.counterexample_steps)
+        console.print(timeline(result.counterexample, title=f"shortest diverging schedule ({steps} steps; "
+                                                            "t = the logical clock, ms)"))
+        console.print(verdict(result.counterexample))
+    if args.json:
+        explore.write_json(args.json, result, {"strategy": args.strategy, "workload": args.workload,
+                                               "keys": args.keys, "max_schedules": args.max_schedules,
+                                               "max_depth": args.max_depth, "max_states": args.max_states,
+                                               "reduction": not args.no_reduction, "same_ms": args.same_ms,
+                                               "passes": args.passes})
+        console.print(f"wrote {args.json}")
+    return 1 if args.fail_on_diverge and result.diverging else 0
+
+
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
     console.print("[bold]strategies[/] (* = the article says it fixes the desync)")
     for name, s in scenarios.STRATEGIES.items():
@@ -265,6 +296,31 @@ def parser() -> argparse.ArgumentParser:
     _add_environment(sw)
     sw.set_defaults(func=cmd_sweep)
 
+    ex = sub.add_parser("explore", help="every ordering the model allows: prove no divergence, or the shortest "
+                                        "schedule that diverges",
+                        description="Enumerate every schedule of the renderer model (the instantaneous renderer, "
+                                    "client overhead 0; with --passes, R20's batched passes): which response "
+                                    "arrives next, and where each user action falls, with state "
+                                    "hashing and partial-order reduction. Prints how many schedules, distinct end "
+                                    "states and diverging ones, whether the result is complete, and the shortest "
+                                    "diverging schedule as a timeline.")
+    ex.add_argument("strategy")
+    ex.add_argument("--workload", default="load", help="(default: %(default)s)")
+    ex.add_argument("--keys", type=int, default=DEFAULTS["keys"], help="keys in user_data, 1-8 (default: %(default)s)")
+    ex.add_argument("--max-schedules", type=int, metavar="N",
+                    help="stop once N complete schedules are covered (default: no limit)")
+    ex.add_argument("--max-depth", type=int, metavar="D", help="at most D events per schedule (default: no limit)")
+    ex.add_argument("--max-states", type=int, metavar="N", default=500_000,
+                    help="expand at most N states (default: %(default)s)")
+    ex.add_argument("--no-reduction", action="store_true", help="no partial-order reduction (state hashing stays)")
+    ex.add_argument("--same-ms", action="store_true",
+                    help="also explore events sharing a millisecond (equal Store timestamps, R4)")
+    ex.add_argument("--passes", action="store_true",
+                    help="R20: responses may share a renderer pass, as with the default client overhead")
+    ex.add_argument("--json", metavar="PATH", help="write the result (end states, counterexample trace) as JSON")
+    ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
+    ex.set_defaults(func=cmd_explore)
+
     ls = sub.add_parser("list", help="strategies and workloads")
     ls.set_defaults(func=cmd_list)
     return p
@@ -273,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # Piped output (CI logs, files) gets a width that fits the report table.
-    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
+    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
     if not getattr(args, "func", None):
         parser().print_help()
         return 2

@@ -58,6 +58,14 @@ class Scenario:
     def run(self, seed: Any = 0, config: Config = Config(), trace: bool = False) -> Run:
         return simulate(self.graph, self.plan(seed), self.check, config, seed=seed, trace=trace)
 
+    def explore(self, seed: Any = 0, **kw: Any):
+        """Every schedule the model allows (:func:`simulator.explore.explore`; ``kw`` are its options).
+
+        Plans differ between seeds only in their delays, which exploration abstracts.
+        """
+        from simulator.explore import explore
+        return explore(self.graph, self.plan(seed), self.check, **kw)
+
 
 def scenario(strategy_name: str, workload_name: str = "load", keys: int = 2,
              params: Params | None = None) -> Scenario:

@@ -111,6 +111,39 @@ class Run:
     end: float = 0.0
     layout: dict[str, Any] = field(default_factory=dict)
     trace: list[dict[str, Any]] | None = None
+    _wrong_since: float | None = field(default=None, repr=False, compare=False)
+
+    def count(self, kind: str, f: dict[str, Any]) -> None:
+        """Tally one renderer event (see :class:`~simulator.renderer.Renderer`) into the figures."""
+        if kind == "dispatched":
+            self.sent += 1
+            self.bytes_up += f["request"].request_bytes
+        elif kind == "ignored":
+            self.ignored += 1
+        elif kind == "superseded":
+            self.superseded += 1
+        elif kind == "applied":
+            self.applied += 1
+        elif kind == "error":
+            self.errors.append(f["message"])
+
+    def observe(self, wrong: tuple, now: float) -> None:
+        """The divergence check's answer at ``now``: integrates the time spent wrong."""
+        if wrong and self._wrong_since is None:
+            self._wrong_since = now
+            self.episodes += 1
+            if self.trace is not None:
+                self.trace.append({"t": now, "kind": "diverged", "wrong": list(wrong)})
+        elif not wrong and self._wrong_since is not None:
+            self.time_diverged += now - self._wrong_since
+            self._wrong_since = None
+            if self.trace is not None:
+                self.trace.append({"t": now, "kind": "consistent"})
+
+    def close(self, now: float) -> None:
+        """The run ends at ``now``: a divergence still open counts up to it."""
+        if self._wrong_since is not None:
+            self.time_diverged += now - self._wrong_since
 
 
 class Simulation:
@@ -137,7 +170,6 @@ class Simulation:
         self._settled: simpy.Event = self.env.event()
         self._measuring = False
         self._last_version = -1
-        self._wrong_since: float | None = None
         self._last_action = 0.0
         self._settled_at: float | None = None
         self._in_transit = 0                  # HTTP requests not yet back in the browser
@@ -147,21 +179,10 @@ class Simulation:
     # events from the renderer: metrics and the trace
     # ------------------------------------------------------------------
     def _on_event(self, kind: str, now: float, **f: Any) -> None:
-        r = self.result
         if self._measuring:
-            if kind == "dispatched":
-                r.sent += 1
-                r.bytes_up += f["request"].request_bytes
-            elif kind == "ignored":
-                r.ignored += 1
-            elif kind == "superseded":
-                r.superseded += 1
-            elif kind == "applied":
-                r.applied += 1
-            elif kind == "error":
-                r.errors.append(f["message"])
-        if r.trace is not None:
-            r.trace.append(_trace_entry(kind, now, f))
+            self.result.count(kind, f)
+        if self.result.trace is not None:
+            self.result.trace.append(_trace_entry(kind, now, f))
 
     # ------------------------------------------------------------------
     # the renderer thread (R20)
@@ -295,18 +316,7 @@ class Simulation:
         if not self._measuring or self.renderer.layout_version == self._last_version:
             return
         self._last_version = self.renderer.layout_version
-        wrong = self.check(self.renderer.layout)
-        now = self.env.now
-        if wrong and self._wrong_since is None:
-            self._wrong_since = now
-            self.result.episodes += 1
-            if self.result.trace is not None:
-                self.result.trace.append({"t": now, "kind": "diverged", "wrong": list(wrong)})
-        elif not wrong and self._wrong_since is not None:
-            self.result.time_diverged += now - self._wrong_since
-            self._wrong_since = None
-            if self.result.trace is not None:
-                self.result.trace.append({"t": now, "kind": "consistent"})
+        self.result.observe(self.check(self.renderer.layout), self.env.now)
 
     # ------------------------------------------------------------------
     def run(self) -> Run:
@@ -326,8 +336,7 @@ class Simulation:
         r.settle_ms = end - self._last_action
         self._last_version = -1
         self._track_divergence()
-        if self._wrong_since is not None:
-            r.time_diverged += end - self._wrong_since
+        r.close(end)
         r.wrong = tuple(self.check(self.renderer.layout))
         r.diverged = bool(r.wrong)
         r.layout = self.renderer.layout

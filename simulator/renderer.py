@@ -118,6 +118,33 @@ class Renderer:
     def value(self, prop: str) -> Any:
         return self.layout[prop]
 
+    def clone(self, on_event: Callable[..., None] | None = None,
+              memo: dict[int, Request] | None = None) -> "Renderer":
+        """An independent copy to branch from (the explorer, :mod:`simulator.explore`).
+
+        Lists, dicts and the requests in the lists are copied (``memo`` maps
+        ``id(request)`` to its copy); prop values are shared, which is safe
+        because the renderer replaces values and never mutates one in place.
+        The copy reports its events to ``on_event``.  Behaviour is unchanged.
+        """
+        memo = {} if memo is None else memo
+
+        def dup(item: Any) -> Any:
+            if not isinstance(item, Request):
+                return item
+            if id(item) not in memo:
+                memo[id(item)] = copy.copy(item)
+            return memo[id(item)]
+
+        new = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, list):
+                setattr(new, name, [dup(item) for item in value])
+            elif isinstance(value, (dict, set)):
+                setattr(new, name, copy.copy(value))
+        new._emit = on_event
+        return new
+
     def _event(self, kind: str, now: float, **fields: Any) -> None:
         if self._emit is not None:
             self._emit(kind, now, **fields)

@@ -1,0 +1,819 @@
+"""Exhaustive exploration: every ordering of events the renderer model allows.
+
+Monte-Carlo samples orderings ("0 of 10,000 runs diverged"); this module
+enumerates them, so that for a bounded scenario callback-race can say "no
+ordering of responses makes the store diverge", or hand back the shortest
+ordering that does::
+
+    from simulator.explore import explore
+    result = explore(app, plan, check)            # app: a Dash app or its Graph
+    result.complete        # True: nothing was cut by a bound; the claims below are proofs
+    result.schedules       # complete schedules covered
+    result.end_states      # distinct end layouts (canonical, hashable)
+    result.diverging       # how many of them fail ``check``
+    result.counterexample  # the shortest diverging schedule as a Run: report.timeline() prints it
+
+The model explored
+------------------
+* **The instantaneous renderer** (client overhead 0), by default.  Every
+  event -- the page load, one user action, one response arriving -- is
+  handled in a pass of its own: the event is applied, :meth:`Renderer.schedule`
+  runs once, and the requests it dispatches leave at once: the engine with
+  ``Config(client_overhead=Fixed(0))``, where two events at the very same
+  instant (measure zero) would share a pass.
+* **The clock is replaced by a scheduler.**  The run branches wherever the
+  order of events is not fixed: which response on its way back arrives next
+  (any in-flight or superseded request's: latencies are abstracted, so any
+  response may overtake any other -- no FIFO, no connection or worker limit,
+  and a clientside callback's response (R15) is treated like any other), and
+  whether the next user action comes before or after each of them.  An
+  action with ``wait_settle=True`` happens only at quiescence (the renderer
+  idle); an action without it may happen at any point after the previous
+  action: **its random delay is abstracted** (``Action.delay`` is ignored),
+  so every delay is covered at once.  Workload plans differ between seeds
+  only in their delays, so one plan stands for all seeds.
+* **Logical time.**  Each event that is not an ignored response takes one
+  millisecond: the n-th such event happens at ``t = n``.  Store timestamps
+  (R4) and :func:`~simulator.server_time` read this clock.  An ignored
+  response (R8) changes nothing, so it takes no time.  A callback runs once,
+  at dispatch (``Callback.execute(args, changed, t)``): callbacks are pure
+  functions of their arguments.  By default no two events share a
+  millisecond, which an app can notice: two Store writes within one
+  millisecond give one ``modified_timestamp`` and the second triggers nothing
+  (R4).  The engine can do that (two responses < 1 ms apart).
+* ``same_ms=True`` explores that too.  The clock then moves only when it
+  must: an event whose time *shows* -- it writes a Store whose
+  ``modified_timestamp`` a callback reads, or dispatches a callback that reads
+  :func:`~simulator.server_time` -- happens either in the millisecond of the
+  last event whose time showed (a *coincidence*, labelled ``same``) or in a
+  later one (``next``); other events happen "now".  Two assumptions keep the
+  schedules physical: a server response never arrives in the millisecond its
+  request left (a round trip takes at least 1 ms), and an action that waits
+  for quiescence comes in a later millisecond than everything before it.
+  Shortest counterexamples prefer the fewest coincidences.
+* ``passes=True`` models R20's passes (client overhead > 0, the engine's
+  default): a pass takes one or more events (responses, user actions) in
+  order, applies them all at the pass's time, and only then schedules once
+  (the ``close`` transition), so a request triggered by one response cannot
+  supersede (R8) a request whose response came in the same pass.  Any
+  grouping of consecutive events into passes is explored, which covers every
+  intake window; a response cannot join a pass in the millisecond its
+  request left.  With ``same_ms`` too, the explored schedules cover the
+  engine's default model (checked against Monte-Carlo in the tests).
+
+End states and divergence
+-------------------------
+A schedule ends when no event is left: every action taken, nothing pending or
+in flight, every response back.  Its *end state* is the layout without the
+clock's props (each Store's ``modified_timestamp``, and props a callback
+writes from :func:`~simulator.server_time`, found by running each callback at
+two times), as a sorted tuple of ``(prop, JSON)`` pairs, so Monte-Carlo
+layouts compare with it (:meth:`Result.canonical`).  ``check(layout)`` (the
+wrong keys) decides whether it diverges; it should not read a Store timestamp
+that no callback reads (those are left out of the state key, below).  Each
+callback may run twice per distinct input, at two times, to find out whether
+it reads the clock: callbacks must be pure.
+
+State hashing
+-------------
+States are merged on a canonical encoding (:meth:`_Model.key`): the steps
+taken, the clock (and, with ``same_ms``/``passes``, whether this millisecond
+was seen and whether a pass is open), the next action's index, the layout as
+JSON (except Store timestamps no callback reads: R4's equality test on one
+only decides whether that timestamp itself changes, which nothing reads),
+what each Store last stored, the requested and prioritized lists
+in order (order matters: R7, R10, R13), the in-flight requests as a multiset
+with their responses, the superseded responses still on their way (by
+callback), the execution groups' records (R19).  Request ids and the request
+counter are left out: they name requests, nothing more (the counter also
+feeds the runaway guard, which is per path and so approximate here).  The
+steps taken are in the key so that the state graph is layered: a level-by-
+level breadth-first search counts schedules exactly, and the first diverging
+end state it meets is one a shortest diverging schedule reaches.
+
+Partial-order reduction (``reduction=True``)
+--------------------------------------------
+Persistent sets, which never lose a reachable end state (Godefroid 1996: a
+search that, in each state, takes only the transitions of a persistent set
+still reaches every reachable deadlock -- here, every end state):
+
+1. **An ignored response** (its request superseded in flight, R8) changes
+   nothing, takes no time, is never disabled and commutes with everything:
+   it alone is a persistent set, so such responses are taken at once, in one
+   order, instead of at every possible point.
+2. **Commuting sink responses.**  When no user action can come before the
+   in-flight responses (none left, or the next one waits for quiescence),
+   nothing is requested or prioritized, and every in-flight response is a
+   *sink* (it writes no prop that is an Input of any callback, nor a Store
+   whose ``modified_timestamp`` is one: applying it requests nothing, so no
+   request is ever dispatched again before they are all back), the only
+   events until they are all back are these responses.  Two of them commute
+   when they write disjoint props, or patch the same prop (R17) at disjoint
+   top-level keys, and neither writes a Store whose ``modified_timestamp`` a
+   callback reads (events move the clock, so the order would show in that
+   timestamp).  The dependency-closed group of the first response is then a
+   persistent set: e.g. the per-key Patch responses of ``patch`` are applied
+   in one order instead of all ``n!``.  (Not with ``passes``, where the pass
+   boundaries between them would also have to be reduced.)
+
+Anything else branches fully.  Naive full-value writes to one prop (R16)
+never commute, so for ``naive`` the reduction only removes ignored-response
+orders; state hashing is what collapses its ``n!`` orders into ``n * 2**(n-1)``
+states.
+
+Bounds
+------
+``max_depth`` (steps per schedule), ``max_states`` (states expanded),
+``max_schedules`` (complete schedules covered, checked level by level: the
+schedules ending on one level all count, so the total may pass the bound).
+When a bound cuts anything, ``result.complete`` is False and ``result.bound``
+says which: the counts are then lower bounds and nothing is proved.  A bound
+that cut nothing leaves the result complete.
+``hashing=False`` turns the visited set off (plain depth-first enumeration of
+schedules), for comparison.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .app import Dash, Response
+from .engine import Run, _trace_entry
+from .graph import Graph
+from .patch import is_patch
+from .renderer import Renderer, Request, RunawayLoop
+from .workload import CLICK, Action, Plan
+
+Check = Callable[[dict[str, Any]], tuple]
+#: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index).
+Label = tuple
+#: A canonical end layout: sorted (prop, JSON) pairs, clock props left out.
+EndState = tuple
+
+DEFAULT_MAX_STATES = 500_000
+REQUEST_BUDGET = 2000            # as Config.request_budget
+_CLOCK_PROBE_MS = 86_400_000.0   # a second run of each callback, a day later
+_CLOCK_DEPENDENT = object()
+
+
+def _dumps(value: Any) -> str:
+    """Exact, order-sensitive JSON: two values with the same text behave the same."""
+    return json.dumps(value, separators=(",", ":"), default=repr)
+
+
+def end_state(layout: dict[str, Any], clock_props: Iterable[str] = ()) -> EndState:
+    """The canonical form of an end layout: sorted ``(prop, JSON)``, clock props left out."""
+    skip = set(clock_props)
+    return tuple(sorted((p, json.dumps(v, sort_keys=True, separators=(",", ":"), default=repr))
+                        for p, v in layout.items() if p not in skip))
+
+
+# ---------------------------------------------------------------------------
+# the model: states and transitions
+# ---------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    renderer: Renderer
+    arrivals: list[tuple[Request, Response]]  # responses on their way back, in dispatch order
+    action: int = 0                            # index of the next user action
+    clock: int = 0                             # the logical clock, ms (see the module docstring)
+    steps: int = 0                             # transitions taken
+    observed: bool = False                     # same_ms: the last transition's time showed
+    seen: bool = True                          # same_ms: some event's time showed at ms ``clock``
+    open: bool = False                         # passes: a pass has taken events, not yet scheduled
+
+
+class _Recorder:
+    """Builds a :class:`Run` with a trace while a schedule is replayed (as the engine does)."""
+
+    def __init__(self, plan: Plan, check: Check):
+        self.run = Run(seed="explore", trace=[])
+        self.check = check
+        self.measuring = not any(a.measure for a in plan.actions)
+        self.last_action = 0.0
+        self.steps: list[str] = []
+
+    def __call__(self, kind: str, now: float, **f: Any) -> None:  # the renderer's on_event
+        if self.measuring:
+            self.run.count(kind, f)
+        self.run.trace.append(_trace_entry(kind, now, f))
+
+    def note(self, kind: str, req: Request, now: float) -> None:
+        """Engine-side entries (sent, arrived), in ``Simulation._note``'s format."""
+        self.run.trace.append({"t": now, "kind": kind, "request": req.id, "callback": req.name})
+
+    def response(self, response: Response) -> None:
+        if self.measuring:
+            self.run.responses += 1
+            self.run.bytes_down += response.nbytes
+
+    def track(self, layout: dict[str, Any], now: float) -> None:
+        if self.measuring:
+            self.run.observe(self.check(layout), now)
+
+    def finish(self, layout: dict[str, Any], now: float) -> Run:
+        r = self.run
+        self.track(layout, now)
+        r.close(now)
+        r.end = now
+        r.settle_ms = now - self.last_action
+        r.wrong = tuple(self.check(layout))
+        r.diverged = bool(r.wrong)
+        r.layout = layout
+        return r
+
+
+class _Model:
+    """The scenario as a transition system over :class:`_State`."""
+
+    def __init__(self, graph: Graph, plan: Plan, check: Check, request_budget: int = REQUEST_BUDGET,
+                 same_ms: bool = False, passes: bool = False):
+        self.graph = graph
+        self.same_ms = same_ms
+        self.passes = passes
+        self.plan = plan
+        self.actions: tuple[Action, ...] = tuple(plan.actions)
+        self.check = check
+        self.request_budget = request_budget
+        read = {k for n in graph.nodes for k in n.input_keys + n.state_keys}
+        derived = set(graph.derived.values())
+        #: Store timestamps no callback reads: left out of the state key.
+        self.dead_clock = frozenset(p for p in derived if p not in read)
+        #: Stores whose timestamp a callback reads: writing one makes an event's time visible.
+        self.live_ts_stores = frozenset(d for d, ts in graph.derived.items() if ts in read)
+        #: Props holding clock values (left out of end states); grows as server_time() use is found.
+        self.clock_props: set[str] = set(derived)
+        self._responses: dict[tuple, Any] = {}
+
+    # --- building states ----------------------------------------------------
+    def initial(self, rec: _Recorder | None = None) -> _State:
+        st = _State(Renderer(self.graph, request_budget=self.request_budget, on_event=rec), [])
+        st.renderer.load(0)
+        self._pass(st, rec)
+        if rec is not None:
+            rec.track(st.renderer.layout, 0)
+        return st
+
+    def successors(self, st: _State, label: Label) -> list[tuple[Label, _State]]:
+        """The states one transition leads to: one, or two when ``same_ms`` and its time shows.
+
+        With ``same_ms`` the clock moves only when it must: an event whose time
+        shows (see the module docstring) happens in the millisecond of the last
+        one that showed ("same": a coincidence) or in a later one ("next"); an
+        event whose time does not show happens "now" (the clock stays); an
+        action that waits for quiescence always comes in a later millisecond.
+        """
+        if not self.same_ms or label[0] in ("ignored", "close") or (self.passes and st.open):
+            return [(label, self.successor(st, label))]  # (joining a pass: the pass's time)
+        if label[0] == "act" and self.actions[label[1]].wait_settle:
+            return [(label + ("next",), self.successor(st, label + ("next",)))]
+        if label[0] == "deliver":
+            req = st.arrivals[self._find(st, label)][0]
+            if not req.callback.clientside and req.dispatched_at == st.clock:
+                # a round trip to the server takes at least a millisecond
+                return [(label + ("next",), self.successor(st, label + ("next",)))]
+        now = self.successor(st, label + ("now",))
+        # With passes the pass's later events (joined, or its dispatches) may show its time.
+        if not ((now.observed or self.passes) and st.seen):
+            return [(label + ("now",), now)]
+        return [(label + ("same",), now),  # "same" is "now" when the last event's time showed
+                (label + ("next",), self.successor(st, label + ("next",)))]
+
+    def successor(self, st: _State, label: Label) -> _State:
+        memo: dict[int, Request] = {}
+        renderer = st.renderer.clone(None, memo)
+        arrivals = [(memo.get(id(req)) or copy.copy(req), resp) for req, resp in st.arrivals]
+        child = _State(renderer, arrivals, st.action, st.clock, st.steps, seen=st.seen, open=st.open)
+        self.advance(child, label)
+        return child
+
+    def advance(self, st: _State, label: Label, rec: _Recorder | None = None) -> None:
+        """Take one transition, in place: the event, then one renderer pass.
+
+        With ``passes`` an event only joins the open pass (or opens one) and
+        the ``("close",)`` transition runs the pass's scheduling (R20).
+        """
+        r = st.renderer
+        st.steps += 1
+        st.observed = False
+        kind = label[0]
+        # The clock: one ms per event (an ignored response takes none), or per pass; with
+        # same_ms, the label says whether the event moves on to a later ms (see successors).
+        if kind in ("ignored", "close") or (self.passes and st.open):
+            tick = 0
+        else:
+            tick = 1 if len(label) < 3 or label[2] == "next" else 0
+        watched = {p: r._store_memory.get(p) for p in self.live_ts_stores} if self.same_ms else {}
+        st.clock += tick
+        if kind == "close":
+            st.open = False
+            if rec is not None:
+                rec.steps.append(f"t={st.clock}: the pass ends: the renderer schedules (R20)")
+        elif kind == "act":
+            action = self.actions[st.action]
+            st.action += 1
+            if rec is not None:
+                if action.measure and not rec.measuring:
+                    rec.measuring = True
+                    rec.run.trace.append({"t": st.clock, "kind": "measure"})
+                    rec.track(r.layout, st.clock)
+                rec.last_action = st.clock
+                rec.steps.append(f"t={st.clock}: user: {action.describe()}{_coincidence(label)}")
+            # CLICK means one more click, as Simulation._resolve does.
+            r.change({k: (r.layout[k] or 0) + 1 if v is CLICK else v for k, v in action.props.items()}, st.clock)
+        else:
+            index = self._find(st, label)
+            req, response = st.arrivals.pop(index)
+            if rec is not None:
+                rec.note("arrived", req, st.clock)
+                rec.response(response)
+            status = r.receive(req, response, st.clock)
+            if rec is not None:
+                rec.steps.append(f"t={st.clock}: response of #{req.id} {req.name} arrives: {status}"
+                                 f"{_coincidence(label)}{' (same pass)' if self.passes and st.open else ''}")
+        if not self.passes or kind == "close":
+            self._pass(st, rec)
+        elif kind != "ignored":
+            st.open = True
+        # Its time showed if a Store whose timestamp a callback reads took new data (R4).
+        if any(r._store_memory.get(p) is not old for p, old in watched.items()):
+            st.observed = True
+        st.seen = st.observed or (st.seen and not tick)
+        if rec is not None:
+            rec.track(r.layout, st.clock)
+
+    def _find(self, st: _State, label: Label) -> int:
+        want_in_flight = label[0] == "deliver"
+        for i, (req, _) in enumerate(st.arrivals):
+            if req.callback.index == label[1] and (req.status == "in_flight") == want_in_flight:
+                return i
+        raise KeyError(f"no arrival for {label}")
+
+    def _pass(self, st: _State, rec: _Recorder | None) -> None:
+        for req in st.renderer.schedule(st.clock):
+            if rec is not None:
+                rec.note("sent", req, st.clock)
+            st.arrivals.append((req, self._execute(req, st.clock, st)))
+
+    def _execute(self, req: Request, now: float, st: _State) -> Response:
+        """Run the callback (cached); find the props it writes from the clock."""
+        cb = req.callback
+        changed = tuple(req.changed)
+        key = (cb.index, _dumps(req.args), changed)
+        cached = self._responses.get(key)
+        if cached is not None and cached is not _CLOCK_DEPENDENT:
+            return cached
+        response = cb.execute(req.args, changed, now)
+        if cached is None:
+            later = cb.execute(req.args, changed, now + _CLOCK_PROBE_MS)
+            moved = {p for p in set(response.outputs) | set(later.outputs)
+                     if _dumps(response.outputs.get(p)) != _dumps(later.outputs.get(p))}
+            if moved or response.kind != later.kind:
+                self.clock_props |= moved
+                self._responses[key] = _CLOCK_DEPENDENT
+                cached = _CLOCK_DEPENDENT
+            else:
+                self._responses[key] = response
+        if cached is _CLOCK_DEPENDENT:
+            st.observed = True  # its server_time() read the clock
+        return response
+
+    # --- transitions --------------------------------------------------------
+    def enabled(self, st: _State) -> list[Label]:
+        labels: list[Label] = []
+        ignored: set[int] = set()
+        flying = [req.callback.index for req in st.renderer.in_flight]
+        if len(set(flying)) != len(flying):  # R8 keeps one per callback; labels rely on it
+            raise RuntimeError(f"two in-flight requests of one callback: {st.renderer.in_flight}")
+        for req, _ in st.arrivals:
+            index = req.callback.index
+            if req.status == "in_flight":
+                if self.passes and st.open and req.dispatched_at == st.clock and not req.callback.clientside:
+                    continue  # it left at the end of a pass in this very ms: it cannot join this one
+                labels.append(("deliver", index))
+            elif index not in ignored:  # superseded responses of one callback are interchangeable
+                ignored.add(index)
+                labels.append(("ignored", index))
+        if st.action < len(self.actions):
+            if not self.actions[st.action].wait_settle or (st.renderer.idle and not st.open):
+                labels.append(("act", st.action))
+        if st.open:
+            labels.append(("close",))
+        return labels
+
+    def choose(self, st: _State, reduction: bool) -> list[Label]:
+        """The transitions to explore: all enabled ones, or a persistent set of them."""
+        labels = self.enabled(st)
+        if not reduction or len(labels) <= 1:
+            return labels
+        for label in labels:            # 1. an ignored response alone is persistent
+            if label[0] == "ignored":
+                return [label]
+        # 2. commuting sink responses (see the module docstring); not with passes
+        if self.passes or any(label[0] == "act" for label in labels):
+            return labels
+        if st.action < len(self.actions) and not self.actions[st.action].wait_settle:
+            return labels
+        r = st.renderer
+        if r.requested or r.prioritized:
+            return labels
+        flying = sorted(((req.callback.index, resp) for req, resp in st.arrivals if req.status == "in_flight"),
+                        key=lambda item: item[0])
+        if not all(self._sink(resp) for _, resp in flying):
+            return labels
+        group = [flying[0]]
+        rest = flying[1:]
+        grew = True
+        while grew:
+            grew = False
+            for item in list(rest):
+                if any(self._dependent(item[1], g[1]) for g in group):
+                    group.append(item)
+                    rest.remove(item)
+                    grew = True
+        if not rest:
+            return labels
+        return [("deliver", index) for index, _ in sorted(group, key=lambda item: item[0])]
+
+    @staticmethod
+    def _writes(response: Response) -> dict[str, Any]:
+        return response.outputs if response.kind == "data" else {}
+
+    def _sink(self, response: Response) -> bool:
+        """Applying it requests nothing (R1, R2, R4)."""
+        for prop in self._writes(response):
+            if self.graph.listeners(prop):
+                return False
+            derived = self.graph.derived.get(prop)
+            if derived is not None and self.graph.listeners(derived):
+                return False
+        return True
+
+    def _dependent(self, a: Response, b: Response) -> bool:
+        wa, wb = self._writes(a), self._writes(b)
+        if any(p in self.live_ts_stores for p in list(wa) + list(wb)):
+            return True  # its event's time shows in a timestamp a callback reads
+        for prop in set(wa) & set(wb):
+            ka, kb = _top_keys(wa[prop]), _top_keys(wb[prop])
+            if ka is None or kb is None or ka & kb:
+                return True  # full values replace one another (R16); patches at one key too
+        return False
+
+    # --- the canonical state ------------------------------------------------
+    def key(self, st: _State) -> tuple:
+        r = st.renderer
+        layout = tuple((p, _dumps(v)) for p, v in r.layout.items() if p not in self.dead_clock)
+        memory = tuple(sorted((p, _dumps(v)) for p, v in r._store_memory.items()))
+
+        def enc(q: Request) -> tuple:
+            return q.callback.index, tuple(q.changed), q.predecessors, q.initial, q.group
+
+        in_flight = []
+        ignored = []
+        for q, resp in st.arrivals:
+            if q.status == "in_flight":
+                sent_now = (self.same_ms or self.passes) and q.dispatched_at == st.clock
+                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), resp.message, sent_now))
+            else:
+                ignored.append(q.callback.index)
+        stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
+        return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory,
+                tuple(enc(q) for q in r.requested), tuple(enc(q) for q in r.prioritized),
+                tuple(sorted(in_flight)), tuple(sorted(ignored)), stored, r._next_group)
+
+
+def _coincidence(label: Label) -> str:
+    return " (in the same millisecond as the last event whose time showed)" if label[2:] == ("same",) else ""
+
+
+def _top_keys(value: Any) -> frozenset[str] | None:
+    """The top-level dict keys a Patch touches, or None when it may touch more (R17)."""
+    if not is_patch(value):
+        return None
+    keys = set()
+    for op in value.get("operations", ()):
+        loc = op.get("location") or []
+        if not loc or not isinstance(loc[0], str):
+            return None
+        keys.add(loc[0])
+    return frozenset(keys)
+
+
+# ---------------------------------------------------------------------------
+# the result
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """One distinct end state."""
+
+    end_state: EndState
+    layout: dict[str, Any]          # a representative end layout (with clock values)
+    wrong: tuple[str, ...]          # check(layout): the keys that disagree
+    schedules: int = 0              # complete schedules that end here
+    shortest: int = 0               # steps of the shortest of them
+
+
+@dataclass
+class Result:
+    complete: bool
+    schedules: int
+    states: int
+    transitions: int
+    outcomes: list[Outcome]
+    counterexample: Run | None
+    counterexample_steps: list[str] = field(default_factory=list)
+    bound: str | None = None
+    runaway: str | None = None
+    reduction: bool = True
+    hashing: bool = True
+    same_ms: bool = False
+    passes: bool = False
+    #: the app can see when an event happened (a callback reads a Store timestamp or calls server_time())
+    observes_time: bool = False
+    clock_props: frozenset[str] = frozenset()
+    longest: int = 0
+    seconds: float = 0.0
+
+    @property
+    def end_states(self) -> frozenset[EndState]:
+        return frozenset(o.end_state for o in self.outcomes)
+
+    @property
+    def diverging(self) -> int:
+        """Distinct end states that fail the check."""
+        return sum(1 for o in self.outcomes if o.wrong)
+
+    @property
+    def diverging_schedules(self) -> int:
+        return sum(o.schedules for o in self.outcomes if o.wrong)
+
+    def canonical(self, layout: dict[str, Any]) -> EndState:
+        """A layout (e.g. a Monte-Carlo run's) in the form of :attr:`end_states`."""
+        return end_state(layout, self.clock_props)
+
+    def record(self) -> dict[str, Any]:
+        """Machine-readable summary (``callback-race explore --json``)."""
+        ce = self.counterexample
+        return {
+            "complete": self.complete, "bound": self.bound, "runaway": self.runaway,
+            "reduction": self.reduction, "hashing": self.hashing, "same_ms": self.same_ms,
+            "passes": self.passes,
+            "observes_time": self.observes_time,
+            "schedules": self.schedules, "states": self.states, "transitions": self.transitions,
+            "longest_schedule": self.longest, "seconds": round(self.seconds, 3),
+            "end_states": len(self.outcomes), "diverging": self.diverging,
+            "diverging_schedules": self.diverging_schedules,
+            "clock_props": sorted(self.clock_props),
+            "outcomes": [{"layout": {p: json.loads(v) for p, v in o.end_state}, "wrong": list(o.wrong),
+                          "schedules": o.schedules, "shortest": o.shortest} for o in self.outcomes],
+            "counterexample": None if ce is None else {
+                "steps": self.counterexample_steps, "wrong": list(ce.wrong), "trace": ce.trace},
+        }
+
+
+# ---------------------------------------------------------------------------
+# the search
+# ---------------------------------------------------------------------------
+
+def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules: int | None = None,
+            max_depth: int | None = None, reduction: bool = True, *, hashing: bool = True,
+            same_ms: bool = False, passes: bool = False, max_states: int | None = DEFAULT_MAX_STATES,
+            request_budget: int = REQUEST_BUDGET) -> Result:
+    """Explore every schedule of ``plan`` on the app; see the module docstring for the model.
+
+    ``complete`` is True only when no bound cut anything (and no runaway
+    loop was met): then every end state the model allows is in
+    ``end_states``, and ``diverging == 0`` is a proof for this scenario.
+    """
+    graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
+    model = _Model(graph, plan, check, request_budget, same_ms, passes)
+    started = time.perf_counter()
+    search = _search_graph if hashing else _search_tree
+    found = search(model, reduction, max_schedules, max_depth, max_states)
+    (terminals, schedules, states, transitions, bound, runaway, first_bad, longest) = found
+    outcomes: dict[EndState, Outcome] = {}
+    for layout, wrong, count, steps in terminals:
+        es = end_state(layout, model.clock_props)
+        o = outcomes.get(es)
+        if o is None:
+            outcomes[es] = Outcome(es, layout, wrong, count, steps)
+        else:
+            o.schedules += count
+            o.shortest = min(o.shortest, steps)
+    counterexample, steps = (None, [])
+    if first_bad is not None:
+        counterexample, steps = _replay(model, first_bad)
+    return Result(complete=bound is None and runaway is None, schedules=schedules, states=states,
+                  transitions=transitions, outcomes=sorted(outcomes.values(), key=lambda o: (o.shortest, o.end_state)),
+                  counterexample=counterexample, counterexample_steps=steps, bound=bound, runaway=runaway,
+                  reduction=reduction, hashing=hashing, same_ms=same_ms, passes=passes,
+                  observes_time=bool(model.live_ts_stores or model.clock_props - set(graph.derived.values())),
+                  clock_props=frozenset(model.clock_props),
+                  longest=longest, seconds=time.perf_counter() - started)
+
+
+def _successors(model: _Model, st: _State, label: Label) -> list[tuple[Label, _State]] | str:
+    try:
+        return model.successors(st, label)
+    except RunawayLoop as exc:
+        return str(exc)
+
+
+def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_states):
+    """Breadth-first, level by level (a level = the steps taken), with a visited set.
+
+    All edges go from one level to the next, so the number of schedules
+    reaching each state is summed exactly as the levels go, and the first
+    diverging end state met is reached by a shortest diverging schedule.
+    """
+    root = model.initial()
+    k0 = model.key(root)
+    level: dict[tuple, _State] = {k0: root}
+    counts: dict[tuple, int] = {k0: 1}
+    costs: dict[tuple, int] = {k0: 0}  # fewest same-millisecond coincidences on a path here
+    parents: dict[tuple, tuple | None] = {k0: None}
+    terminals, schedules, states, transitions, expanded = [], 0, 1, 0, 0
+    bound = runaway = first_bad = None
+    depth = longest = 0
+    while level:
+        nxt: dict[tuple, _State] = {}
+        ncounts: dict[tuple, int] = defaultdict(int)
+        ncosts: dict[tuple, int] = {}
+        bad_here = None
+        for key, st in level.items():
+            labels = model.choose(st, reduction)
+            if not labels:
+                wrong = tuple(model.check(st.renderer.layout))
+                terminals.append((st.renderer.layout, wrong, counts[key], depth))
+                schedules += counts[key]
+                longest = max(longest, depth)
+                if wrong and first_bad is None and (bad_here is None or costs[key] < costs[bad_here]):
+                    bad_here = key  # the shortest; among those, the fewest coincidences
+                continue
+            if max_depth is not None and depth >= max_depth:
+                bound = bound or f"max_depth={max_depth}"
+                continue
+            if max_states is not None and expanded >= max_states:
+                bound = bound or f"max_states={max_states}"
+                break
+            expanded += 1
+            for label in labels:
+                children = _successors(model, st, label)
+                if isinstance(children, str):
+                    runaway = runaway or children
+                    continue
+                for label, child in children:
+                    transitions += 1
+                    ck = model.key(child)
+                    cost = costs[key] + (label[2:] == ("same",))
+                    if ck not in nxt:
+                        nxt[ck] = child
+                    if ck not in ncosts or cost < ncosts[ck]:
+                        ncosts[ck] = cost
+                        parents[ck] = (key, label)
+                    ncounts[ck] += counts[key]
+        if bad_here is not None:
+            first_bad = _path(parents, bad_here)
+        if bound and bound.startswith("max_states"):
+            break
+        level, counts, costs = nxt, ncounts, ncosts
+        states += len(level)
+        depth += 1
+        if level and max_schedules is not None and schedules >= max_schedules:
+            bound = f"max_schedules={max_schedules}"
+            break
+    return terminals, schedules, states, transitions, bound, runaway, first_bad, longest
+
+
+def _path(parents: dict[tuple, tuple | None], key: tuple) -> list[Label]:
+    labels = []
+    while parents[key] is not None:
+        key, label = parents[key]
+        labels.append(label)
+    return labels[::-1]
+
+
+def _search_tree(model: _Model, reduction: bool, max_schedules, max_depth, max_states):
+    """Depth-first enumeration of schedules, no visited set (for comparison)."""
+    stack: list[tuple[_State, tuple]] = [(model.initial(), ())]
+    terminals, schedules, states, transitions, expanded = [], 0, 1, 0, 0
+    bound = runaway = first_bad = None
+    longest = 0
+    while stack:
+        st, path = stack.pop()
+        labels = model.choose(st, reduction)
+        if not labels:
+            wrong = tuple(model.check(st.renderer.layout))
+            terminals.append((st.renderer.layout, wrong, 1, len(path)))
+            schedules += 1
+            longest = max(longest, len(path))
+            if wrong and (first_bad is None or _cost(path) < _cost(first_bad)):
+                first_bad = list(path)
+            if max_schedules is not None and schedules >= max_schedules and stack:
+                bound = f"max_schedules={max_schedules}"
+                break
+            continue
+        if max_depth is not None and len(path) >= max_depth:
+            bound = bound or f"max_depth={max_depth}"
+            continue
+        if max_states is not None and expanded >= max_states:
+            bound = f"max_states={max_states}"
+            break
+        expanded += 1
+        for label in reversed(labels):
+            children = _successors(model, st, label)
+            if isinstance(children, str):
+                runaway = runaway or children
+                continue
+            for label, child in reversed(children):
+                transitions += 1
+                states += 1
+                stack.append((child, path + (label,)))
+    return terminals, schedules, states, transitions, bound, runaway, first_bad, longest
+
+
+def _cost(path) -> tuple[int, int]:
+    """Shorter first; then fewer same-millisecond coincidences."""
+    return len(path), sum(label[2:] == ("same",) for label in path)
+
+
+def _replay(model: _Model, labels: list[Label]) -> tuple[Run, list[str]]:
+    """Run one schedule again, recording a trace in the engine's format."""
+    rec = _Recorder(model.plan, model.check)
+    st = model.initial(rec)
+    for label in labels:
+        model.advance(st, label, rec)
+    run = rec.finish(st.renderer.layout, st.clock)
+    return run, rec.steps
+
+
+# ---------------------------------------------------------------------------
+# printing (the CLI's)
+# ---------------------------------------------------------------------------
+
+def summary_lines(result: Result) -> list[str]:
+    """What ``callback-race explore`` says about a result, one line each."""
+    how = ("partial-order reduction" if result.reduction else "no reduction") + \
+          (" + state hashing" if result.hashing else ", no state hashing")
+    lines = [
+        "model: " + ("R20 passes (responses may share a pass, as with client overhead > 0)" if result.passes
+                     else "the instantaneous renderer (client overhead 0: a pass per event)")
+        + "; any response may overtake any other; actions without wait_settle at any point after the "
+          "previous one; " + ("events may share a millisecond (R4 timestamps)" if result.same_ms
+                              else "each event in a millisecond of its own"),
+        f"schedules explored: {result.schedules:,} ({result.states:,} states, {result.transitions:,} transitions, "
+        f"longest {result.longest} steps; {how}; {result.seconds:.2f} s)",
+        f"distinct end states: {len(result.outcomes)}; diverging: {result.diverging} "
+        f"(reached by {result.diverging_schedules:,} of the schedules)",
+    ]
+    if result.complete:
+        verdict = ("no schedule diverges: proved for this bounded scenario, in this model" if not result.diverging
+                   else "every schedule explored: the counts are exact")
+        lines.append(f"complete: {verdict}")
+    else:
+        why = result.bound or ""
+        if result.runaway:
+            why = (why + "; " if why else "") + f"runaway loop: {result.runaway}"
+        lines.append(f"PARTIAL: stopped by {why}; the counts are lower bounds and nothing is proved")
+    if not result.passes:
+        lines.append("note: the engine's default client overhead batches responses into passes (R20), which can "
+                     "reach end states this model does not: explore with passes (--passes) to include them")
+    if result.observes_time and not result.same_ms:
+        lines.append("note: this app sees when events happen (a callback reads a Store's modified_timestamp or "
+                     "calls server_time()); two Store writes in one millisecond give one timestamp and the "
+                     "second triggers nothing (R4): explore with same_ms (--same-ms) to include that")
+    return lines
+
+
+def write_json(path: str, result: Result, settings: dict[str, Any] | None = None) -> None:
+    """``callback-race explore --json``: the settings and :meth:`Result.record`."""
+    with open(path, "w") as fh:
+        json.dump({"settings": settings or {}, "result": result.record()}, fh, indent=2, default=repr)
+        fh.write("\n")
+
+
+def outcome_table(result: Result, store_prop: str = "user_data.data", limit: int = 20):
+    """The distinct end states as a rich table."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="end states", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(store_prop)
+    table.add_column("wrong keys")
+    table.add_column("schedules", justify="right")
+    table.add_column("shortest", justify="right")
+    for i, o in enumerate(result.outcomes[:limit], 1):
+        value = json.dumps(o.layout.get(store_prop), separators=(",", ":"), default=repr)
+        table.add_row(str(i), value, Text(", ".join(o.wrong) or "-", style="bold red" if o.wrong else "green"),
+                      f"{o.schedules:,}", str(o.shortest))
+    if len(result.outcomes) > limit:
+        table.caption = f"... and {len(result.outcomes) - limit} more"
+    return table
