@@ -68,6 +68,19 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
                    help="pad user_data's initial dict to BYTES of JSON, e.g. 100000 (default: %(default)s: {})")
 
 
+def _add_monte_carlo(p: argparse.ArgumentParser, trials: int, per: str) -> None:
+    """Options shared by the Monte-Carlo commands (report, sweep)."""
+    p.add_argument("--strategies", help="comma-separated (default: all; see `callback-race list`)")
+    p.add_argument("--workloads", help="comma-separated (default: all)")
+    p.add_argument("--trials", type=int, default=trials, help=f"runs per {per} (default: %(default)s)")
+    p.add_argument("--seed", default=DEFAULTS["seed"], help="master seed (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                   help="worker processes; results do not depend on it (default: %(default)s)")
+    p.add_argument("--json", metavar="PATH", help=f"write one record per {per} as JSON")
+    p.add_argument("--csv", metavar="PATH", help="write the same as CSV (a sweep's values first)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def _config(args: argparse.Namespace) -> Config:
     from simulator.network import parse_bandwidth
     return Config.make(server_delay=args.server_delay, network=args.network,
@@ -245,15 +258,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="Monte-Carlo desync table for every strategy x workload (the main job)",
                        description="Run N seeded trials per strategy x workload of the seed scenario and "
                                    "print desync rates with 95%% Wilson intervals.")
-    r.add_argument("--strategies", help="comma-separated (default: all; see `callback-race list`)")
-    r.add_argument("--workloads", help="comma-separated (default: all)")
-    r.add_argument("--trials", type=int, default=DEFAULTS["trials"], help="runs per cell (default: %(default)s)")
-    r.add_argument("--seed", default=DEFAULTS["seed"], help="master seed (default: %(default)s)")
-    r.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                   help="worker processes; results do not depend on it (default: %(default)s)")
-    r.add_argument("--json", metavar="PATH", help="write one record per strategy x workload as JSON")
-    r.add_argument("--csv", metavar="PATH", help="write the same as CSV")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_monte_carlo(r, trials=DEFAULTS["trials"], per="strategy x workload")
     _add_environment(r)
     r.set_defaults(func=cmd_report)
 
@@ -283,16 +288,8 @@ def parser() -> argparse.ArgumentParser:
                                     "cartesian product.")
     sw.add_argument("--param", action="append", required=True, metavar="NAME=VALUES",
                     help="a swept option and its values, e.g. server-delay=uniform:0:{50,100,200,400}")
-    sw.add_argument("--strategies", help="comma-separated (default: all)")
-    sw.add_argument("--workloads", help="comma-separated (default: all)")
-    sw.add_argument("--trials", type=int, default=200, help="runs per cell per grid point (default: %(default)s)")
-    sw.add_argument("--seed", default=DEFAULTS["seed"], help="master seed (default: %(default)s)")
-    sw.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
-                    help="worker processes; results do not depend on it (default: %(default)s)")
-    sw.add_argument("--json", metavar="PATH", help="write one record per grid point x strategy x workload")
-    sw.add_argument("--csv", metavar="PATH", help="write the same as CSV, the swept values as the first columns")
+    _add_monte_carlo(sw, trials=200, per="grid point x strategy x workload")
     sw.add_argument("--plot", metavar="PATH.png", help="draw desync rate vs the first --param (needs matplotlib)")
-    sw.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_environment(sw)
     sw.set_defaults(func=cmd_sweep)
 
