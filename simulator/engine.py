@@ -164,6 +164,7 @@ class Simulation:
         self.workers = config.transport.workers(config.server, self.env)
         self.uplink, self.downlink = config.transport.channels(self.env, config.bandwidth)
         self.result = Run(seed=seed, trace=[] if trace else None)
+        plan.validate(self.renderer.layout)
         self._inbox: list[tuple[str, Any]] = []
         self._wake: simpy.Event | None = None
         self._busy = False

@@ -593,6 +593,7 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     ``end_states``, and ``diverging == 0`` is a proof for this scenario.
     """
     graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
+    plan.validate(Renderer(graph).layout)
     model = _Model(graph, plan, check, request_budget, same_ms, passes)
     started = time.perf_counter()
     search = _search_graph if hashing else _search_tree

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import ScenarioError
+
 
 class _Click:
     """Stands for "one more click": ``n_clicks`` becomes (n_clicks or 0) + 1."""
@@ -52,3 +54,11 @@ class Plan:
 
     actions: tuple[Action, ...]
     notes: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self, layout: dict[str, Any]) -> None:
+        """Refuse, before anything runs, an action on a prop the layout does not have."""
+        for action in self.actions:
+            for prop in action.props:
+                if prop not in layout:
+                    raise ScenarioError(f"user action {action.describe()!r} sets {prop!r}, which is not a prop "
+                                        "of any component in the layout")

@@ -95,3 +95,11 @@ def test_responses_of_superseded_requests_are_counted_even_after_the_page_settle
     assert run.layout["out.children"] == "two"
     assert run.sent == 2 and run.ignored == 1 and run.responses == 2
     assert run.settle_ms == 10.0
+
+
+def test_an_action_on_an_unknown_prop_is_a_clear_error_before_anything_runs():
+    import pytest
+    from simulator import ScenarioError
+
+    with pytest.raises(ScenarioError, match="'nmae.value', which is not a prop of any component"):
+        simulate(counter_app(), Plan((Action({"nmae.value": "x"}),)), lambda layout: ())

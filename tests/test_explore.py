@@ -357,3 +357,12 @@ def test_cli_explore_partial_and_proof(capsys):
     assert cli.main(["explore", "naive", "--fail-on-diverge"]) == 1
     capsys.readouterr()
     assert cli.main(["explore", "naive", "--max-schedules", "0"]) == 2
+
+
+def test_explore_refuses_an_action_on_an_unknown_prop():
+    from simulator import Plan, ScenarioError
+    from simulator.workload import Action
+
+    s = scenarios.scenario("naive", "load")
+    with pytest.raises(ScenarioError, match="'frist_name.value'"):
+        explore(s.graph, Plan((Action({"frist_name.value": "x"}),)), s.check)
