@@ -30,10 +30,26 @@ from .patch import is_patch, apply_patch
 from .errors import InvalidPatchOperation
 
 CONCURRENCY_CAP = 12          # R12
+REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per run
 EPOCH_MS = 1_700_000_000_000   # what Date.now() reads at simulated time 0
 
 # A request's status once it has left the pipeline.
 APPLIED, PREVENTED, ERROR, IGNORED = "applied", "prevented", "error", "ignored"
+
+
+def same(a: Any, b: Any) -> bool:
+    """Deep equality as the renderer's ``equals`` sees JSON values.
+
+    Python's ``==`` says ``True == 1``; JavaScript's deep equality does not.
+    (``1 == 1.0`` is right in both: JSON has one kind of number.)
+    """
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 class RunawayLoop(Exception):
@@ -82,7 +98,7 @@ class _Stored:
 class Renderer:
     """The requested / prioritized / in-flight lists and the rules that move requests."""
 
-    def __init__(self, graph: Graph, *, request_budget: int = 5000,
+    def __init__(self, graph: Graph, *, request_budget: int = REQUEST_BUDGET,
                  on_event: Callable[..., None] | None = None):
         self.graph = graph
         self.layout: dict[str, Any] = {}
@@ -181,7 +197,7 @@ class Renderer:
         if derived is None:
             return
         data = self.layout[prop]
-        if prop in self._store_memory and self._store_memory[prop] == data:
+        if prop in self._store_memory and same(self._store_memory[prop], data):
             return
         self._store_memory[prop] = copy.deepcopy(data)
         # Date.now(): integer milliseconds; a second write in the same millisecond
@@ -195,17 +211,17 @@ class Renderer:
         for cb in self.graph.initial:
             self._request(self.graph.node(cb), now, {}, (), initial=True, group=group, cause="initial call")
         for data_prop in self.graph.derived:
+            # A Store with data writes it to its (empty) memory on mount; one without
+            # leaves the memory empty, so its first write, even of null, is a change.
             if self.layout[data_prop] is not None:
                 self._store_derived(data_prop, now)
-            else:
-                self._store_memory[data_prop] = None
 
     def change(self, props: dict[str, Any], now: float, *, by: str = "user") -> None:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""
         for prop, value in props.items():
             if prop not in self.layout:
                 raise KeyError(f"unknown prop {prop!r}")
-            if self.layout[prop] == value:
+            if same(self.layout[prop], value):
                 self._event("unchanged", now, prop=prop, value=value, by=by)
                 continue
             self._set(prop, copy.deepcopy(value), now, by=by)

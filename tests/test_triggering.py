@@ -292,3 +292,50 @@ def test_r5_initial_call_requests_callbacks_without_prevent_initial_call_in_one_
     assert d.value("o2.children") == 20
     assert calls.log == [("first", (1,)), ("second", (2,))]   # second ran once, after first
     assert d.value("o3.children") is None
+
+
+def _stamp_watcher(initial_data):
+    app = Dash()
+    app.layout = [dcc.Input(id="a"), dcc.Store(id="s", data=initial_data), html.Div(id="seen")]
+
+    @app.callback(Output("s", "data"), Input("a", "value"), prevent_initial_call=True)
+    def write(v):
+        return v
+
+    @app.callback(Output("seen", "children"), Input("s", "modified_timestamp"), prevent_initial_call=True)
+    def stamp(ts):
+        return ts
+    return app
+
+
+def test_r4_a_store_without_data_has_empty_memory_so_its_first_write_even_of_null_is_a_change():
+    # Store.react.js: the memory store starts empty (undefined); equals(undefined, null) is false.
+    d = Driver(_stamp_watcher(None))
+    d.load()
+    assert d.value("s.modified_timestamp") == -1  # nothing written on mount
+    d.change({"a.value": None}, at=5.0)  # equal to the current value: no change, no request (R4)
+    assert not d.sent
+    d.change({"a.value": "x"}, at=10.0)
+    d.change({"a.value": None}, at=20.0)  # supersedes the "x" request in flight (R8)
+    d.settle()
+    assert d.value("s.data") is None
+    assert d.value("s.modified_timestamp") == EPOCH_MS + 20  # null written to an empty memory: a change
+    assert len(d.sent_by("stamp")) == 1
+
+
+def test_r4_equality_is_the_renderers_true_is_not_1():
+    # Python says True == 1; the renderer's deep equality does not: a change from 1 to True triggers.
+    app = Dash()
+    app.layout = [dcc.Input(id="a", value=1), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("a", "value"), prevent_initial_call=True)
+    def echo(v):
+        return repr(v)
+
+    d = Driver(app)
+    d.load()
+    d.change({"a.value": True})
+    d.change({"a.value": {"k": [True]}})
+    d.change({"a.value": {"k": [1]}})
+    d.change({"a.value": {"k": [1.0]}})  # 1 and 1.0 are one JSON number: no change
+    assert len(d.sent) == 3
