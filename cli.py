@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import scenarios
 from simulator import Config, DashException, ScenarioError
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
+from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
 from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, write_csv, write_json
 
@@ -307,7 +308,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-schedules", type=int, metavar="N",
                     help="stop once N complete schedules are covered (default: no limit)")
     ex.add_argument("--max-depth", type=int, metavar="D", help="at most D events per schedule (default: no limit)")
-    ex.add_argument("--max-states", type=int, metavar="N", default=500_000,
+    ex.add_argument("--max-states", type=int, metavar="N", default=DEFAULT_MAX_STATES,
                     help="expand at most N states (default: %(default)s)")
     ex.add_argument("--no-reduction", action="store_true", help="no partial-order reduction (state hashing stays)")
     ex.add_argument("--same-ms", action="store_true",
@@ -331,10 +332,27 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help()
         return 2
     try:
+        _check_outputs(args)
         return args.func(args, console)
     except (ScenarioError, DashException, UsageError) as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         return 2
+    except OSError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror}", highlight=False)
+        return 2
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output path that cannot be written before a long run, not after it."""
+    for option in ("json", "csv", "dot", "plot"):
+        path = getattr(args, option, None)
+        if not path:
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise UsageError(f"--{option} {path}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK) or os.path.isdir(path):
+            raise UsageError(f"--{option} {path}: cannot write there")
 
 
 if __name__ == "__main__":

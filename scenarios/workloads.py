@@ -8,6 +8,7 @@ measured phase starts at the first action marked ``measure``.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -16,6 +17,9 @@ from simulator import Action, Dash, Input, Output, Plan, PreventUpdate, click, d
 from simulator.errors import ScenarioError
 
 from .user_data import LOADED, TYPED
+
+
+MAX_DICT_SIZE = 50_000_000  # 50 MB of JSON: far past what a dcc.Store should hold
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,13 @@ class Params:
 
     def __post_init__(self):
         for name in ("interleave_window", "typing_interval", "field_switch", "interval_period"):
-            if getattr(self, name) < 0:
-                raise ScenarioError(f"{name.replace('_', '-')} must be >= 0, not {getattr(self, name)}")
+            value = getattr(self, name)
+            if not math.isfinite(value) or value < 0:
+                raise ScenarioError(f"{name.replace('_', '-')} must be a finite number >= 0, not {value}")
         if self.interval_ticks < 1:
             raise ScenarioError(f"interval-ticks must be >= 1, not {self.interval_ticks}")
-        if self.dict_size < 0:
-            raise ScenarioError(f"dict-size must be >= 0 bytes, not {self.dict_size}")
+        if not 0 <= self.dict_size <= MAX_DICT_SIZE:
+            raise ScenarioError(f"dict-size must be >= 0 and <= {MAX_DICT_SIZE} bytes, not {self.dict_size}")
 
 
 def _type_all(keys, values=TYPED) -> list[Action]:

@@ -37,8 +37,8 @@ from .app import Dash, Response
 from .graph import Graph
 from .latency import Distribution, Fixed, LogNormal, Uniform, parse
 from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server
-from .renderer import Renderer, Request, RunawayLoop
-from .workload import CLICK, Plan
+from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
+from .workload import Plan, resolve
 
 #: R20: the cost of a pass's scheduling phase; median 3.7 ms (a response
 #: applied -> the request it triggers leaves the browser, measured in
@@ -64,7 +64,7 @@ class Config:
     transport: TransportSpec = TRANSPORTS["http1"]
     server: ServerSpec = parse_server("threaded")
     bandwidth: float | None = None                   # bytes per ms; None: unlimited
-    request_budget: int = 2000                       # runaway loop guard
+    request_budget: int = REQUEST_BUDGET             # runaway loop guard
     time_limit: float = 3_600_000.0                  # one simulated hour
 
     @classmethod
@@ -107,7 +107,8 @@ class Run:
     settle_ms: float = 0.0          # last user action -> quiescence
     bytes_up: int = 0
     bytes_down: int = 0
-    runaway: str | None = None
+    runaway: str | None = None       # a callback loop hit the request budget
+    unsettled: str | None = None     # the time limit came first (e.g. a heavy-tailed latency)
     end: float = 0.0
     layout: dict[str, Any] = field(default_factory=dict)
     trace: list[dict[str, Any]] | None = None
@@ -237,7 +238,7 @@ class Simulation:
                 env.process(self._request(req))
 
     def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {k: (self.renderer.layout[k] or 0) + 1 if v is CLICK else v for k, v in props.items()}
+        return resolve(props, self.renderer.layout)
 
     # ------------------------------------------------------------------
     # one request: connection -> upload -> server -> download (R15: clientside skips it)
@@ -329,7 +330,7 @@ class Simulation:
         try:
             env.run(until=simpy.AnyOf(env, [user, env.timeout(self.config.time_limit)]))
             if not user.triggered:
-                r.runaway = f"did not settle within {self.config.time_limit:g} ms of simulated time"
+                r.unsettled = f"did not settle within {self.config.time_limit:g} ms of simulated time"
         except RunawayLoop as exc:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else env.now

@@ -146,8 +146,8 @@ from .app import Dash, Response
 from .engine import Run, _trace_entry
 from .graph import Graph
 from .patch import is_patch
-from .renderer import Renderer, Request, RunawayLoop
-from .workload import CLICK, Action, Plan
+from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
+from .workload import Action, Plan, resolve
 
 Check = Callable[[dict[str, Any]], tuple]
 #: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index).
@@ -155,8 +155,7 @@ Label = tuple
 #: A canonical end layout: sorted (prop, JSON) pairs, clock props left out.
 EndState = tuple
 
-DEFAULT_MAX_STATES = 500_000
-REQUEST_BUDGET = 2000            # as Config.request_budget
+DEFAULT_MAX_STATES = 200_000
 _CLOCK_PROBE_MS = 86_400_000.0   # a second run of each callback, a day later
 _CLOCK_DEPENDENT = object()
 
@@ -325,8 +324,7 @@ class _Model:
                     rec.track(r.layout, st.clock)
                 rec.last_action = st.clock
                 rec.steps.append(f"t={st.clock}: user: {action.describe()}{_coincidence(label)}")
-            # CLICK means one more click, as Simulation._resolve does.
-            r.change({k: (r.layout[k] or 0) + 1 if v is CLICK else v for k, v in action.props.items()}, st.clock)
+            r.change(resolve(action.props, r.layout), st.clock)
         else:
             index = self._find(st, label)
             req, response = st.arrivals.pop(index)
@@ -567,7 +565,7 @@ class Result:
             "passes": self.passes,
             "observes_time": self.observes_time,
             "schedules": self.schedules, "states": self.states, "transitions": self.transitions,
-            "longest_schedule": self.longest, "seconds": round(self.seconds, 3),
+            "longest_schedule": self.longest,  # (no wall time here: the same arguments give the same file)
             "end_states": len(self.outcomes), "diverging": self.diverging,
             "diverging_schedules": self.diverging_schedules,
             "clock_props": sorted(self.clock_props),
@@ -767,16 +765,18 @@ def summary_lines(result: Result) -> list[str]:
         "model: " + ("R20 passes (responses may share a pass, as with client overhead > 0)" if result.passes
                      else "the instantaneous renderer (client overhead 0: a pass per event)")
         + "; any response may overtake any other; actions without wait_settle at any point after the "
-          "previous one; " + ("events may share a millisecond (R4 timestamps)" if result.same_ms
-                              else "each event in a millisecond of its own"),
+          "previous one; " + ("events may share a millisecond (R4 timestamps), a round trip takes at least 1 ms"
+                              if result.same_ms else "each event in a millisecond of its own"),
         f"schedules explored: {result.schedules:,} ({result.states:,} states, {result.transitions:,} transitions, "
         f"longest {result.longest} steps; {how}; {result.seconds:.2f} s)",
         f"distinct end states: {len(result.outcomes)}; diverging: {result.diverging} "
         f"(reached by {result.diverging_schedules:,} of the schedules)",
     ]
     if result.complete:
+        counted = ("the counts are exact for the schedules left after the reduction (--no-reduction counts "
+                   "every interleaving)" if result.reduction else "the counts are exact")
         verdict = ("no schedule diverges: proved for this bounded scenario, in this model" if not result.diverging
-                   else "every schedule explored: the counts are exact")
+                   else f"every schedule explored: {counted}")
         lines.append(f"complete: {verdict}")
     else:
         why = result.bound or ""

@@ -15,6 +15,10 @@ from pathlib import Path
 from .errors import ScenarioError
 
 
+#: A draw is capped here (a simulated day): heavy tails must not overflow a float.
+MAX_DRAW_MS = 86_400_000.0
+
+
 class Distribution:
     spec: str = ""
 
@@ -70,7 +74,10 @@ class LogNormal(Distribution):
     sigma: float
 
     def draw(self, rng: random.Random) -> float:
-        return rng.lognormvariate(math.log(self.median), self.sigma)
+        try:
+            return min(rng.lognormvariate(math.log(self.median), self.sigma), MAX_DRAW_MS)
+        except OverflowError:
+            return MAX_DRAW_MS
 
     @property
     def spec(self) -> str:
@@ -85,7 +92,10 @@ class Pareto(Distribution):
     alpha: float
 
     def draw(self, rng: random.Random) -> float:
-        return self.scale * rng.paretovariate(self.alpha)
+        try:
+            return min(self.scale * rng.paretovariate(self.alpha), MAX_DRAW_MS)
+        except (OverflowError, ZeroDivisionError):
+            return MAX_DRAW_MS
 
     @property
     def spec(self) -> str:
@@ -124,6 +134,8 @@ def _empirical(spec: str, path: str) -> Empirical:
         lines = Path(path).read_text().split()
     except OSError as exc:
         raise ScenarioError(f"distribution {spec!r}: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"distribution {spec!r}: {path} is not a text file of numbers") from None
     samples = []
     for i, token in enumerate(lines, 1):
         try:

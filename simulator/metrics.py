@@ -97,7 +97,9 @@ class Summary:
     bytes_down: int = 0
     responses: int = 0
     applied: int = 0
+    superseded: int = 0
     runaway: int = 0
+    unsettled: int = 0
     errors: int = 0
     example_diverged_seed: Any = None
 
@@ -110,13 +112,16 @@ class Summary:
                 self.example_diverged_seed = run.seed
         self.requests.add(run.sent)
         self.ignored.add(run.ignored)
-        self.settle.add(run.settle_ms)
+        if run.runaway is None and run.unsettled is None:  # a cut-off run has no settle time
+            self.settle.add(run.settle_ms)
         self.time_diverged.add(run.time_diverged)
         self.bytes_up += run.bytes_up
         self.bytes_down += run.bytes_down
         self.responses += run.responses
         self.applied += run.applied
+        self.superseded += run.superseded
         self.runaway += run.runaway is not None
+        self.unsettled += run.unsettled is not None
         self.errors += len(run.errors)
 
     def merge(self, other: "Summary") -> None:
@@ -126,7 +131,8 @@ class Summary:
         self.wrong_keys.update(other.wrong_keys)
         for name in ("requests", "ignored", "settle", "time_diverged"):
             getattr(self, name).merge(getattr(other, name))
-        for name in ("bytes_up", "bytes_down", "responses", "applied", "runaway", "errors"):
+        for name in ("bytes_up", "bytes_down", "responses", "applied", "superseded", "runaway", "unsettled",
+                     "errors"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if self.example_diverged_seed is None:
             self.example_diverged_seed = other.example_diverged_seed
@@ -158,6 +164,7 @@ class Summary:
             "p95_settle_ms": self.settle.percentile(95),
             "mean_time_diverged_ms": self.time_diverged.mean,
             "mean_bytes_up": self.bytes_up / n, "mean_bytes_down": self.bytes_down / n,
-            "applied_share": self.applied_share, "runaway": self.runaway, "errors": self.errors,
+            "applied_share": self.applied_share, "runaway": self.runaway, "unsettled": self.unsettled,
+            "mean_superseded": self.superseded / n, "errors": self.errors,
             "example_diverged_seed": self.example_diverged_seed,
         }

@@ -12,10 +12,12 @@ bit for bit whatever ``jobs`` is.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from typing import Any, Callable, Protocol, Sequence
 
 from .engine import Config, Run
+from .errors import ScenarioError
 from .metrics import Summary
 
 CHUNK = 200
@@ -42,25 +44,30 @@ def _run_chunk(task: tuple[int, Cell, Config, Any, int, int]) -> tuple[int, int,
 
 def monte_carlo(cells: Sequence[Cell], trials: int, seed: Any = 0, config: Config = Config(),
                 jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Summary]:
-    """Run ``trials`` seeded runs of every cell; one :class:`Summary` per cell, in order."""
-    tasks = [(i, cell, config, seed, start, min(start + CHUNK, trials))
-             for i, cell in enumerate(cells) for start in range(0, trials, CHUNK)]
-    parts: dict[tuple[int, int], Summary] = {}
+    """Run ``trials`` seeded runs of every cell; one :class:`Summary` per cell, in order.
 
-    def collect(result: tuple[int, int, Summary]) -> None:
-        index, start, summary = result
-        parts[(index, start)] = summary
-        if progress is not None:
-            progress(summary.trials)
-
-    if jobs > 1 and len(tasks) > 1:
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            for result in pool.imap_unordered(_run_chunk, tasks):
-                collect(result)
-    else:
-        for task in tasks:
-            collect(_run_chunk(task))
+    Chunks are created lazily and folded in as they finish, in task order, a
+    few per worker at a time: memory does not grow with ``trials``.
+    """
+    if trials < 1:
+        raise ScenarioError(f"trials must be >= 1, not {trials}")
+    if jobs < 1:
+        raise ScenarioError(f"jobs must be >= 1, not {jobs}")
+    tasks = ((i, cell, config, seed, start, min(start + CHUNK, trials))
+             for i, cell in enumerate(cells) for start in range(0, trials, CHUNK))
     summaries = [Summary(*cell.label) for cell in cells]
-    for (index, _start), part in sorted(parts.items(), key=lambda item: item[0]):
-        summaries[index].merge(part)
+
+    def fold(results) -> None:
+        for index, _start, part in results:  # in task order: the same sums whatever ``jobs`` is
+            summaries[index].merge(part)
+            if progress is not None:
+                progress(part.trials)
+
+    workers = min(jobs, len(cells) * -(-trials // CHUNK))
+    if workers > 1:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            while batch := list(itertools.islice(tasks, 4 * workers)):
+                fold(pool.imap(_run_chunk, batch))
+    else:
+        fold(map(_run_chunk, tasks))
     return summaries

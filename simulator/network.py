@@ -186,18 +186,24 @@ def parse_server(spec: str) -> ServerSpec:
     raise ScenarioError(f"unknown server {spec!r}; use 'threaded', 'gunicorn:W' or 'gunicorn:WxT' (W, T >= 1)")
 
 
-_UNITS = {"bit": 1 / 8, "kbit": 1e3 / 8, "mbit": 1e6 / 8, "gbit": 1e9 / 8,
-          "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9}
+_PREFIX = {"": 1.0, "k": 1e3, "m": 1e6, "g": 1e9}
 
 
 def parse_bandwidth(spec: str | None) -> float | None:
-    """``"50mbit"`` -> bytes per millisecond; ``None``/``"inf"``: no limit."""
+    """``"50mbit"`` -> bytes per millisecond; ``None``/``"inf"``: no limit.
+
+    Bits: ``bit``, ``kbit``, ``mbit``, ``gbit``, or ``bps``, ``kbps``,
+    ``mbps``, ``gbps``, or ``Mb``; bytes: ``B``, ``kB``, ``MB``, ``GB``
+    (``/s`` allowed).  A lower-case ``b`` is a bit, an upper-case ``B`` a byte.
+    """
     if spec in (None, "", "inf", "none"):
         return None
-    match = re.fullmatch(r"([\d.]+)\s*([a-zA-Z]+)(?:/s|ps)?", str(spec).strip())
-    if not match or match.group(2).lower() not in _UNITS:
-        raise ScenarioError(f"bandwidth {spec!r}: write a number and a unit, e.g. 1mbit, 50mbit, 2MB")
-    per_second = float(match.group(1)) * _UNITS[match.group(2).lower()]
+    text = str(spec).strip()
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*([kKmMgG]?)(bit|bps|b|B)(?:/s)?", text)
+    if not match:
+        raise ScenarioError(f"bandwidth {spec!r}: write a number and a unit, e.g. 1mbit, 50mbps, 2MB")
+    number, prefix, unit = match.groups()
+    per_second = float(number) * _PREFIX[prefix.lower()] * (1.0 if unit == "B" else 1 / 8)
     if per_second <= 0:
         raise ScenarioError(f"bandwidth {spec!r} must be > 0")
     return per_second / 1000.0

@@ -238,6 +238,7 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
                Swatch(color="#e53935", alpha=0.25, label=f"{store_prop.split('.')[0]} diverged")]
     ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     verdict = (f"RUNAWAY: {run.runaway}" if run.runaway else
+               f"UNSETTLED: {run.unsettled}" if run.unsettled else
                f"diverged at quiescence: wrong {', '.join(run.wrong)}" if run.diverged else
                "consistent at quiescence")
     fig.suptitle((title + "\n" if title else "") + f"{verdict}; {run.sent} requests, {run.ignored} ignored, "

@@ -24,7 +24,7 @@ from .metrics import Summary
 CSV_FIELDS = ["strategy", "workload", "trials", "diverged", "rate", "ci_low", "ci_high",
               "mean_requests", "p95_requests", "max_requests", "mean_ignored", "mean_settle_ms",
               "p95_settle_ms", "mean_time_diverged_ms", "mean_bytes_up", "mean_bytes_down",
-              "applied_share", "runaway", "errors", "wrong_keys"]
+              "applied_share", "runaway", "unsettled", "mean_superseded", "errors", "wrong_keys"]
 
 
 def _pct(x: float) -> str:
@@ -42,6 +42,8 @@ def summary_cells(s: Summary) -> list[Any]:
     lost = ", ".join(f"{k} {v}" for k, v in sorted(s.wrong_keys.items())) or "-"
     if s.runaway:
         lost += f" [runaway x{s.runaway}]"
+    if s.unsettled:
+        lost += f" [unsettled x{s.unsettled}]"
     return [
         Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style="bold red" if s.diverged else "green"),
         f"{_pct(low)}-{_pct(high)}", lost,
@@ -176,6 +178,8 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
 def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
     if run.runaway:
         return Text(f"RUNAWAY: {run.runaway}", style="bold red")
+    if run.unsettled:
+        return Text(f"UNSETTLED: {run.unsettled}", style="bold red")
     if run.diverged:
         return Text(f"DIVERGED at quiescence: wrong keys {', '.join(run.wrong)}; "
                     f"{store_prop} = {_short(run.layout.get(store_prop), 120)}", style="bold red")
@@ -191,6 +195,8 @@ def graph_text(graph: Graph) -> str:
         cb = node.callback
         flags = [f for f, on in (("clientside", cb.clientside),
                                   ("prevent_initial_call", cb.prevent_initial_call)) if on]
+        if node.intended_priority != node.priority:  # R13: the renderer's getPriority quirk
+            flags.append(f"priority {node.priority!r}, not the {node.intended_priority!r} getPriority means")
         lines.append(f"{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
         for dep in cb.inputs:
             lines.append(f"  <- Input  {dep.key}")

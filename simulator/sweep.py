@@ -127,9 +127,10 @@ def _expand_one(part: str, text: str) -> list[str]:
     choices = _range(body, text)
     if choices is None:
         choices = [v for alt in _split_top(body) for v in _expand_one(alt, text)]
-    if len(choices) > MAX_POINTS:
+    tails = _expand_one(tail, text)
+    if len(choices) * len(tails) > MAX_POINTS:  # checked before building: {1..9999}{1..9999}
         raise ScenarioError(f"{text!r}: more than {MAX_POINTS} values")
-    return [head + c + t for c in choices for t in _expand_one(tail, text)]
+    return [head + c + t for c in choices for t in tails]
 
 
 def parse_axis(spec: str, known: Iterable[str]) -> Axis:

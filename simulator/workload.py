@@ -26,6 +26,11 @@ class _Click:
 CLICK = _Click()
 
 
+def resolve(props: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
+    """An action's props as values: ``CLICK`` becomes the next ``n_clicks``."""
+    return {k: (layout[k] or 0) + 1 if v is CLICK else v for k, v in props.items()}
+
+
 @dataclass(frozen=True)
 class Action:
     props: dict[str, Any]

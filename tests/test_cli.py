@@ -61,6 +61,11 @@ def test_report_is_identical_whatever_the_number_of_jobs(tmp_path):
     (["run", "naive", "--workload", "nope"], "unknown workload 'nope'"),
     (["report", "--server", "gunicorn:0"], "unknown server 'gunicorn:0'"),
     (["report", "--bandwidth", "fast"], "bandwidth 'fast'"),
+    (["report", "--bandwidth", ".mbit"], "bandwidth '.mbit'"),
+    (["report", "--interleave-window", "nan"], "interleave-window must be a finite number >= 0"),
+    (["report", "--jobs", "0"], "jobs must be >= 1"),
+    (["report", "--json", "/no/such/folder/r.json"], "the folder /no/such/folder does not exist"),
+    (["run", "naive", "--server-delay", "empirical:/bin/sh"], "is not a text file of numbers"),
 ])
 def test_bad_input_is_a_clear_error_not_a_traceback(argv, message, capsys):
     assert cli.main(argv + ["--quiet"] if argv[0] == "report" else argv) == 2
@@ -102,3 +107,9 @@ def test_python_cli_py_runs_as_a_script():
     proc = subprocess.run([sys.executable, "cli.py", "run", "bogus"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2
     assert "unknown strategy 'bogus'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_heavy_tails_are_capped_not_a_crash(capsys):
+    # lognormal:1:1000 overflows a float on some draws; draws are capped at a simulated day.
+    assert cli.main(["run", "naive", "--seed", "2", "--server-delay", "lognormal:1:1000"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
