@@ -637,12 +637,15 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
     level: dict[tuple, _State] = {k0: root}
     counts: dict[tuple, int] = {k0: 1}
     costs: dict[tuple, int] = {k0: 0}  # fewest same-millisecond coincidences on a path here
-    parents: dict[tuple, tuple | None] = {k0: None}
+    # Parent links by state number, so the keys of past levels can be freed.
+    ids: dict[tuple, int] = {k0: 0}
+    parents: list[tuple[int, Label] | None] = [None]
     terminals, schedules, states, transitions, expanded = [], 0, 1, 0, 0
     bound = runaway = first_bad = None
     depth = longest = 0
     while level:
         nxt: dict[tuple, _State] = {}
+        nids: dict[tuple, int] = {}
         ncounts: dict[tuple, int] = defaultdict(int)
         ncosts: dict[tuple, int] = {}
         bad_here = None
@@ -674,15 +677,17 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
                     cost = costs[key] + (label[2:] == ("same",))
                     if ck not in nxt:
                         nxt[ck] = child
+                        nids[ck] = len(parents)
+                        parents.append(None)
                     if ck not in ncosts or cost < ncosts[ck]:
                         ncosts[ck] = cost
-                        parents[ck] = (key, label)
+                        parents[nids[ck]] = (ids[key], label)
                     ncounts[ck] += counts[key]
         if bad_here is not None:
-            first_bad = _path(parents, bad_here)
+            first_bad = _path(parents, ids[bad_here])
         if bound and bound.startswith("max_states"):
             break
-        level, counts, costs = nxt, ncounts, ncosts
+        level, counts, costs, ids = nxt, ncounts, ncosts, nids
         states += len(level)
         depth += 1
         if level and max_schedules is not None and schedules >= max_schedules:
@@ -691,10 +696,10 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
     return terminals, schedules, states, transitions, bound, runaway, first_bad, longest
 
 
-def _path(parents: dict[tuple, tuple | None], key: tuple) -> list[Label]:
+def _path(parents: list[tuple[int, Label] | None], state: int) -> list[Label]:
     labels = []
-    while parents[key] is not None:
-        key, label = parents[key]
+    while parents[state] is not None:
+        state, label = parents[state]
         labels.append(label)
     return labels[::-1]
 
