@@ -24,7 +24,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import scenarios  # noqa: E402
-from simulator.explore import explore  # noqa: E402
 
 
 def bench(strategy: str, workload: str, keys: int, setting: str, plain_limit: int):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from simulator import Config, Dash, Plan, Run, simulate
 from simulator.errors import ScenarioError

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable
 
 from simulator import Action, Dash, Input, Output, Plan, PreventUpdate, click, dcc, type_into
 from simulator.errors import ScenarioError

@@ -27,6 +27,7 @@ one stream per purpose, so a seed gives one bit-identical run.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -35,8 +36,8 @@ import simpy
 
 from .app import Dash, Response
 from .graph import Graph
-from .latency import Distribution, Fixed, LogNormal, Uniform, parse
-from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server
+from .latency import Distribution, LogNormal, Uniform, parse
+from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server, parse_transport
 from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
 from .workload import Plan, resolve
 
@@ -76,7 +77,6 @@ class Config:
         if isinstance(kw.get("server"), str):
             kw["server"] = parse_server(kw["server"])
         if isinstance(kw.get("transport"), str):
-            from .network import parse_transport
             kw["transport"] = parse_transport(kw["transport"])
         return cls(**{k: v for k, v in kw.items() if v is not None})
 
@@ -219,7 +219,7 @@ class Simulation:
                 if kind == "load":
                     renderer.load(env.now)
                 elif kind == "change":
-                    renderer.change(self._resolve(payload), env.now)
+                    renderer.change(resolve(payload, renderer.layout), env.now)
                 else:
                     req, response = payload
                     if self._measuring:
@@ -236,9 +236,6 @@ class Simulation:
             for req in sent:  # requests dispatched in a pass leave at its end (R20)
                 self._note("sent", req)
                 env.process(self._request(req))
-
-    def _resolve(self, props: dict[str, Any]) -> dict[str, Any]:
-        return resolve(props, self.renderer.layout)
 
     # ------------------------------------------------------------------
     # one request: connection -> upload -> server -> download (R15: clientside skips it)
@@ -362,10 +359,10 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             entry["predecessors"] = list(req.predecessors)
         elif kind == "dispatched":
             node = req.node
-            entry["read"] = dict(zip(node.input_keys + node.state_keys, _copy(req.args)))
+            entry["read"] = dict(zip(node.input_keys + node.state_keys, copy.deepcopy(req.args)))
             entry["changed"] = list(req.changed)
         elif kind == "applied":
-            entry["values"] = _copy(f["values"])
+            entry["values"] = copy.deepcopy(f["values"])
         elif kind in ("error", "prevented"):
             entry["message"] = f.get("message", "")
         elif kind == "superseded":
@@ -373,12 +370,7 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
         elif kind == "merged":
             entry["into"] = f["into"].id
     if kind in ("prop", "unchanged"):
-        entry.update(prop=f["prop"], value=_copy(f["value"]), by=f["by"])
+        entry.update(prop=f["prop"], value=copy.deepcopy(f["value"]), by=f["by"])
     if kind == "deadlock":
         entry["requests"] = [r.id for r in f["requests"]]
     return entry
-
-
-def _copy(value: Any) -> Any:
-    import copy
-    return copy.deepcopy(value)

@@ -16,7 +16,7 @@ import itertools
 import multiprocessing
 from typing import Any, Callable, Protocol, Sequence
 
-from .engine import Config, Run
+from .engine import Config
 from .errors import ScenarioError
 from .metrics import Summary
 

@@ -9,7 +9,6 @@ leave at its end.  What arrives during the scheduling phase waits.
 import pytest
 from conftest import Sequence
 
-from scenarios import scenario
 from simulator import Config, Dash, Input, Output, PreventUpdate, dcc, html, simulate
 from simulator.engine import INTAKE_SHARE
 from simulator.latency import Fixed

@@ -226,8 +226,8 @@ def test_r9_request_waits_while_an_input_may_still_change_downstream_of_a_pendin
     d.respond(d.in_flight[0])
     assert d.names(d.in_flight) == ["step_c"]
     d.respond(d.in_flight[0])
-    (final,) = d.in_flight
-    assert d.read(final) == {"a.value": 1, "c.children": 20}
+    (final_request,) = d.in_flight
+    assert d.read(final_request) == {"a.value": 1, "c.children": 20}
     d.settle()
     assert calls.of("final") == [(1, 20)]            # ran once, on the settled values
     assert d.value("out.children") == "1/20"
