@@ -246,43 +246,48 @@ class _Model:
         self.dead_clock = frozenset(p for p in derived if p not in read)
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.
         self.live_ts_stores = frozenset(d for d, ts in graph.derived.items() if ts in read)
-        #: Props holding clock values (left out of end states); grows as server_time() use is found.
+        #: Props holding clock values (left out of end states); grows as callbacks are found
+        #: to write values computed from the clock (see :meth:`_execute`).
         self.clock_props: set[str] = set(derived)
-        self._responses: dict[tuple, Any] = {}
+        #: Why no proof can be claimed (a callback's behaviour depends on clock values), or None.
+        self.refused: str | None = None
+        self._responses: dict[tuple, Response] = {}
 
     # --- building states ----------------------------------------------------
     def initial(self, rec: _Recorder | None = None) -> _State:
         st = _State(Renderer(self.graph, request_budget=self.request_budget, on_event=rec), [])
         st.renderer.load(0)
-        self._pass(st, rec)
+        if self.passes:
+            st.open = True  # R20: user actions may join the page-load pass's intake
+        else:
+            self._pass(st, rec)
         if rec is not None:
             rec.track(st.renderer.layout, 0)
         return st
 
     def successors(self, st: _State, label: Label) -> list[tuple[Label, _State]]:
-        """The states one transition leads to: one, or two when ``same_ms`` and its time shows.
+        """The states one transition leads to: one, or two when ``same_ms`` and its time may show.
 
-        With ``same_ms`` the clock moves only when it must: an event whose time
-        shows (see the module docstring) happens in the millisecond of the last
-        one that showed ("same": a coincidence) or in a later one ("next"); an
-        event whose time does not show happens "now" (the clock stays); an
-        action that waits for quiescence always comes in a later millisecond.
+        With ``same_ms`` the clock moves only when it must: an event (with
+        ``passes``, the event that opens a pass; later events of the pass
+        share its time) happens either in the millisecond of the last event
+        whose time showed ("same": a coincidence) or in a later one ("next").
+        Without passes, an event whose time does not show happens "now".
+        Nothing else constrains it: a round trip or a user's pause may take
+        less than a millisecond, so every latency law is covered.
         """
-        if not self.same_ms or label[0] in ("ignored", "close") or (self.passes and st.open):
-            return [(label, self.successor(st, label))]  # (joining a pass: the pass's time)
-        if label[0] == "act" and self.actions[label[1]].wait_settle:
-            return [(label + ("next",), self.successor(st, label + ("next",)))]
-        if label[0] == "deliver":
-            req = st.arrivals[self._find(st, label)][0]
-            if not req.callback.clientside and req.dispatched_at == st.clock:
-                # a round trip to the server takes at least a millisecond
-                return [(label + ("next",), self.successor(st, label + ("next",)))]
+        if not self.same_ms or label[0] == "close" or self._noop(label) or (self.passes and st.open):
+            return [(label, self.successor(st, label))]
         now = self.successor(st, label + ("now",))
-        # With passes the pass's later events (joined, or its dispatches) may show its time.
-        if not ((now.observed or self.passes) and st.seen):
-            return [(label + ("now",), now)]
-        return [(label + ("same",), now),  # "same" is "now" when the last event's time showed
+        if not st.seen or not (now.observed or self.passes):
+            return [(label + ("now",), now)]  # "same" and "next" would be alike
+        return [(label + ("same",), now),     # "same" is "now" when the last event's time showed
                 (label + ("next",), self.successor(st, label + ("next",)))]
+
+    @staticmethod
+    def _noop(label: Label) -> bool:
+        """An ignored response (R8) changes nothing and runs no observer: no time, no pass."""
+        return label[0] == "ignored"
 
     def successor(self, st: _State, label: Label) -> _State:
         memo: dict[int, Request] = {}
@@ -304,7 +309,7 @@ class _Model:
         kind = label[0]
         # The clock: one ms per event (an ignored response takes none), or per pass; with
         # same_ms, the label says whether the event moves on to a later ms (see successors).
-        if kind in ("ignored", "close") or (self.passes and st.open):
+        if kind == "close" or self._noop(label) or (self.passes and st.open):
             tick = 0
         else:
             tick = 1 if len(label) < 3 or label[2] == "next" else 0
@@ -335,10 +340,12 @@ class _Model:
             if rec is not None:
                 rec.steps.append(f"t={st.clock}: response of #{req.id} {req.name} arrives: {status}"
                                  f"{_coincidence(label)}{' (same pass)' if self.passes and st.open else ''}")
-        if not self.passes or kind == "close":
+        if self._noop(label):
+            pass                     # changes nothing, runs no observer (R8)
+        elif not self.passes or kind == "close":
             self._pass(st, rec)
-        elif kind != "ignored":
-            st.open = True
+        else:
+            st.open = True           # R20: the event opens a pass, or joins the open one
         # Its time showed if a Store whose timestamp a callback reads took new data (R4).
         if any(r._store_memory.get(p) is not old for p, old in watched.items()):
             st.observed = True
@@ -360,26 +367,41 @@ class _Model:
             st.arrivals.append((req, self._execute(req, st.clock, st)))
 
     def _execute(self, req: Request, now: float, st: _State) -> Response:
-        """Run the callback (cached); find the props it writes from the clock."""
+        """Run the callback (cached), and find out whether it depends on the clock.
+
+        The logical clock says in which order events happened, not how far
+        apart they were, so a value computed from it (a ``server_time()``
+        stamp, a Store's ``modified_timestamp``) is not a value the engine
+        would compute.  Each distinct call is therefore run again (a) a day
+        later and (b) with each clock-valued argument changed.  Outputs that
+        change are *clock props*: left out of end states, and their readers
+        probed in turn.  A response whose kind or written props change is
+        behaviour that depends on when events happened, which this model
+        cannot cover: the result is then refused as a proof (``refused``).
+        """
         cb = req.callback
         changed = tuple(req.changed)
-        key = (cb.index, _dumps(req.args), changed)
+        keys = req.node.input_keys + req.node.state_keys
+        clock_args = tuple(i for i, k in enumerate(keys) if k in self.clock_props)
+        key = (cb.index, _dumps(req.args), changed, clock_args)
         cached = self._responses.get(key)
-        if cached is not None and cached is not _CLOCK_DEPENDENT:
+        if cached is not None:
             return cached
         response = cb.execute(req.args, changed, now)
-        if cached is None:
-            later = cb.execute(req.args, changed, now + _CLOCK_PROBE_MS)
-            moved = {p for p in set(response.outputs) | set(later.outputs)
-                     if _dumps(response.outputs.get(p)) != _dumps(later.outputs.get(p))}
-            if moved or response.kind != later.kind:
-                self.clock_props |= moved
-                self._responses[key] = _CLOCK_DEPENDENT
-                cached = _CLOCK_DEPENDENT
-            else:
-                self._responses[key] = response
-        if cached is _CLOCK_DEPENDENT:
-            st.observed = True  # its server_time() read the clock
+        probes = [("server_time()", cb.execute(req.args, changed, now + _CLOCK_PROBE_MS))]
+        for i in clock_args:
+            args = list(req.args)
+            args[i] = _perturb(args[i])
+            probes.append((keys[i], cb.execute(args, changed, now)))
+        for source, probe in probes:
+            if probe.kind != response.kind or set(probe.outputs) != set(response.outputs):
+                self.refused = self.refused or (
+                    f"callback {cb.name} behaves differently depending on {source}, a clock value; "
+                    "the explorer's logical clock orders events but does not measure the time between "
+                    "them, so it cannot cover real latencies (use Monte-Carlo)")
+            self.clock_props |= {p for p in response.outputs
+                                 if _dumps(response.outputs[p]) != _dumps(probe.outputs.get(p))}
+        self._responses[key] = response
         return response
 
     # --- transitions --------------------------------------------------------
@@ -392,8 +414,6 @@ class _Model:
         for req, _ in st.arrivals:
             index = req.callback.index
             if req.status == "in_flight":
-                if self.passes and st.open and req.dispatched_at == st.clock and not req.callback.clientside:
-                    continue  # it left at the end of a pass in this very ms: it cannot join this one
                 labels.append(("deliver", index))
             elif index not in ignored:  # superseded responses of one callback are interchangeable
                 ignored.add(index)
@@ -410,8 +430,8 @@ class _Model:
         labels = self.enabled(st)
         if not reduction or len(labels) <= 1:
             return labels
-        for label in labels:            # 1. an ignored response alone is persistent
-            if label[0] == "ignored":
+        for label in labels:            # 1. an ignored response that changes nothing is persistent
+            if self._noop(label):
                 return [label]
         # 2. commuting sink responses (see the module docstring); not with passes
         if self.passes or any(label[0] == "act" for label in labels):
@@ -463,6 +483,29 @@ class _Model:
                 return True  # full values replace one another (R16); patches at one key too
         return False
 
+    # --- end states -----------------------------------------------------------
+    def verdict(self, st: _State) -> tuple:
+        """``check`` on an end state: the wrong keys.
+
+        An end state is quiescent: every response back, no pass open.  When a
+        request is still waiting (or a wait_settle action can never come) the
+        page never settles -- the engine reports such a run as unsettled --
+        and that is reported as what is wrong.  A check whose answer changes
+        with the clock props' values reads a clock value: no proof then.
+        """
+        assert not st.arrivals and not st.open, "an end state must be quiescent"
+        r = st.renderer
+        if not r.idle or st.action < len(self.actions):
+            waiting = ", ".join(sorted({q.name for q in r.pending})) or "a wait_settle action"
+            return (f"never settles: {waiting} left waiting",)
+        layout = _Watched(r.layout)
+        wrong = tuple(self.check(layout))
+        clocked = sorted(layout.read & self.clock_props)
+        if clocked and self.refused is None:
+            self.refused = (f"the check reads {', '.join(clocked)}, a value computed from the clock; the "
+                            "explorer's logical clock orders events but does not measure real time")
+        return wrong
+
     # --- the canonical state ------------------------------------------------
     def key(self, st: _State) -> tuple:
         r = st.renderer
@@ -476,8 +519,7 @@ class _Model:
         ignored = []
         for q, resp in st.arrivals:
             if q.status == "in_flight":
-                sent_now = (self.same_ms or self.passes) and q.dispatched_at == st.clock
-                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), resp.message, sent_now))
+                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), resp.message))
             else:
                 ignored.append(q.callback.index)
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
@@ -488,6 +530,52 @@ class _Model:
 
 def _coincidence(label: Label) -> str:
     return " (in the same millisecond as the last event whose time showed)" if label[2:] == ("same",) else ""
+
+
+class _Watched(dict):
+    """A layout that remembers which props were read (``check`` must not read clock props)."""
+
+    def __init__(self, layout: dict[str, Any]):
+        super().__init__(layout)
+        self.read: set[str] = set()
+
+    def __getitem__(self, prop: str) -> Any:
+        self.read.add(prop)
+        return super().__getitem__(prop)
+
+    def get(self, prop: str, default: Any = None) -> Any:
+        self.read.add(prop)
+        return super().get(prop, default)
+
+    def _all(self):
+        self.read.update(dict.keys(self))
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+
+def _perturb(value: Any) -> Any:
+    """Another value of the same shape: numbers a day later, strings longer."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return value + _CLOCK_PROBE_MS
+    if isinstance(value, str):
+        return value + "~"
+    if isinstance(value, list):
+        return [_perturb(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _perturb(v) for k, v in value.items()}
+    return value
 
 
 def _top_keys(value: Any) -> frozenset[str] | None:
@@ -529,6 +617,8 @@ class Result:
     counterexample_steps: list[str] = field(default_factory=list)
     bound: str | None = None
     runaway: str | None = None
+    #: why the result is no proof although the search finished (clock-dependent behaviour)
+    refused: str | None = None
     reduction: bool = True
     hashing: bool = True
     same_ms: bool = False
@@ -560,7 +650,7 @@ class Result:
         """Machine-readable summary (``callback-race explore --json``)."""
         ce = self.counterexample
         return {
-            "complete": self.complete, "bound": self.bound, "runaway": self.runaway,
+            "complete": self.complete, "bound": self.bound, "runaway": self.runaway, "refused": self.refused,
             "reduction": self.reduction, "hashing": self.hashing, "same_ms": self.same_ms,
             "passes": self.passes,
             "observes_time": self.observes_time,
@@ -609,9 +699,11 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     counterexample, steps = (None, [])
     if first_bad is not None:
         counterexample, steps = _replay(model, first_bad)
-    return Result(complete=bound is None and runaway is None, schedules=schedules, states=states,
+    return Result(complete=bound is None and runaway is None and model.refused is None,
+                  schedules=schedules, states=states,
                   transitions=transitions, outcomes=sorted(outcomes.values(), key=lambda o: (o.shortest, o.end_state)),
                   counterexample=counterexample, counterexample_steps=steps, bound=bound, runaway=runaway,
+                  refused=model.refused,
                   reduction=reduction, hashing=hashing, same_ms=same_ms, passes=passes,
                   observes_time=bool(model.live_ts_stores or model.clock_props - set(graph.derived.values())),
                   clock_props=frozenset(model.clock_props),
@@ -652,7 +744,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
         for key, st in level.items():
             labels = model.choose(st, reduction)
             if not labels:
-                wrong = tuple(model.check(st.renderer.layout))
+                wrong = model.verdict(st)
                 terminals.append((st.renderer.layout, wrong, counts[key], depth))
                 schedules += counts[key]
                 longest = max(longest, depth)
@@ -714,7 +806,7 @@ def _search_tree(model: _Model, reduction: bool, max_schedules, max_depth, max_s
         st, path = stack.pop()
         labels = model.choose(st, reduction)
         if not labels:
-            wrong = tuple(model.check(st.renderer.layout))
+            wrong = model.verdict(st)
             terminals.append((st.renderer.layout, wrong, 1, len(path)))
             schedules += 1
             longest = max(longest, len(path))
@@ -784,9 +876,8 @@ def summary_lines(result: Result) -> list[str]:
                    else f"every schedule explored: {counted}")
         lines.append(f"complete: {verdict}")
     else:
-        why = result.bound or ""
-        if result.runaway:
-            why = (why + "; " if why else "") + f"runaway loop: {result.runaway}"
+        why = "; ".join(filter(None, [result.bound, result.runaway and f"runaway loop: {result.runaway}",
+                                      result.refused]))
         lines.append(f"PARTIAL: stopped by {why}; the counts are lower bounds and nothing is proved")
     if not result.passes:
         lines.append("note: the engine's default client overhead batches responses into passes (R20), which can "
