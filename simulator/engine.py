@@ -38,7 +38,7 @@ from .app import Dash, Response
 from .graph import Graph
 from .latency import Distribution, LogNormal, Uniform, parse
 from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server, parse_transport
-from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
+from .renderer import APPLIED, IGNORED, REQUEST_BUDGET, Renderer, Request, RunawayLoop
 from .workload import Plan, resolve
 
 #: R20: the cost of a pass's scheduling phase; median 3.7 ms (a response
@@ -215,20 +215,25 @@ class Simulation:
                 yield env.timeout(intake)
             batch, self._inbox = self._inbox, []
             extra_outputs = 0
+            observed = False  # did anything change that the renderer's observers watch?
             for kind, payload in batch:  # applied in arrival order (R20)
                 if kind == "load":
                     renderer.load(env.now)
+                    observed = True
                 elif kind == "change":
                     renderer.change(resolve(payload, renderer.layout), env.now)
+                    observed = True
                 else:
                     req, response = payload
                     if self._measuring:
                         self.result.responses += 1
                         self.result.bytes_down += response.nbytes
-                    if renderer.receive(req, response, env.now) == "applied":
+                    status = renderer.receive(req, response, env.now)
+                    observed = observed or status != IGNORED  # R8: an ignored response moves no list
+                    if status == APPLIED:
                         extra_outputs += max(0, len(response.outputs) - 1)
             # R20, scheduling: the observers run; what arrives now waits for the next pass.
-            sent = renderer.schedule(env.now)
+            sent = renderer.schedule(env.now) if observed else []
             self._track_divergence()
             cost = self.config.client_overhead.draw(self.rng_client) * (1 + EXTRA_OUTPUT_COST * extra_outputs)
             if cost > 0:
@@ -317,6 +322,15 @@ class Simulation:
         self._last_version = self.renderer.layout_version
         self.result.observe(self.check(self.renderer.layout), self.env.now)
 
+    def _why_unsettled(self) -> str:
+        stranded = self.renderer.requested
+        if stranded and not (self._in_transit or self._inbox or self.renderer.prioritized
+                             or self.renderer.in_flight):
+            names = ", ".join(sorted({q.name for q in stranded}))
+            return (f"requests left waiting forever: {names} (held back by R9 behind a request that was "
+                    "superseded (R8); nothing is left to make the renderer's observers run again)")
+        return f"did not settle within {self.config.time_limit:g} ms of simulated time"
+
     # ------------------------------------------------------------------
     def run(self) -> Run:
         env, r = self.env, self.result
@@ -327,7 +341,7 @@ class Simulation:
         try:
             env.run(until=simpy.AnyOf(env, [user, env.timeout(self.config.time_limit)]))
             if not user.triggered:
-                r.unsettled = f"did not settle within {self.config.time_limit:g} ms of simulated time"
+                r.unsettled = self._why_unsettled()
         except RunawayLoop as exc:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else env.now
