@@ -17,6 +17,7 @@ from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 import scenarios
@@ -107,7 +108,8 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--trials must be >= 1")
     cells = scenarios.cells(_names(args.strategies), _names(args.workloads), args.keys, params)
     settings = {**_settings(args, config, params), "trials": args.trials}
-    console.print("[bold]callback-race report[/] — " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    console.print(Text.assemble(("callback-race report", "bold"), " — ",
+                                ", ".join(f"{k}={v}" for k, v in settings.items())))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("simulating", total=len(cells) * args.trials)
@@ -131,8 +133,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     s = scenarios.scenario(args.strategy, args.workload, args.keys, _params(args))
     run = s.run(args.seed, config, trace=True)
     plan = s.plan(args.seed)
-    console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], seed {args.seed!r} — "
-                  + ", ".join(f"{k}={v}" for k, v in config.describe().items()))
+    console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
+                                f", seed {args.seed!r} — ", ", ".join(f"{k}={v}" for k, v in config.describe().items())))
     console.print("user actions: " + "; ".join(a.describe() for a in plan.actions))
     console.print(timeline(run))
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "
@@ -154,8 +156,6 @@ def _sweepable() -> dict[str, argparse.Action]:
 
 
 def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
-    from rich.markup import escape
-
     from simulator import sweep
     if args.plot:
         from simulator import plots
@@ -181,8 +181,9 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     points = sweep.build_points(axes, build)
     settings = {**_settings(args, _config(args), _params(args)), "trials": args.trials,
                 "swept": {a.name: list(a.values) for a in axes}}
-    console.print(f"[bold]callback-race sweep[/] — {len(points)} grid points x {len(points[0].cells)} cells x "
-                  f"{args.trials} trials; " + escape(", ".join(f"{a.name} in {{{', '.join(a.values)}}}" for a in axes)))
+    console.print(Text.assemble(("callback-race sweep", "bold"), f" — {len(points)} grid points x "
+                                f"{len(points[0].cells)} cells x {args.trials} trials; ",
+                                ", ".join(f"{a.name} in {{{', '.join(a.values)}}}" for a in axes)))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("sweeping", total=sweep.total_runs(points, args.trials))
@@ -218,7 +219,8 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
                        reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
-    console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], {args.keys} keys: every schedule")
+    console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
+                                f", {args.keys} keys: every schedule"))
     actions = [a.describe() + ("" if a.wait_settle else " (at any point after the previous one)")
                for a in s.plan(0).actions]
     console.print("user actions: " + "; ".join(actions), highlight=False)
@@ -241,10 +243,10 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
-    console.print("[bold]strategies[/] (* = the article says it fixes the desync)")
+    console.print(Text.assemble(("strategies", "bold"), " (* = the article says it fixes the desync)"))
     for name, s in scenarios.STRATEGIES.items():
         console.print(f"  {name:28s}{'*' if s.fixed_by_article else ' '} {s.description}")
-    console.print("[bold]workloads[/]")
+    console.print(Text("workloads", style="bold"))
     for name, w in scenarios.WORKLOADS.items():
         console.print(f"  {name:12s} {w.description}")
     return 0
