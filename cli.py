@@ -25,6 +25,7 @@ from simulator import Config, DashException, ScenarioError
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
+from simulator.renderer import REQUEST_BUDGET
 from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, write_csv, write_json
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
@@ -55,6 +56,9 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
     g.add_argument("--server", default=DEFAULTS["server"],
                    help="threaded, gunicorn:W or gunicorn:WxT; ignored by websocket (default: %(default)s)")
     g.add_argument("--bandwidth", default=None, help="e.g. 1mbit, 50mbit (default: unlimited)")
+    g.add_argument("--request-budget", type=int, default=REQUEST_BUDGET, metavar="N",
+                   help="a run stops as a runaway callback loop after N requests with no user action in "
+                        "between (default: %(default)s)")
     w = p.add_argument_group("workload parameters")
     defaults = scenarios.Params()
     w.add_argument("--keys", type=int, default=DEFAULTS["keys"], help="keys in user_data, 1-8 (default: %(default)s)")
@@ -87,7 +91,8 @@ def _config(args: argparse.Namespace) -> Config:
     from simulator.network import parse_bandwidth
     return Config.make(server_delay=args.server_delay, network=args.network,
                        client_overhead=args.client_overhead, transport=args.transport,
-                       server=args.server, bandwidth=parse_bandwidth(args.bandwidth))
+                       server=args.server, bandwidth=parse_bandwidth(args.bandwidth),
+                       request_budget=args.request_budget)
 
 
 def _params(args: argparse.Namespace) -> scenarios.Params:

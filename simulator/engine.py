@@ -112,7 +112,7 @@ class Config:
             "server_delay": str(self.server_delay), "network": str(self.network),
             "client_overhead": str(self.client_overhead), "transport": self.transport.name,
             "server": self.transport.server_name(self.server),
-            "bandwidth_bytes_per_ms": self.bandwidth,
+            "bandwidth_bytes_per_ms": self.bandwidth, "request_budget": self.request_budget,
         }
 
 
@@ -198,6 +198,7 @@ class Simulation:
         self._busy = False
         self._settled: simpy.Event = self.env.event()
         self._measuring = False
+        self._measured: set[int] = set()      # requests created in the measured phase: the only ones counted
         self._last_version = -1
         self._last_action = 0.0
         self._settled_at: float | None = None
@@ -208,7 +209,17 @@ class Simulation:
     # events from the renderer: metrics and the trace
     # ------------------------------------------------------------------
     def _on_event(self, kind: str, now: float, **f: Any) -> None:
-        if self._measuring:
+        # A request belongs to the phase it was created in: a setup request superseded in flight
+        # whose response comes back after the measured phase starts is not counted (nor is the
+        # measured phase's own request dropped before it was ever counted).
+        req = f.get("request")
+        if req is None:
+            counted = self._measuring
+        else:
+            if kind == "requested" and self._measuring:
+                self._measured.add(req.id)
+            counted = req.id in self._measured
+        if counted:
             self.result.count(kind, f)
         if self.result.trace is not None:
             self.result.trace.append(_trace_entry(kind, now, f))
@@ -249,7 +260,7 @@ class Simulation:
                     renderer.change(resolve(payload, renderer.layout), env.now)
                 else:
                     req, response = payload
-                    if self._measuring:
+                    if req.id in self._measured:
                         self.result.responses += 1
                         self.result.bytes_down += response.nbytes
                     if renderer.receive(req, response, env.now) == "applied":

@@ -111,8 +111,9 @@ def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title
         for col_i, workload in enumerate(workloads):
             ax = grid[row_i][col_i]
             for strategy in strategies:
+                # A point where no run finished has no rate (cut-off runs are not desyncs): left out.
                 series = [r for r in rows if r.summary.workload == workload and r.summary.strategy == strategy
-                          and tuple(r.values[a.name] for a in others) == combo]
+                          and tuple(r.values[a.name] for a in others) == combo and r.summary.finished]
                 if not series:
                     continue
                 series.sort(key=lambda r: x_of[r.values[x_axis.name]])
