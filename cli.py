@@ -30,7 +30,8 @@ from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
 from simulator.renderer import REQUEST_BUDGET
-from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, write_csv, write_json
+from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, write_csv,
+                              write_json)
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
             "network": "uniform:5:25", "client_overhead": str(DEFAULT_CLIENT_OVERHEAD),
@@ -138,8 +139,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     cells = scenarios.cells(_names(args.strategies, "--strategies"), _names(args.workloads, "--workloads"),
                             args.keys, params)
     settings = {**_settings(args, config, params), "trials": args.trials}
-    console.print(Text.assemble(("callback-race report", "bold"), " — ",
-                                ", ".join(f"{k}={v}" for k, v in settings.items())))
+    console.print(Text.assemble(("callback-race report", "bold"), " — ", settings_text(settings)))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("simulating", total=len(cells) * args.trials)
@@ -159,7 +159,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     run = s.run(args.seed, config, trace=True)
     plan = s.plan(args.seed)
     console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
-                                f", seed {args.seed!r} — ", ", ".join(f"{k}={v}" for k, v in config.describe().items())))
+                                f", seed {args.seed!r} — ", settings_text(config.describe())))
     console.print("user actions: " + "; ".join(a.describe() for a in plan.actions))
     console.print(timeline(run))
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "

@@ -145,11 +145,17 @@ class Graph:
         return self.by_input.get(prop, [])
 
     def cycles(self) -> list[list[str]]:
-        """Callback loops (A -> prop -> B -> prop -> A), for the graph report."""
+        """Callback loops (A -> prop -> B -> prop -> A), for the graph report.
+
+        In a fixed order whatever PYTHONHASHSEED is (networkx walks sets):
+        each loop starts at its earliest-declared callback, loops sorted by
+        their callbacks' declaration order.
+        """
         triggers = nx.subgraph_view(self.nx, filter_edge=lambda u, v: self.nx[u][v]["kind"] != "state")
-        out = []
+        found = set()
         for cycle in nx.simple_cycles(triggers):
-            names = [self.nx.nodes[n]["name"] for n in cycle if isinstance(n, tuple)]
-            if names:
-                out.append(names)
-        return out
+            callbacks = [n for n in cycle if isinstance(n, tuple)]
+            if callbacks:
+                start = callbacks.index(min(callbacks))
+                found.add(tuple(callbacks[start:] + callbacks[:start]))
+        return [[self.nx.nodes[n]["name"] for n in cycle] for cycle in sorted(found)]

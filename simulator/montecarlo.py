@@ -17,9 +17,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from .engine import Config
 from .errors import ScenarioError
@@ -58,6 +60,19 @@ def cores() -> int:
 def _quiet_worker() -> None:
     """In a worker: Ctrl-C is the parent's to handle (it stops the pool), not every worker's traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """While worker processes may be started: a Ctrl-C then would hit one still importing, as a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _refuse_in_bootstrap() -> None:
@@ -115,7 +130,9 @@ def monte_carlo(cells: Sequence[Cell], trials: int, seed: Any = 0, config: Confi
                                    initializer=_quiet_worker)
         try:
             while batch := list(itertools.islice(tasks, 4 * workers)):
-                fold(pool.map(_run_chunk, batch))
+                with _sigint_ignored():  # workers start here: they inherit SIGINT ignored, even mid start-up
+                    results = pool.map(_run_chunk, batch)
+                fold(results)
         except BrokenProcessPool:
             raise ScenarioError("a Monte-Carlo worker process died; if you ran this from a script, "
                                 "check it puts its code under  if __name__ == \"__main__\":  "
@@ -128,9 +145,6 @@ def monte_carlo(cells: Sequence[Cell], trials: int, seed: Any = 0, config: Confi
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Shut the pool down now: after an error or Ctrl-C no worker is left running or waited for."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.terminate()
-        process.join()
+    """Shut the pool down, dropping the chunks not started: after an error or Ctrl-C (which workers
+    ignore) each worker finishes the chunk it is on and exits; none is left behind."""
+    pool.shutdown(wait=True, cancel_futures=True)

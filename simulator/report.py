@@ -94,6 +94,31 @@ def summary_table(summaries: Sequence[Summary], title: str = "", extra: Sequence
     return table
 
 
+#: Settings as a reader names them: words and units, not field names.
+LABELS = {
+    "server_delay": "server delay (ms)", "network": "network, each way (ms)", "client_overhead": "renderer pass (ms)",
+    "bandwidth_bytes_per_ms": "bandwidth", "request_budget": "loop guard (requests per action)",
+    "interleave_window": "interleave window (ms)", "typing_interval": "typing interval (ms)",
+    "field_switch": "field switch (ms)", "interval_period": "interval period (ms)",
+    "interval_ticks": "interval ticks", "dict_size": "dict size (bytes)",
+}
+
+
+def label(name: str) -> str:
+    """A settings key or a sweep parameter (``server-delay``) in words, with its unit."""
+    key = name.replace("-", "_")
+    return LABELS.get(key, key.replace("_", " "))
+
+
+def settings_text(settings: dict[str, Any]) -> str:
+    """The settings line above a table: ``server delay (ms): uniform:0:300; bandwidth: unlimited; ...``."""
+    def value(key: str, v: Any) -> str:
+        if key == "bandwidth_bytes_per_ms":
+            return "unlimited" if v is None else f"{v * 8 / 1000:g} Mbit/s"
+        return str(v)
+    return "; ".join(f"{label(k)}: {value(k, v)}" for k, v in settings.items())
+
+
 def write_records_csv(path: str | Path, records: Iterable[dict[str, Any]], leading: Sequence[str] = ()) -> None:
     """Records as CSV: the ``leading`` columns (a sweep's parameters), then :data:`CSV_FIELDS`."""
     with open(path, "w", newline="") as fh:
@@ -120,11 +145,16 @@ def _short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _row(table: Table, *cells: Any) -> None:
+    """A row whose strings are :class:`Text`: values from a run are user text, never markup."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
 def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> Table:
     """The run's trace as a table; the store's dict shown whenever it changes."""
     if run.trace is None:
         raise ValueError("timeline needs a run simulated with trace=True")
-    table = Table(title=title or None, title_justify="left", expand=False)
+    table = Table(title=Text(title) if title else None, title_justify="left", expand=False)
     table.add_column("t (ms)", justify="right", no_wrap=True)
     table.add_column("request", no_wrap=True)
     table.add_column("event", no_wrap=True)
@@ -143,10 +173,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             times[kind] = e["t"]
             # shown only when the request waited: for a connection (http1) or a server worker
             if kind == "uploading" and e["t"] > times.get("sent", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
+                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
                               f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection", "")
             elif kind == "processing" and e["t"] > times.get("at_server", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
+                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
                               f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker", "")
             continue
         if kind == "sent" and "request" in e:
@@ -193,7 +223,7 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             detail = f"{store_prop} disagrees with the inputs: {', '.join(e.get('wrong', []))} wrong"
         elif kind == "consistent":
             detail = f"{store_prop} agrees with the inputs again"
-        table.add_row(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
+        _row(table, f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
     return table
 
 

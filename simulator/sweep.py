@@ -39,7 +39,7 @@ from .engine import Config, Run
 from .errors import ScenarioError
 from .metrics import Summary
 from .montecarlo import monte_carlo
-from .report import summary_table, write_records_csv
+from .report import label, summary_table, write_records_csv
 
 MAX_POINTS = 10_000
 
@@ -282,7 +282,7 @@ def sweep(points: Sequence[Point], trials: int, seed: Any = 0, jobs: int = 1,
 
 def sweep_table(rows: Sequence[SweepRow], axes: Sequence[Axis], title: str = "") -> Table:
     """The report table with the swept parameters as extra columns."""
-    return summary_table([r.summary for r in rows], title, extra=[a.name for a in axes],
+    return summary_table([r.summary for r in rows], title, extra=[label(a.name) for a in axes],
                          extra_values=[[r.values[a.name] for a in axes] for r in rows])
 
 
