@@ -97,15 +97,16 @@ class Callback:
         escapes: a real Ctrl-C, a body over its wall-clock limit, and a value
         too deep to model (:mod:`.guard`, :mod:`.jsonvalue`).
         """
-        with guard.body(self.name) as caught:
+        def body():
             with running(changed, now):
-                try:
-                    result = self.func(*json.loads(_dumps(args)))
-                except PreventUpdate:
-                    return Response("prevent", nbytes=0)
-        if caught:
+                return self.func(*json.loads(_dumps(args)))
+
+        result, raised = guard.run(self.name, body)
+        if isinstance(raised, PreventUpdate):
+            return Response("prevent", nbytes=0)
+        if raised is not None:
             message = (f"Callback error updating {', '.join(o.key for o in self.outputs)} in {self.name}: "
-                       f"{guard.describe(caught[0])}")
+                       f"{guard.describe(raised)}")
             return Response("error", message=message, nbytes=len(message))
         try:
             outputs = self._outputs_of(result)

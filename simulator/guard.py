@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable
 
 from .errors import ScenarioError
 
@@ -77,19 +76,21 @@ def _on_alarm(signum, frame):
     raise _Alarm
 
 
-@contextmanager
-def _time_limit() -> Iterator[None]:
-    armed = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-             and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, _on_alarm))
-    if not armed:
-        yield
-        return
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+_alarm_ours: bool | None = None   # decided once per process, in its main thread
+
+
+def _arm() -> bool:
+    """Start the wall-clock bound if this process's SIGALRM is ours to use (one cheap call each time)."""
+    global _alarm_ours
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    if _alarm_ours is None:
+        _alarm_ours = hasattr(signal, "setitimer") and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+        if _alarm_ours:
+            signal.signal(signal.SIGALRM, _on_alarm)
+    if _alarm_ours:
+        signal.setitimer(signal.ITIMER_REAL, TIMEOUT_S)
+    return bool(_alarm_ours)
 
 
 def describe(exc: BaseException) -> str:
@@ -101,19 +102,19 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-@contextmanager
-def body(name: str) -> Iterator[list[BaseException]]:
-    """Run a callback body; what it raised is appended to the yielded list, not raised.
+def run(name: str, body: Callable[[], Any]) -> tuple[Any, BaseException | None]:
+    """Run a callback body: ``(its result, None)`` or ``(None, what it raised)``.
 
-    Real interrupts, :class:`Stop` and the time limit are re-raised (see the
-    module docstring).
+    Real interrupts, :class:`Stop` and the time limit are raised instead
+    (see the module docstring).  This runs once per simulated request, so it
+    costs two ``setitimer`` calls and nothing else.
     """
-    _watch_interrupts()
+    if not _watching:
+        _watch_interrupts()
     before = _real_interrupts
-    caught: list[BaseException] = []
+    armed = _arm()
     try:
-        with _time_limit():
-            yield caught
+        return body(), None
     except _Alarm:
         raise CallbackTimeout(f"callback {name} did not return within {TIMEOUT_S:g} s of wall-clock time; "
                               "a callback that never returns is not modelled") from None
@@ -122,6 +123,9 @@ def body(name: str) -> Iterator[list[BaseException]]:
     except KeyboardInterrupt as exc:
         if _user_interrupted(before):
             raise
-        caught.append(exc)
+        return None, exc
     except BaseException as exc:  # noqa: BLE001 - R18: anything the body raises is an error response
-        caught.append(exc)
+        return None, exc
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
