@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from . import jsonvalue
 from .app import Callback, Dash
 from .components import Store
 
@@ -48,7 +49,8 @@ class Graph:
         self.callbacks = list(app.callbacks)
         self.nx = nx.DiGraph()
         for comp_id, comp in self.components.items():
-            for prop in comp.initial:
+            for prop, value in comp.initial.items():
+                jsonvalue.check(value, f"layout: {type(comp).__name__}(id={comp_id!r}) {prop}")  # it is sent as JSON
                 self.nx.add_node(f"{comp_id}.{prop}", kind="prop")
         for cb in self.callbacks:
             node = ("callback", cb.index)

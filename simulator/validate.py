@@ -54,3 +54,19 @@ def check_function(check: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str
 
     normalised._normalised = True  # type: ignore[attr-defined]
     return normalised
+
+
+def explore_arguments(check: Callable[[dict[str, Any]], Any], max_schedules: Any, max_depth: Any,
+                      max_states: Any, request_budget: Any) -> Callable[[dict[str, Any]], tuple[str, ...]]:
+    """What :func:`simulator.explore.explore` checks at its door; returns the check, normalised.
+
+    One line there: ``check = validate.explore_arguments(check, max_schedules, max_depth, max_states,
+    request_budget)``.
+    """
+    limit("max_schedules", max_schedules)
+    limit("max_depth", max_depth)
+    limit("max_states", max_states)
+    if request_budget is None:
+        raise ScenarioError("request_budget must be a whole number >= 1, not None")
+    limit("request_budget", request_budget)
+    return check_function(check)

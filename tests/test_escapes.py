@@ -134,3 +134,11 @@ def test_a_user_action_with_a_non_json_value_is_refused_before_running(value):
     app = _one_callback_app(lambda x: x)
     with pytest.raises(ScenarioError, match="user action .* sets x.value"):
         simulate(app, Plan((Action({"x.value": value}),)), lambda layout: ())
+
+
+@pytest.mark.parametrize("value", [object(), _nested(MAX_DEPTH + 1)], ids=["object", "too-deep"])
+def test_a_layout_value_that_is_not_json_is_refused_naming_the_component(value):
+    app = Dash()
+    app.layout = [dcc.Input(id="x"), dcc.Store(id="s", data=value)]
+    with pytest.raises(ScenarioError, match=r"layout: Store\(id='s'\) data"):
+        app.graph

@@ -250,3 +250,21 @@ def test_a_check_may_return_a_bool_or_a_set_of_keys(answer, keys):
 
     run = simulate(app, Plan(()), lambda layout: answer, Config(client_overhead=0))
     assert run.wrong == keys and run.diverged == bool(keys)
+
+
+@pytest.mark.parametrize("kw, says", [
+    ({"max_states": 0}, "max_states must be between 1"), ({"max_states": 10**18}, "max_states must be between 1"),
+    ({"max_schedules": -1}, "max_schedules"), ({"max_depth": 1.5}, "max_depth must be a whole number"),
+    ({"request_budget": 0}, "request_budget"),
+])
+def test_the_explorers_arguments_are_refused_at_its_door(kw, says):
+    from simulator.validate import explore_arguments
+    args = {"max_schedules": None, "max_depth": None, "max_states": 200_000, "request_budget": 2000, **kw}
+    with pytest.raises(ScenarioError, match=says):
+        explore_arguments(lambda layout: (), **args)
+
+
+def test_the_explorers_check_is_normalised_like_the_engines():
+    from simulator.validate import explore_arguments
+    check = explore_arguments(lambda layout: {"b", "a"}, None, None, 10, 10)
+    assert check({}) == ("a", "b")
