@@ -114,6 +114,8 @@ def _jobs(args: argparse.Namespace) -> int:
 
 def _config(args: argparse.Namespace) -> Config:
     from simulator.network import parse_bandwidth
+    if args.request_budget < 1:
+        raise UsageError(f"--request-budget must be >= 1, not {args.request_budget}")
     return Config.make(server_delay=args.server_delay, network=args.network,
                        client_overhead=args.client_overhead, transport=args.transport,
                        server=args.server, bandwidth=parse_bandwidth(args.bandwidth),

@@ -88,7 +88,7 @@ def test_run_with_markup_in_the_seed_prints_the_timeline(capsys):
     (["report", "--json", "same.out", "--csv", "same.out", "--quiet"], "--json and --csv name the same file"),
     (["sweep", "--param", "keys=2", "--keys", "3", "--quiet"], "--param keys=... and --keys both set keys"),
     (["sweep", "--param", "keys=2", "--key", "3", "--quiet"], "--param keys=... and --key both set keys"),
-    (["report", "--request-budget", "0", "--quiet"], "request_budget must be a whole number >= 1"),
+    (["report", "--request-budget", "0", "--quiet"], "--request-budget must be >= 1, not 0"),
 ], ids=["interval-ticks", "max-states-huge", "max-states-0", "proc", "plot-ext", "json-empty", "csv-empty",
         "dot-empty", "strategies-comma", "strategies-twice", "workloads-twice", "same-path", "sweep-conflict",
         "sweep-conflict-prefix", "budget-0"])
