@@ -4,7 +4,7 @@
     callback-race run naive --workload load --seed 3
     callback-race graph chained --dot chained.dot
     callback-race explore naive --workload load --keys 2
-    callback-race sweep --param server-delay=uniform:0:{50,100,200,400} --strategies naive,patch --plot sweep.png
+    callback-race sweep --param 'server-delay=uniform:0:{50,100,200,400}' --strategies naive,patch --plot sweep.png
     callback-race list
 """
 
@@ -12,19 +12,26 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 import scenarios
-from simulator import Config, DashException, ScenarioError
+from simulator import Config, DashException, ScenarioError, outputs, validate
+from simulator.guard import Stop
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
-from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, write_csv, write_json
+from simulator.renderer import REQUEST_BUDGET
+from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, write_csv,
+                              write_json)
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
             "network": "uniform:5:25", "client_overhead": str(DEFAULT_CLIENT_OVERHEAD),
@@ -35,8 +42,17 @@ class UsageError(Exception):
     pass
 
 
-def _names(text: str | None) -> list[str] | None:
-    return [n.strip() for n in text.split(",") if n.strip()] if text else None
+def _names(text: str | None, option: str) -> list[str] | None:
+    """``--strategies a,b``: None means all; an empty list or a name twice is a mistake, not "all"."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise UsageError(f"{option} {text!r}: no names (leave the option out for all)")
+    for name in names:
+        if names.count(name) > 1:
+            raise UsageError(f"{option} {text!r}: {name!r} is listed twice")
+    return names
 
 
 def _add_environment(p: argparse.ArgumentParser) -> None:
@@ -54,6 +70,9 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
     g.add_argument("--server", default=DEFAULTS["server"],
                    help="threaded, gunicorn:W or gunicorn:WxT; ignored by websocket (default: %(default)s)")
     g.add_argument("--bandwidth", default=None, help="e.g. 1mbit, 50mbit (default: unlimited)")
+    g.add_argument("--request-budget", type=int, default=REQUEST_BUDGET, metavar="N",
+                   help="a run stops as a runaway callback loop after N requests with no user action in "
+                        "between (default: %(default)s)")
     w = p.add_argument_group("workload parameters")
     defaults = scenarios.Params()
     w.add_argument("--keys", type=int, default=DEFAULTS["keys"], help="keys in user_data, 1-8 (default: %(default)s)")
@@ -82,11 +101,25 @@ def _add_monte_carlo(p: argparse.ArgumentParser, trials: int, per: str) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    """--jobs, capped at the cores available (a note says so: results do not depend on it)."""
+    from simulator.montecarlo import cores
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be >= 1, not {args.jobs}")
+    if args.jobs > cores():
+        _note(f"--jobs {args.jobs}: this machine has {cores()} cores; using {cores()} worker processes")
+        return cores()
+    return args.jobs
+
+
 def _config(args: argparse.Namespace) -> Config:
     from simulator.network import parse_bandwidth
+    if args.request_budget < 1:
+        raise UsageError(f"--request-budget must be >= 1, not {args.request_budget}")
     return Config.make(server_delay=args.server_delay, network=args.network,
                        client_overhead=args.client_overhead, transport=args.transport,
-                       server=args.server, bandwidth=parse_bandwidth(args.bandwidth))
+                       server=args.server, bandwidth=parse_bandwidth(args.bandwidth),
+                       request_budget=args.request_budget)
 
 
 def _params(args: argparse.Namespace) -> scenarios.Params:
@@ -105,34 +138,30 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     config, params = _config(args), _params(args)
     if args.trials < 1:
         raise UsageError("--trials must be >= 1")
-    cells = scenarios.cells(_names(args.strategies), _names(args.workloads), args.keys, params)
+    cells = scenarios.cells(_names(args.strategies, "--strategies"), _names(args.workloads, "--workloads"),
+                            args.keys, params)
     settings = {**_settings(args, config, params), "trials": args.trials}
-    console.print("[bold]callback-race report[/] — " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    console.print(Text.assemble(("callback-race report", "bold"), " — ", settings_text(settings)))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("simulating", total=len(cells) * args.trials)
-        summaries = monte_carlo(cells, args.trials, args.seed, config, jobs=args.jobs,
+        summaries = monte_carlo(cells, args.trials, args.seed, config, jobs=_jobs(args),
                                 progress=lambda n: bar.advance(task, n))
     console.print(summary_table(summaries, title="desync at quiescence, per strategy x workload"))
     if args.json:
-        write_json(args.json, summaries, settings)
-        console.print(f"wrote {args.json}")
+        _write("--json", args.json, lambda: write_json(args.json, summaries, settings), console)
     if args.csv:
-        write_csv(args.csv, summaries)
-        console.print(f"wrote {args.csv}")
+        _write("--csv", args.csv, lambda: write_csv(args.csv, summaries), console)
     return 0
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    if args.plot:
-        from simulator import plots
-        plots.require()
     config = _config(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys, _params(args))
     run = s.run(args.seed, config, trace=True)
     plan = s.plan(args.seed)
-    console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], seed {args.seed!r} — "
-                  + ", ".join(f"{k}={v}" for k, v in config.describe().items()))
+    console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
+                                f", seed {args.seed!r} — ", settings_text(config.describe())))
     console.print("user actions: " + "; ".join(a.describe() for a in plan.actions))
     console.print(timeline(run))
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "
@@ -140,9 +169,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(verdict(run))
     if args.plot:
         from simulator import plots
-        plots.run_plot(run, args.plot, title=f"{args.strategy} under {args.workload}, seed {args.seed!r} — "
-                       f"{config.transport.name}, {config.describe()['server']}, server delay {config.server_delay}")
-        console.print(f"wrote {args.plot}")
+        plots.require()  # after the timeline: without matplotlib the run is still shown, then the hint
+        _write("--plot", args.plot, lambda: plots.run_plot(
+            run, args.plot, title=f"{args.strategy} under {args.workload}, seed {args.seed!r} — "
+            f"{config.transport.name}, {config.describe()['server']}, server delay {config.server_delay}"), console)
     return 1 if args.fail_on_diverge and run.diverged else 0
 
 
@@ -153,9 +183,19 @@ def _sweepable() -> dict[str, argparse.Action]:
     return {a.option_strings[0][2:]: a for a in p._actions if a.option_strings}
 
 
-def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
-    from rich.markup import escape
+def _given(argv: list[str], option: str, options: dict) -> str | None:
+    """The token of ``argv`` that sets ``option`` (argparse also takes a unique prefix: ``--key 3``)."""
+    for token in argv:
+        name = token.split("=", 1)[0]
+        if not name.startswith("--") or len(name) < 3:
+            continue
+        if name == option or (option.startswith(name) and
+                              [o for o in options if f"--{o}".startswith(name)] == [option[2:]]):
+            return token
+    return None
 
+
+def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     from simulator import sweep
     if args.plot:
         from simulator import plots
@@ -164,7 +204,12 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--trials must be >= 1")
     options = _sweepable()
     axes = sweep.parse_axes(args.param, options)
-    strategies, workloads = _names(args.strategies), _names(args.workloads)
+    for axis in axes:
+        given = _given(args.given, f"--{axis.name}", options)
+        if given:
+            raise UsageError(f"--param {axis.name}=... and {given} both set {axis.name}; give its values in "
+                             "--param only")
+    strategies, workloads = _names(args.strategies, "--strategies"), _names(args.workloads, "--workloads")
 
     def build(values: dict[str, str]):
         ns = argparse.Namespace(**vars(args))
@@ -181,22 +226,20 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     points = sweep.build_points(axes, build)
     settings = {**_settings(args, _config(args), _params(args)), "trials": args.trials,
                 "swept": {a.name: list(a.values) for a in axes}}
-    console.print(f"[bold]callback-race sweep[/] — {len(points)} grid points x {len(points[0].cells)} cells x "
-                  f"{args.trials} trials; " + escape(", ".join(f"{a.name} in {{{', '.join(a.values)}}}" for a in axes)))
+    console.print(Text.assemble(("callback-race sweep", "bold"), f" — {len(points)} grid points x "
+                                f"{len(points[0].cells)} cells x {args.trials} trials; ",
+                                ", ".join(f"{a.name} in {{{', '.join(a.values)}}}" for a in axes)))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("sweeping", total=sweep.total_runs(points, args.trials))
-        rows = sweep.sweep(points, args.trials, args.seed, jobs=args.jobs, progress=lambda n: bar.advance(task, n))
+        rows = sweep.sweep(points, args.trials, args.seed, jobs=_jobs(args), progress=lambda n: bar.advance(task, n))
     console.print(sweep.sweep_table(rows, axes, title="desync at quiescence, per strategy x workload x grid point"))
     if args.json:
-        sweep.write_json(args.json, rows, axes, settings)
-        console.print(f"wrote {args.json}")
+        _write("--json", args.json, lambda: sweep.write_json(args.json, rows, axes, settings), console)
     if args.csv:
-        sweep.write_csv(args.csv, rows, axes)
-        console.print(f"wrote {args.csv}")
+        _write("--csv", args.csv, lambda: sweep.write_csv(args.csv, rows, axes), console)
     if args.plot:
-        plots.sweep_plot(rows, axes, args.plot)
-        console.print(f"wrote {args.plot}")
+        _write("--plot", args.plot, lambda: plots.sweep_plot(rows, axes, args.plot), console)
     return 0
 
 
@@ -204,21 +247,19 @@ def cmd_graph(args: argparse.Namespace, console: Console) -> int:
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     console.print(graph_text(s.graph), markup=False, highlight=False)
     if args.dot:
-        with open(args.dot, "w") as fh:
-            fh.write(graph_dot(s.graph))
-        console.print(f"wrote {args.dot}")
+        _write("--dot", args.dot, lambda: Path(args.dot).write_text(graph_dot(s.graph)), console)
     return 0
 
 
 def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     from simulator import explore
     for name in ("max_schedules", "max_depth", "max_states"):
-        if getattr(args, name) is not None and getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be >= 1")
+        validate.limit(f"--{name.replace('_', '-')}", getattr(args, name))
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
                        reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
-    console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], {args.keys} keys: every schedule")
+    console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
+                                f", {args.keys} keys: every schedule"))
     actions = [a.describe() + ("" if a.wait_settle else " (at any point after the previous one)")
                for a in s.plan(0).actions]
     console.print("user actions: " + "; ".join(actions), highlight=False)
@@ -231,20 +272,18 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
                                                             "t = the logical clock, ms)"))
         console.print(verdict(result.counterexample))
     if args.json:
-        explore.write_json(args.json, result, {"strategy": args.strategy, "workload": args.workload,
-                                               "keys": args.keys, "max_schedules": args.max_schedules,
-                                               "max_depth": args.max_depth, "max_states": args.max_states,
-                                               "reduction": not args.no_reduction, "same_ms": args.same_ms,
-                                               "passes": args.passes})
-        console.print(f"wrote {args.json}")
+        options = {"strategy": args.strategy, "workload": args.workload, "keys": args.keys,
+                   "max_schedules": args.max_schedules, "max_depth": args.max_depth, "max_states": args.max_states,
+                   "reduction": not args.no_reduction, "same_ms": args.same_ms, "passes": args.passes}
+        _write("--json", args.json, lambda: explore.write_json(args.json, result, options), console)
     return 1 if args.fail_on_diverge and result.diverging else 0
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
-    console.print("[bold]strategies[/] (* = the article says it fixes the desync)")
+    console.print(Text.assemble(("strategies", "bold"), " (* = the article says it fixes the desync)"))
     for name, s in scenarios.STRATEGIES.items():
         console.print(f"  {name:28s}{'*' if s.fixed_by_article else ' '} {s.description}")
-    console.print("[bold]workloads[/]")
+    console.print(Text("workloads", style="bold"))
     for name, w in scenarios.WORKLOADS.items():
         console.print(f"  {name:12s} {w.description}")
     return 0
@@ -258,7 +297,7 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="Monte-Carlo desync table for every strategy x workload (the main job)",
                        description="Run N seeded trials per strategy x workload of the seed scenario and "
-                                   "print desync rates with 95%% Wilson intervals.")
+                                   "print desync rates with 95% Wilson intervals.")
     _add_monte_carlo(r, trials=DEFAULTS["trials"], per="strategy x workload")
     _add_environment(r)
     r.set_defaults(func=cmd_report)
@@ -285,10 +324,11 @@ def parser() -> argparse.ArgumentParser:
                                     "settings. --param NAME=VALUES names an environment or workload option "
                                     "(server-delay, network, transport, server, bandwidth, keys, dict-size, ...) "
                                     "and its values: comma-separated, with shell-like braces "
-                                    "(uniform:0:{50,100,200}, {0..400..100}); several --param give the "
-                                    "cartesian product.")
+                                    "('uniform:0:{50,100,200}', '{0..400..100}': quote them, or the shell "
+                                    "expands the braces); several --param give the cartesian product.")
     sw.add_argument("--param", action="append", required=True, metavar="NAME=VALUES",
-                    help="a swept option and its values, e.g. server-delay=uniform:0:{50,100,200,400}")
+                    help="a swept option and its values, e.g. 'server-delay=uniform:0:{50,100,200,400}' "
+                         "(quote it: the shell would expand the braces)")
     _add_monte_carlo(sw, trials=200, per="grid point x strategy x workload")
     sw.add_argument("--plot", metavar="PATH.png", help="draw desync rate vs the first --param (needs matplotlib)")
     _add_environment(sw)
@@ -325,34 +365,71 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
-    # Piped output (CI logs, files) gets a width that fits the report table.
-    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
+    args.given = argv
+    # Piped output (CI logs, files) gets a width that fits the report table.  No markup, no emoji
+    # codes: user text (a seed, a path, a value in a timeline) is printed as it was typed.
+    console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200,
+                      markup=False, emoji=False)
     if not getattr(args, "func", None):
         parser().print_help()
         return 2
+    previous = _on_sigterm()
     try:
         _check_outputs(args)
         return args.func(args, console)
     except (ScenarioError, DashException, UsageError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        _error(str(exc))
         return 2
     except OSError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror}", highlight=False)
+        _error(f"{exc.filename or 'output'}: {exc.strerror or exc}")
         return 2
+    except KeyboardInterrupt:
+        _error("interrupted (Ctrl-C); nothing was written after this point")
+        return 130
+    except Stop:
+        _error("terminated (SIGTERM); nothing was written after this point")
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _error(message: str) -> None:
+    Console(stderr=True, markup=False, emoji=False, highlight=False).print(
+        Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
+
+
+def _note(message: str) -> None:
+    Console(stderr=True, markup=False, emoji=False, highlight=False).print(
+        Text.assemble(("note:", "yellow"), " ", message), soft_wrap=True)
+
+
+def _on_sigterm():
+    """SIGTERM stops the command as Ctrl-C does: one line, workers stopped, no traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum, frame):
+        raise Stop
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse an output path that cannot be written before a long run, not after it."""
-    for option in ("json", "csv", "dot", "plot"):
-        path = getattr(args, option, None)
-        if not path:
-            continue
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise UsageError(f"--{option} {path}: the folder {folder} does not exist")
-        if not os.access(folder, os.W_OK) or os.path.isdir(path):
-            raise UsageError(f"--{option} {path}: cannot write there")
+    paths = {f"--{option}": getattr(args, option, None) for option in ("json", "csv", "dot", "plot")}
+    outputs.check(paths)
+    if paths["--plot"]:
+        from simulator.plots import check_path
+        check_path(paths["--plot"])
+
+
+def _write(option: str, path: str, write, console: Console) -> None:
+    with outputs.writing(option, path):
+        write()
+    console.print(Text(f"wrote {path}"))
 
 
 if __name__ == "__main__":

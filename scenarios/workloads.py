@@ -20,6 +20,7 @@ from .user_data import LOADED, TYPED
 
 
 MAX_DICT_SIZE = 50_000_000  # 50 MB of JSON: far past what a dcc.Store should hold
+MAX_INTERVAL_TICKS = 100_000  # a day of 1 s ticks; each is an action held in memory
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,9 @@ class Params:
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ScenarioError(f"{name.replace('_', '-')} must be a finite number >= 0, not {value}")
-        if self.interval_ticks < 1:
-            raise ScenarioError(f"interval-ticks must be >= 1, not {self.interval_ticks}")
+        if not 1 <= self.interval_ticks <= MAX_INTERVAL_TICKS:
+            raise ScenarioError(f"interval-ticks must be between 1 and {MAX_INTERVAL_TICKS:,}, "
+                                f"not {self.interval_ticks:,}")
         if not 0 <= self.dict_size <= MAX_DICT_SIZE:
             raise ScenarioError(f"dict-size must be >= 0 and <= {MAX_DICT_SIZE} bytes, not {self.dict_size}")
 

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from . import guard, jsonvalue
 from .components import Component, flatten
 from .context import no_update, running
 from .dependencies import Input, Output, State
@@ -90,17 +91,22 @@ class Callback:
 
     # --- the server side ---------------------------------------------------
     def execute(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0) -> Response:
-        """Run the body on values that crossed the wire; never raises (R18).
+        """Run the body on values that crossed the wire; whatever it raises is an error response (R18).
 
-        ``now`` is the simulated time (ms) at which the server runs it.
+        ``now`` is the simulated time (ms) at which the server runs it.  What
+        escapes: a real Ctrl-C, a body over its wall-clock limit, and a value
+        too deep to model (:mod:`.guard`, :mod:`.jsonvalue`).
         """
-        try:
+        def body():
             with running(changed, now):
-                result = self.func(*json.loads(_dumps(args)))
-        except PreventUpdate:
+                return self.func(*json.loads(_dumps(args)))
+
+        result, raised = guard.run(self.name, body)
+        if isinstance(raised, PreventUpdate):
             return Response("prevent", nbytes=0)
-        except Exception as exc:  # a callback that raises is an error response (R18)
-            message = f"Callback error updating {', '.join(o.key for o in self.outputs)} in {self.name}: {type(exc).__name__}: {exc}"
+        if raised is not None:
+            message = (f"Callback error updating {', '.join(o.key for o in self.outputs)} in {self.name}: "
+                       f"{guard.describe(raised)}")
             return Response("error", message=message, nbytes=len(message))
         try:
             outputs = self._outputs_of(result)
@@ -110,6 +116,7 @@ class Callback:
             return Response("prevent", nbytes=0)
         body: dict[str, dict[str, Any]] = {}
         for key, value in outputs.items():
+            jsonvalue.check_depth(value, f"callback {self.name} returned to {key}")
             cid, _, prop = key.rpartition(".")
             body.setdefault(cid, {})[prop] = value
         try:
@@ -151,8 +158,19 @@ class Dash:
 
     def __init__(self, name: str = "app"):
         self.name = name
-        self.layout: Any = []
         self.callbacks: list[Callback] = []
+        self._graph = None
+        self._built_from: tuple = ()
+        self.layout = []
+
+    @property
+    def layout(self) -> Any:
+        return self._layout
+
+    @layout.setter
+    def layout(self, value: Any) -> None:
+        """A new layout means a new graph: the next :attr:`graph` rebuilds it."""
+        self._layout = value
         self._graph = None
 
     # --- declaring callbacks ------------------------------------------------
@@ -261,7 +279,10 @@ class Dash:
     @property
     def graph(self):
         """The app built into its dependency graph (validated, cached)."""
-        if self._graph is None:
+        # The components, by identity: a layout edited in place (``app.layout.append(...)``) rebuilds too.
+        built_from = tuple(id(c) for c in flatten(self._layout))
+        if self._graph is None or built_from != self._built_from:
             from .graph import Graph
             self._graph = Graph(self)
+            self._built_from = built_from
         return self._graph

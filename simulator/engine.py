@@ -28,6 +28,7 @@ one stream per purpose, so a seed gives one bit-identical run.
 from __future__ import annotations
 
 import copy
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -37,8 +38,10 @@ import simpy
 from .app import Dash, Response
 from .graph import Graph
 from .latency import Distribution, LogNormal, Uniform, parse
-from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_server, parse_transport
+from .errors import ScenarioError
+from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_bandwidth, parse_server, parse_transport
 from .renderer import APPLIED, IGNORED, REQUEST_BUDGET, Renderer, Request, RunawayLoop
+from .validate import check_function
 from .workload import Plan, resolve
 
 #: R20: the cost of a pass's scheduling phase; median 3.7 ms (a response
@@ -52,7 +55,12 @@ INTAKE_SHARE = 2.9 / 3.7
 #: output applied in a pass adds this share of the pass's cost.
 EXTRA_OUTPUT_COST = 5.3 / 3.7 - 1
 
-Check = Callable[[dict[str, Any]], tuple]
+def _positive(x: Any) -> bool:
+    return not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x) and x > 0
+
+
+#: The divergence check: the layout -> the wrong keys (tuple, list or set) or a bool (True: diverged).
+Check = Callable[[dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -68,16 +76,35 @@ class Config:
     request_budget: int = REQUEST_BUDGET             # runaway loop guard
     time_limit: float = 3_600_000.0                  # one simulated hour
 
+    def __post_init__(self):
+        """Accept CLI-style strings (``Config(server_delay="uniform:0:50")``) and refuse nonsense."""
+        for key in ("server_delay", "network", "client_overhead"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, (str, int, float, Distribution)):
+                raise ScenarioError(f"Config {key} must be a Distribution, a number of ms or a string such as "
+                                    f"'uniform:0:300', not {value!r}")
+            object.__setattr__(self, key, parse(value))
+        if isinstance(self.server, str):
+            object.__setattr__(self, "server", parse_server(self.server))
+        if isinstance(self.transport, str):
+            object.__setattr__(self, "transport", parse_transport(self.transport))
+        if not isinstance(self.server, ServerSpec) or not isinstance(self.transport, TransportSpec):
+            raise ScenarioError(f"Config server / transport: not a server or transport: {self.server!r}, "
+                                f"{self.transport!r}")
+        if isinstance(self.bandwidth, str):
+            object.__setattr__(self, "bandwidth", parse_bandwidth(self.bandwidth))
+        if self.bandwidth is not None and not _positive(self.bandwidth):
+            raise ScenarioError(f"Config bandwidth must be a finite number of bytes per ms > 0 (or None: "
+                                f"unlimited), not {self.bandwidth!r}")
+        if isinstance(self.request_budget, bool) or not isinstance(self.request_budget, int) \
+                or self.request_budget < 1:
+            raise ScenarioError(f"Config request_budget must be a whole number >= 1, not {self.request_budget!r}")
+        if not _positive(self.time_limit):
+            raise ScenarioError(f"Config time_limit must be a finite number of ms > 0, not {self.time_limit!r}")
+
     @classmethod
     def make(cls, **kw: Any) -> "Config":
-        """Build from CLI-style strings: ``Config.make(server_delay="uniform:0:50")``."""
-        for key in ("server_delay", "network", "client_overhead"):
-            if key in kw and kw[key] is not None:
-                kw[key] = parse(kw[key])
-        if isinstance(kw.get("server"), str):
-            kw["server"] = parse_server(kw["server"])
-        if isinstance(kw.get("transport"), str):
-            kw["transport"] = parse_transport(kw["transport"])
+        """Build from CLI-style strings, leaving out what is ``None``: ``Config.make(server_delay="uniform:0:50")``."""
         return cls(**{k: v for k, v in kw.items() if v is not None})
 
     def describe(self) -> dict[str, Any]:
@@ -85,7 +112,7 @@ class Config:
             "server_delay": str(self.server_delay), "network": str(self.network),
             "client_overhead": str(self.client_overhead), "transport": self.transport.name,
             "server": self.transport.server_name(self.server),
-            "bandwidth_bytes_per_ms": self.bandwidth,
+            "bandwidth_bytes_per_ms": self.bandwidth, "request_budget": self.request_budget,
         }
 
 
@@ -154,7 +181,7 @@ class Simulation:
                  seed: Any = 0, trace: bool = False):
         self.graph = app if isinstance(app, Graph) else app.graph
         self.plan = plan
-        self.check = check
+        self.check = check_function(check)  # a tuple, list, set or bool: always a tuple
         self.config = config
         self.env = simpy.Environment()
         self.rng_net = random.Random(f"{seed}/network")
@@ -171,6 +198,7 @@ class Simulation:
         self._busy = False
         self._settled: simpy.Event = self.env.event()
         self._measuring = False
+        self._measured: set[int] = set()      # requests created in the measured phase: the only ones counted
         self._last_version = -1
         self._last_action = 0.0
         self._settled_at: float | None = None
@@ -181,7 +209,17 @@ class Simulation:
     # events from the renderer: metrics and the trace
     # ------------------------------------------------------------------
     def _on_event(self, kind: str, now: float, **f: Any) -> None:
-        if self._measuring:
+        # A request belongs to the phase it was created in: a setup request superseded in flight
+        # whose response comes back after the measured phase starts is not counted (nor is the
+        # measured phase's own request dropped before it was ever counted).
+        req = f.get("request")
+        if req is None:
+            counted = self._measuring
+        else:
+            if kind == "requested" and self._measuring:
+                self._measured.add(req.id)
+            counted = req.id in self._measured
+        if counted:
             self.result.count(kind, f)
         if self.result.trace is not None:
             self.result.trace.append(_trace_entry(kind, now, f))
@@ -225,7 +263,7 @@ class Simulation:
                     observed = True
                 else:
                     req, response = payload
-                    if self._measuring:
+                    if req.id in self._measured:
                         self.result.responses += 1
                         self.result.bytes_down += response.nbytes
                     status = renderer.receive(req, response, env.now)

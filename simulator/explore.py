@@ -142,6 +142,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from . import validate
 from .app import Dash, Response
 from .engine import Run, _trace_entry
 from .graph import Graph
@@ -682,6 +683,7 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     """
     graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
     plan.validate(Renderer(graph).layout)
+    check = validate.explore_arguments(check, max_schedules, max_depth, max_states, request_budget)
     model = _Model(graph, plan, check, request_budget, same_ms, passes)
     started = time.perf_counter()
     search = _search_graph if hashing else _search_tree

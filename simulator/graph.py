@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from . import jsonvalue
 from .app import Callback, Dash
 from .components import Store
 
@@ -48,7 +49,8 @@ class Graph:
         self.callbacks = list(app.callbacks)
         self.nx = nx.DiGraph()
         for comp_id, comp in self.components.items():
-            for prop in comp.initial:
+            for prop, value in comp.initial.items():
+                jsonvalue.check(value, f"layout: {type(comp).__name__}(id={comp_id!r}) {prop}")  # it is sent as JSON
                 self.nx.add_node(f"{comp_id}.{prop}", kind="prop")
         for cb in self.callbacks:
             node = ("callback", cb.index)
@@ -145,11 +147,17 @@ class Graph:
         return self.by_input.get(prop, [])
 
     def cycles(self) -> list[list[str]]:
-        """Callback loops (A -> prop -> B -> prop -> A), for the graph report."""
+        """Callback loops (A -> prop -> B -> prop -> A), for the graph report.
+
+        In a fixed order whatever PYTHONHASHSEED is (networkx walks sets):
+        each loop starts at its earliest-declared callback, loops sorted by
+        their callbacks' declaration order.
+        """
         triggers = nx.subgraph_view(self.nx, filter_edge=lambda u, v: self.nx[u][v]["kind"] != "state")
-        out = []
+        found = set()
         for cycle in nx.simple_cycles(triggers):
-            names = [self.nx.nodes[n]["name"] for n in cycle if isinstance(n, tuple)]
-            if names:
-                out.append(names)
-        return out
+            callbacks = [n for n in cycle if isinstance(n, tuple)]
+            if callbacks:
+                start = callbacks.index(min(callbacks))
+                found.add(tuple(callbacks[start:] + callbacks[:start]))
+        return [[self.nx.nodes[n]["name"] for n in cycle] for cycle in sorted(found)]

@@ -22,6 +22,12 @@ MAX_DRAW_MS = 86_400_000.0
 class Distribution:
     spec: str = ""
 
+    def _require(self, **values: float) -> None:
+        """Refuse parameters that are not finite numbers >= 0: a latency is never negative."""
+        for name, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+                raise ScenarioError(f"{type(self).__name__} {name} must be a finite number >= 0, not {v!r}")
+
     def draw(self, rng: random.Random) -> float:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -32,6 +38,9 @@ class Distribution:
 @dataclass(frozen=True)
 class Fixed(Distribution):
     value: float
+
+    def __post_init__(self):
+        self._require(value=self.value)
 
     def draw(self, rng: random.Random) -> float:
         return self.value
@@ -46,6 +55,11 @@ class Uniform(Distribution):
     low: float
     high: float
 
+    def __post_init__(self):
+        self._require(low=self.low, high=self.high)
+        if self.high < self.low:
+            raise ScenarioError(f"Uniform high must be >= low, not {self.low!r}..{self.high!r}")
+
     def draw(self, rng: random.Random) -> float:
         return rng.uniform(self.low, self.high)
 
@@ -57,6 +71,9 @@ class Uniform(Distribution):
 @dataclass(frozen=True)
 class Exponential(Distribution):
     mean: float
+
+    def __post_init__(self):
+        self._require(mean=self.mean)
 
     def draw(self, rng: random.Random) -> float:
         return rng.expovariate(1.0 / self.mean) if self.mean > 0 else 0.0
@@ -72,6 +89,11 @@ class LogNormal(Distribution):
 
     median: float
     sigma: float
+
+    def __post_init__(self):
+        self._require(median=self.median, sigma=self.sigma)
+        if self.median <= 0:
+            raise ScenarioError(f"LogNormal median must be > 0, not {self.median!r}")
 
     def draw(self, rng: random.Random) -> float:
         try:
@@ -90,6 +112,11 @@ class Pareto(Distribution):
 
     scale: float
     alpha: float
+
+    def __post_init__(self):
+        self._require(scale=self.scale, alpha=self.alpha)
+        if self.alpha <= 0:
+            raise ScenarioError(f"Pareto alpha must be > 0, not {self.alpha!r}")
 
     def draw(self, rng: random.Random) -> float:
         try:

@@ -104,7 +104,14 @@ class Summary:
     example_diverged_seed: Any = None
 
     def add(self, run: Run) -> None:
+        """Fold in one run.  A run cut off (runaway loop, time limit) is counted as such and in
+        nothing else: it did not finish, so it neither diverged nor stayed consistent."""
         self.trials += 1
+        if run.runaway is not None or run.unsettled is not None:
+            self.runaway += run.runaway is not None
+            self.unsettled += run.unsettled is not None
+            self.errors += len(run.errors)
+            return
         if run.diverged:
             self.diverged += 1
             self.wrong_keys.update(run.wrong)
@@ -112,16 +119,13 @@ class Summary:
                 self.example_diverged_seed = run.seed
         self.requests.add(run.sent)
         self.ignored.add(run.ignored)
-        if run.runaway is None and run.unsettled is None:  # a cut-off run has no settle time
-            self.settle.add(run.settle_ms)
+        self.settle.add(run.settle_ms)
         self.time_diverged.add(run.time_diverged)
         self.bytes_up += run.bytes_up
         self.bytes_down += run.bytes_down
         self.responses += run.responses
         self.applied += run.applied
         self.superseded += run.superseded
-        self.runaway += run.runaway is not None
-        self.unsettled += run.unsettled is not None
         self.errors += len(run.errors)
 
     def merge(self, other: "Summary") -> None:
@@ -138,12 +142,22 @@ class Summary:
             self.example_diverged_seed = other.example_diverged_seed
 
     @property
+    def cut_off(self) -> int:
+        """Runs that did not finish: a runaway loop or the time limit stopped them."""
+        return self.runaway + self.unsettled
+
+    @property
+    def finished(self) -> int:
+        """Runs that reached quiescence: the desync rate's denominator, and every figure's."""
+        return self.trials - self.cut_off
+
+    @property
     def rate(self) -> float:
-        return self.diverged / self.trials if self.trials else 0.0
+        return self.diverged / self.finished if self.finished else 0.0
 
     @property
     def ci(self) -> tuple[float, float]:
-        return wilson(self.diverged, self.trials)
+        return wilson(self.diverged, self.finished)
 
     @property
     def applied_share(self) -> float:
@@ -152,10 +166,12 @@ class Summary:
     def record(self) -> dict[str, Any]:
         """One machine-readable row (``report --json`` / ``--csv``)."""
         low, high = self.ci
-        n = self.trials or 1
+        n = self.finished or 1
+        known = self.finished > 0  # with no finished run there is no rate: null, not 0
         return {
             "strategy": self.strategy, "workload": self.workload, "trials": self.trials,
-            "diverged": self.diverged, "rate": self.rate, "ci_low": low, "ci_high": high,
+            "finished": self.finished, "diverged": self.diverged, "rate": self.rate if known else None,
+            "ci_low": low if known else None, "ci_high": high if known else None,
             "wrong_keys": dict(sorted(self.wrong_keys.items())),
             "mean_requests": self.requests.mean, "p50_requests": self.requests.percentile(50),
             "p95_requests": self.requests.percentile(95), "max_requests": max(self.requests.counts, default=0),

@@ -174,8 +174,54 @@ def _need(kind: type | tuple, current: Any, op: dict) -> None:
             f"{op['operation']} at {op['location']} needs a {names}, found {type(current).__name__}")
 
 
+#: What each operation's ``params`` must hold, and of which type.
+_NUMBER = (int, float)
+_PARAMS: dict[str, dict[str, Any]] = {
+    "Assign": {"value": object}, "Delete": {}, "Merge": {"value": dict}, "Extend": {"value": list},
+    "Append": {"value": object}, "Prepend": {"value": object}, "Insert": {"index": int, "value": object},
+    "Clear": {}, "Reverse": {}, "Remove": {"value": object}, "Add": {"value": _NUMBER},
+    "Sub": {"value": _NUMBER}, "Mul": {"value": _NUMBER}, "Div": {"value": _NUMBER},
+}
+
+
+def check_wire(patch: Any) -> None:
+    """Refuse a Patch wire dict a callback wrote by hand that is malformed (missing keys, wrong types).
+
+    ``Patch()`` always builds a well-formed one; a hand-written
+    ``{"__dash_patch_update": ..., "operations": ...}`` need not be.
+    """
+    from .jsonvalue import MAX_DEPTH
+    operations = patch.get("operations") if isinstance(patch, dict) else None
+    if not isinstance(operations, list):
+        raise InvalidPatchOperation("malformed Patch: 'operations' must be a list")
+    for i, op in enumerate(operations):
+        where = f"malformed Patch operation {i}"
+        if not isinstance(op, dict):
+            raise InvalidPatchOperation(f"{where}: not a dict but {type(op).__name__}")
+        name, loc, params = op.get("operation"), op.get("location"), op.get("params", {})
+        if name not in _PARAMS:
+            raise InvalidPatchOperation(f"{where}: unknown Patch operation {name!r}")
+        if not isinstance(loc, list) or any(isinstance(k, bool) or not isinstance(k, (str, int)) for k in loc):
+            raise InvalidPatchOperation(f"{where} ({name}): 'location' must be a list of str and int")
+        if name == "Delete" and not loc:
+            raise InvalidPatchOperation(f"{where} (Delete): an empty location deletes nothing it can name")
+        if len(loc) > MAX_DEPTH:
+            raise InvalidPatchOperation(f"{where} ({name}): a location more than {MAX_DEPTH} levels deep")
+        if not isinstance(params, dict):
+            raise InvalidPatchOperation(f"{where} ({name}): 'params' must be a dict")
+        for key, kind in _PARAMS[name].items():
+            if key not in params:
+                raise InvalidPatchOperation(f"{where} ({name}): 'params' has no {key!r}")
+            v = params[key]
+            if kind is not object and (isinstance(v, bool) or not isinstance(v, kind)):
+                raise InvalidPatchOperation(f"{where} ({name}): {key} must be "
+                                            f"{'a number' if kind is _NUMBER else 'a ' + kind.__name__}, "
+                                            f"not {type(v).__name__}")
+
+
 def apply_patch(value: Any, patch: dict) -> Any:
     """Apply a Patch's wire form to ``value``; returns a new value (R17)."""
+    check_wire(patch)
     for op in patch["operations"]:
         name, loc, params = op["operation"], op["location"], op.get("params", {})
         if name == "Assign":

@@ -25,7 +25,8 @@ from typing import Any, Sequence
 from .engine import Run
 from .errors import ScenarioError
 
-INSTALL_HINT = "plotting needs matplotlib: pip install 'callback-race[plot]' (or: pip install matplotlib)"
+INSTALL_HINT = ('plotting needs matplotlib: pip install ".[plot]" in a checkout '
+                "(pip install 'callback-race[plot]' from PyPI, or just: pip install matplotlib)")
 
 PHASES = (  # (trace kind that starts it, trace kind that ends it, label, colour)
     ("dispatched", "sent", "renderer pass", "#c9b8e8"),
@@ -48,6 +49,18 @@ def require() -> None:
         from matplotlib.figure import Figure  # noqa: F401
     except ImportError:
         raise ScenarioError(INSTALL_HINT) from None
+
+
+#: What ``savefig`` writes with the Agg canvas (checked before a run, so a typo fails first).
+FORMATS = ("png", "pdf", "svg", "svgz", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "raw", "rgba", "pgf")
+
+
+def check_path(path: str | Path) -> None:
+    """Refuse a plot file name whose extension matplotlib cannot write, before anything runs."""
+    suffix = Path(path).suffix.lstrip(".").lower() or "png"
+    if suffix not in FORMATS:
+        raise ScenarioError(f"--plot {path}: matplotlib cannot write .{suffix} files; use one of: "
+                            f"{', '.join('.' + f for f in FORMATS[:6])}, ...")
 
 
 def _figure(width: float, height: float):
@@ -111,8 +124,9 @@ def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title
         for col_i, workload in enumerate(workloads):
             ax = grid[row_i][col_i]
             for strategy in strategies:
+                # A point where no run finished has no rate (cut-off runs are not desyncs): left out.
                 series = [r for r in rows if r.summary.workload == workload and r.summary.strategy == strategy
-                          and tuple(r.values[a.name] for a in others) == combo]
+                          and tuple(r.values[a.name] for a in others) == combo and r.summary.finished]
                 if not series:
                     continue
                 series.sort(key=lambda r: x_of[r.values[x_axis.name]])

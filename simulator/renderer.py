@@ -30,7 +30,7 @@ from .patch import is_patch, apply_patch
 from .errors import InvalidPatchOperation
 
 CONCURRENCY_CAP = 12          # R12
-REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per run
+REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per user action (one cascade)
 EPOCH_MS = 1_700_000_000_000   # what Date.now() reads at simulated time 0
 
 # A request's status once it has left the pipeline.
@@ -53,7 +53,12 @@ def same(a: Any, b: Any) -> bool:
 
 
 class RunawayLoop(Exception):
-    """More requests than the run's budget: a callback loop that does not end."""
+    """More requests in one cascade than the budget: a callback loop that does not end.
+
+    A cascade is what one user action (or the page load) sets off.  Counting
+    per cascade, not per run, tells a loop from a long workload of many
+    actions, each costing a few requests.
+    """
 
 
 @dataclass(eq=False)
@@ -115,6 +120,7 @@ class Renderer:
         self.stored: list[_Stored] = []
         self.request_budget = request_budget
         self.requests_created = 0
+        self.cascade_requests = 0                # since the last user action or the page load
         self.layout_version = 0
         self._next_group = 0
         self._emit = on_event
@@ -171,10 +177,11 @@ class Renderer:
     def _request(self, node: Node, now: float, changed: dict[str, bool], predecessors: tuple[int, ...],
                  initial: bool = False, group: int | None = None, cause: str = "") -> Request:
         self.requests_created += 1
-        if self.requests_created > self.request_budget:
+        self.cascade_requests += 1
+        if self.cascade_requests > self.request_budget:
             raise RunawayLoop(
-                f"more than {self.request_budget} requests: a callback loop that does not settle "
-                f"(last: {node.callback.name} triggered by {cause or 'page load'})")
+                f"more than {self.request_budget} requests since the last user action: a callback loop that "
+                f"does not settle (last: {node.callback.name} triggered by {cause or 'page load'})")
         req = Request(id=self.requests_created, node=node, changed=changed, predecessors=predecessors,
                       requested_at=now, initial=initial, group=group)
         self.requested.append(req)
@@ -208,6 +215,7 @@ class Renderer:
         """Page load: the initial call (R5) and the Stores' mount (R4)."""
         self._next_group += 1
         group = self._next_group
+        self.cascade_requests = 0
         for cb in self.graph.initial:
             self._request(self.graph.node(cb), now, {}, (), initial=True, group=group, cause="initial call")
         for data_prop in self.graph.derived:
@@ -218,6 +226,8 @@ class Renderer:
 
     def change(self, props: dict[str, Any], now: float, *, by: str = "user") -> None:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""
+        if by == "user":
+            self.cascade_requests = 0  # a new cascade: the loop guard counts afresh
         for prop, value in props.items():
             if prop not in self.layout:
                 raise KeyError(f"unknown prop {prop!r}")

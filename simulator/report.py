@@ -24,7 +24,7 @@ from .metrics import Summary
 CSV_FIELDS = ["strategy", "workload", "trials", "diverged", "rate", "ci_low", "ci_high",
               "mean_requests", "p95_requests", "max_requests", "mean_ignored", "mean_settle_ms",
               "p95_settle_ms", "mean_time_diverged_ms", "mean_bytes_up", "mean_bytes_down",
-              "applied_share", "runaway", "unsettled", "mean_superseded", "errors", "wrong_keys"]
+              "applied_share", "runaway", "unsettled", "finished", "mean_superseded", "errors", "wrong_keys"]
 
 
 def _pct(x: float) -> str:
@@ -34,42 +34,89 @@ def _pct(x: float) -> str:
 #: The figures every table shows for one cell, after its identifying columns.
 SUMMARY_COLUMNS = ("desync", "95% CI", "keys lost", "requests", "ignored", "applied", "settle ms p50/p95",
                    "bytes up/down")
+#: Shown after "desync" when some run of the table did not finish.
+CUT_OFF_COLUMN = "cut off (not in desync)"
 
 
-def summary_cells(s: Summary) -> list[Any]:
-    """One cell's figures, formatted, in the order of :data:`SUMMARY_COLUMNS`."""
+def cut_off_cell(s: Summary) -> str:
+    """How many runs did not finish, and why: they are left out of every other figure."""
+    parts = [f"{n} {why}" for n, why in ((s.runaway, "runaway loop"), (s.unsettled, "time limit")) if n]
+    return ", ".join(parts) or "-"
+
+
+def summary_cells(s: Summary, cut_off: bool = False) -> list[Any]:
+    """One cell's figures, formatted, in the order of :data:`SUMMARY_COLUMNS` (with ``cut_off``, that
+    column after the desync).  Every cell is a :class:`Text`, so no text is read as markup."""
     low, high = s.ci
     lost = ", ".join(f"{k} {v}" for k, v in sorted(s.wrong_keys.items())) or "-"
-    if s.runaway:
-        lost += f" [runaway x{s.runaway}]"
-    if s.unsettled:
-        lost += f" [unsettled x{s.unsettled}]"
-    return [
-        Text(f"{s.diverged}/{s.trials} {_pct(s.rate)}", style="bold red" if s.diverged else "green"),
-        f"{_pct(low)}-{_pct(high)}", lost,
-        f"{s.requests.mean:.1f} (max {max(s.requests.counts, default=0)})",
-        f"{s.ignored.mean:.2f}", _pct(s.applied_share),
-        f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}",
-        f"{s.bytes_up / max(s.trials, 1):.0f}/{s.bytes_down / max(s.trials, 1):.0f}",
+    n = max(s.finished, 1)
+    known = s.finished > 0
+    cells = [
+        Text(f"{s.diverged}/{s.finished} {_pct(s.rate) if known else '-'}",
+             style="bold red" if s.diverged else ("green" if known else "yellow")),
+        Text(f"{_pct(low)}-{_pct(high)}" if known else "-"), Text(lost),
+        Text(f"{s.requests.mean:.1f} (max {max(s.requests.counts, default=0)})"),
+        Text(f"{s.ignored.mean:.2f}"), Text(_pct(s.applied_share)),
+        Text(f"{s.settle.percentile(50):.0f}/{s.settle.percentile(95):.0f}"),
+        Text(f"{s.bytes_up / n:.0f}/{s.bytes_down / n:.0f}"),
     ]
+    if not known:  # no run finished: no figure to show
+        cells[3:] = [Text("-") for _ in cells[3:]]
+    if cut_off:
+        cells.insert(1, Text(cut_off_cell(s), style="bold yellow" if s.cut_off else ""))
+    return cells
 
 
 def summary_table(summaries: Sequence[Summary], title: str = "", extra: Sequence[str] = (),
                   extra_values: Sequence[Sequence[str]] = ()) -> Table:
-    """Strategy, workload, any ``extra`` columns (a sweep's parameters), then the figures."""
-    table = Table(title=title or None, title_justify="left", show_lines=False)
+    """Strategy, workload, any ``extra`` columns (a sweep's parameters), then the figures.
+
+    Runs that did not finish are not desyncs: when there are any, a column
+    counts them and the desync rate is over the runs that finished.
+    """
+    cut_off = any(s.cut_off for s in summaries)
+    columns = list(SUMMARY_COLUMNS)
+    if cut_off:
+        columns.insert(1, CUT_OFF_COLUMN)
+    table = Table(title=Text(title) if title else None, title_justify="left", show_lines=False)
     for name in ("strategy", "workload", *extra):
-        table.add_column(name, no_wrap=True)
-    for name in SUMMARY_COLUMNS:
-        table.add_column(name, justify="left" if name == "keys lost" else "right", no_wrap=True)
+        table.add_column(Text(name), no_wrap=True)
+    for name in columns:
+        table.add_column(Text(name), justify="left" if name in ("keys lost", CUT_OFF_COLUMN) else "right",
+                         no_wrap=True)
     previous = (None, None)
     for i, s in enumerate(summaries):
         new_strategy = s.strategy != previous[0]
         new_workload = new_strategy or s.workload != previous[1]
-        table.add_row(s.strategy if new_strategy else "", s.workload if new_workload else "",
-                      *(extra_values[i] if extra else ()), *summary_cells(s))
+        table.add_row(Text(s.strategy if new_strategy else ""), Text(s.workload if new_workload else ""),
+                      *(Text(str(v)) for v in (extra_values[i] if extra else ())), *summary_cells(s, cut_off))
         previous = (s.strategy, s.workload)
     return table
+
+
+#: Settings as a reader names them: words and units, not field names.
+LABELS = {
+    "server_delay": "server delay (ms)", "network": "network, each way (ms)", "client_overhead": "renderer pass (ms)",
+    "bandwidth_bytes_per_ms": "bandwidth", "request_budget": "loop guard (requests per action)",
+    "interleave_window": "interleave window (ms)", "typing_interval": "typing interval (ms)",
+    "field_switch": "field switch (ms)", "interval_period": "interval period (ms)",
+    "interval_ticks": "interval ticks", "dict_size": "dict size (bytes)",
+}
+
+
+def label(name: str) -> str:
+    """A settings key or a sweep parameter (``server-delay``) in words, with its unit."""
+    key = name.replace("-", "_")
+    return LABELS.get(key, key.replace("_", " "))
+
+
+def settings_text(settings: dict[str, Any]) -> str:
+    """The settings line above a table: ``server delay (ms): uniform:0:300; bandwidth: unlimited; ...``."""
+    def value(key: str, v: Any) -> str:
+        if key == "bandwidth_bytes_per_ms":
+            return "unlimited" if v is None else f"{v * 8 / 1000:g} Mbit/s"
+        return str(v)
+    return "; ".join(f"{label(k)}: {value(k, v)}" for k, v in settings.items())
 
 
 def write_records_csv(path: str | Path, records: Iterable[dict[str, Any]], leading: Sequence[str] = ()) -> None:
@@ -98,11 +145,16 @@ def _short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _row(table: Table, *cells: Any) -> None:
+    """A row whose strings are :class:`Text`: values from a run are user text, never markup."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
 def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> Table:
     """The run's trace as a table; the store's dict shown whenever it changes."""
     if run.trace is None:
         raise ValueError("timeline needs a run simulated with trace=True")
-    table = Table(title=title or None, title_justify="left", expand=False)
+    table = Table(title=Text(title) if title else None, title_justify="left", expand=False)
     table.add_column("t (ms)", justify="right", no_wrap=True)
     table.add_column("request", no_wrap=True)
     table.add_column("event", no_wrap=True)
@@ -121,10 +173,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             times[kind] = e["t"]
             # shown only when the request waited: for a connection (http1) or a server worker
             if kind == "uploading" and e["t"] > times.get("sent", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
+                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
                               f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection", "")
             elif kind == "processing" and e["t"] > times.get("at_server", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
+                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
                               f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker", "")
             continue
         if kind == "sent" and "request" in e:
@@ -171,7 +223,7 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             detail = f"{store_prop} disagrees with the inputs: {', '.join(e.get('wrong', []))} wrong"
         elif kind == "consistent":
             detail = f"{store_prop} agrees with the inputs again"
-        table.add_row(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
+        _row(table, f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
     return table
 
 

@@ -1,14 +1,16 @@
 """Parameter sweeps: Monte-Carlo over a grid of settings.
 
 A sweep names one or more *axes*, each a parameter and the values it takes
-(``server-delay=uniform:0:{50,100,200,400}``); the grid is their cartesian
+(``--param 'server-delay=uniform:0:{50,100,200,400}'``, quoted so that the
+shell leaves the braces alone); the grid is their cartesian
 product, first axis slowest.  Each *point* of the grid is a full set of
 settings — a :class:`~simulator.engine.Config` and the Monte-Carlo cells
 (strategy x workload, with their workload parameters) to run under it.
 What a parameter name means is the caller's business: the CLI maps its own
 option names (``callback-race sweep``), so any option can be swept.
 
-Values are written as the CLI takes them, with shell-like braces:
+Values are written as the CLI takes them, with shell-like braces (quote the
+whole ``--param`` on a command line, or bash expands them first):
 
 * ``uniform:0:{50,100,200}`` -> ``uniform:0:50``, ``uniform:0:100``, ``uniform:0:200``
 * ``{0..400..100}`` -> ``0``, ``100``, ``200``, ``300``, ``400`` (``{1..4}``: step 1)
@@ -37,7 +39,7 @@ from .engine import Config, Run
 from .errors import ScenarioError
 from .metrics import Summary
 from .montecarlo import monte_carlo
-from .report import summary_table, write_records_csv
+from .report import label, summary_table, write_records_csv
 
 MAX_POINTS = 10_000
 
@@ -139,7 +141,8 @@ def parse_axis(spec: str, known: Iterable[str]) -> Axis:
     name, sep, values = spec.partition("=")
     name = name.strip().lstrip("-")
     if not sep or not name:
-        raise ScenarioError(f"--param {spec!r}: write NAME=VALUES, e.g. server-delay=uniform:0:{{50,100,200}}")
+        raise ScenarioError(f"--param {spec!r}: write NAME=VALUES, e.g. "
+                            "'server-delay=uniform:0:{{50,100,200}}' (quoted)")
     if column(name) not in {column(k) for k in known}:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -279,7 +282,7 @@ def sweep(points: Sequence[Point], trials: int, seed: Any = 0, jobs: int = 1,
 
 def sweep_table(rows: Sequence[SweepRow], axes: Sequence[Axis], title: str = "") -> Table:
     """The report table with the swept parameters as extra columns."""
-    return summary_table([r.summary for r in rows], title, extra=[a.name for a in axes],
+    return summary_table([r.summary for r in rows], title, extra=[label(a.name) for a in axes],
                          extra_values=[[r.values[a.name] for a in axes] for r in rows])
 
 

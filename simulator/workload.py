@@ -10,9 +10,11 @@ in full but not counted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import jsonvalue
 from .errors import ScenarioError
 
 
@@ -27,8 +29,22 @@ CLICK = _Click()
 
 
 def resolve(props: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
-    """An action's props as values: ``CLICK`` becomes the next ``n_clicks``."""
-    return {k: (layout[k] or 0) + 1 if v is CLICK else v for k, v in props.items()}
+    """An action's props as values: ``CLICK`` becomes the next ``n_clicks``.
+
+    A click on a ``n_clicks`` that a callback set to something other than a
+    number (or null) is refused: the browser would compute ``"3" + 1``, which
+    the model does not.
+    """
+    out = {}
+    for k, v in props.items():
+        if v is CLICK:
+            current = layout[k]
+            if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
+                raise ScenarioError(f"click on {k.rpartition('.')[0]}: {k} holds {current!r:.60}, not a number "
+                                    "(a callback wrote it); clicking it is not modelled")
+            v = (current or 0) + 1
+        out[k] = v
+    return out
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,13 @@ class Action:
     wait_settle: bool = False
     measure: bool = False
     label: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.props, dict) or not all(isinstance(k, str) for k in self.props):
+            raise ScenarioError(f"Action props must be a dict of 'component_id.prop' strings, not {self.props!r:.60}")
+        if isinstance(self.delay, bool) or not isinstance(self.delay, (int, float)) \
+                or not math.isfinite(self.delay) or self.delay < 0:
+            raise ScenarioError(f"Action delay must be a finite number of ms >= 0, not {self.delay!r}")
 
     def describe(self) -> str:
         if self.label:
@@ -67,3 +90,5 @@ class Plan:
                 if prop not in layout:
                     raise ScenarioError(f"user action {action.describe()!r} sets {prop!r}, which is not a prop "
                                         "of any component in the layout")
+                if action.props[prop] is not CLICK:
+                    jsonvalue.check(action.props[prop], f"user action {action.describe()!r} sets {prop}")

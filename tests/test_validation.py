@@ -9,7 +9,7 @@ names the callback and the prop.
 import pytest
 from conftest import Driver
 
-from simulator import Dash, Input, Output, Patch, State, dcc, html
+from simulator import Dash, Input, Output, Patch, Plan, State, dcc, html
 from simulator.errors import (DependencyException, DuplicateCallback, InvalidPatchOperation,
                               InvalidPropertyException, NonExistentIdException)
 
@@ -178,3 +178,93 @@ def test_wrong_number_of_returned_values_is_an_error_response_naming_the_callbac
     (req,) = d.change({"name.value": "x"})
     assert d.respond(req) == "error"
     assert "two_outputs" in req.response.message and "2 outputs" in req.response.message
+
+
+# --- API arguments are checked at the door ---------------------------------------------
+
+from simulator import Action, Config, ScenarioError, simulate  # noqa: E402
+from simulator.latency import Exponential, Fixed, LogNormal, Pareto, Uniform  # noqa: E402
+from simulator.validate import limit, wrong_keys  # noqa: E402
+
+
+def test_config_parses_distribution_strings_as_the_cli_does():
+    config = Config(server_delay="uniform:0:5", network=3, transport="http2", server="gunicorn:2",
+                    bandwidth="1mbit")
+    assert isinstance(config.server_delay, Uniform) and config.server_delay.high == 5
+    assert config.network == Fixed(3.0)
+    assert config.transport.name == "http2" and config.bandwidth == 125.0
+
+
+@pytest.mark.parametrize("build, says", [
+    (lambda: Config(time_limit=-1), "time_limit"),
+    (lambda: Config(time_limit=float("inf")), "time_limit"),
+    (lambda: Config(bandwidth=-5), "bandwidth"),
+    (lambda: Config(request_budget=-1), "request_budget"),
+    (lambda: Config(request_budget=2.5), "request_budget"),
+    (lambda: Config(server_delay=None), "server_delay"),
+    (lambda: Config(server_delay="uniform:-1:5"), "values must be finite and >= 0"),
+    (lambda: Fixed(-5), "Fixed value"),
+    (lambda: Fixed(float("nan")), "Fixed value"),
+    (lambda: Uniform(5, 1), "high must be >= low"),
+    (lambda: Exponential(float("inf")), "Exponential mean"),
+    (lambda: LogNormal(0, 1), "median must be > 0"),
+    (lambda: Pareto(1, 0), "alpha must be > 0"),
+    (lambda: Action({"x.value": 1}, delay=float("nan")), "delay"),
+    (lambda: Action({"x.value": 1}, delay=-1), "delay"),
+    (lambda: Action(["x.value"]), "props must be a dict"),
+    (lambda: limit("max_states", 0), "max_states must be between 1"),
+    (lambda: limit("max_states", 10**18), "max_states must be between 1"),
+    (lambda: limit("max_states", 2.0), "whole number"),
+], ids=["time_limit<0", "time_limit=inf", "bandwidth<0", "budget<0", "budget-float", "delay-None",
+        "uniform-negative", "Fixed<0", "Fixed-nan", "Uniform-reversed", "exp-inf", "lognormal-0", "pareto-0",
+        "action-nan", "action-negative", "action-list", "max_states=0", "max_states=1e18", "max_states-float"])
+def test_bad_api_arguments_are_refused_naming_the_argument(build, says):
+    with pytest.raises(ScenarioError, match=says):
+        build()
+
+
+def test_assigning_a_layout_after_the_graph_was_built_rebuilds_the_graph():
+    app = _app()
+
+    @app.callback(Output("out", "children"), Input("name", "value"))
+    def greet(name):
+        return name
+
+    first = app.graph
+    app.layout = [dcc.Input(id="name"), html.Div(id="out"), dcc.Input(id="extra")]
+    assert app.graph is not first and "extra" in app.graph.components
+    app.layout.append(dcc.Input(id="appended"))           # edited in place: rebuilt too
+    assert "appended" in app.graph.components
+
+
+@pytest.mark.parametrize("answer, keys", [
+    (True, ("diverged",)), (False, ()), (None, ()), ({"b", "a"}, ("a", "b")), (["x"], ("x",)), ("k", ("k",)),
+])
+def test_a_check_may_return_a_bool_or_a_set_of_keys(answer, keys):
+    assert wrong_keys(answer) == keys
+    app = _app()
+
+    @app.callback(Output("out", "children"), Input("name", "value"))
+    def greet(name):
+        return name
+
+    run = simulate(app, Plan(()), lambda layout: answer, Config(client_overhead=0))
+    assert run.wrong == keys and run.diverged == bool(keys)
+
+
+@pytest.mark.parametrize("kw, says", [
+    ({"max_states": 0}, "max_states must be between 1"), ({"max_states": 10**18}, "max_states must be between 1"),
+    ({"max_schedules": -1}, "max_schedules"), ({"max_depth": 1.5}, "max_depth must be a whole number"),
+    ({"request_budget": 0}, "request_budget"),
+])
+def test_the_explorers_arguments_are_refused_at_its_door(kw, says):
+    from simulator.validate import explore_arguments
+    args = {"max_schedules": None, "max_depth": None, "max_states": 200_000, "request_budget": 2000, **kw}
+    with pytest.raises(ScenarioError, match=says):
+        explore_arguments(lambda layout: (), **args)
+
+
+def test_the_explorers_check_is_normalised_like_the_engines():
+    from simulator.validate import explore_arguments
+    check = explore_arguments(lambda layout: {"b", "a"}, None, None, 10, 10)
+    assert check({}) == ("a", "b")

@@ -1,0 +1,56 @@
+"""Prop values are JSON: how deep the simulator lets them nest, and checking one.
+
+Every value crosses the wire as JSON, so the model keeps only JSON values.
+The renderer's own copies and comparisons recurse once per level, so a
+value nested deeper than Python's recursion limit allows would crash the
+simulator rather than the app.  Real Dash fails too, near 1,000 levels
+(the server's JSON encoder hits the same limit), but where exactly depends
+on its stack: the model does not guess.  A value nested deeper than
+:data:`MAX_DEPTH` is refused with a :class:`ScenarioError` naming who made
+it — "not modelled", never a silent answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import ScenarioError
+
+#: Deepest nesting of lists and dicts the model handles (Dash apps use a handful).
+MAX_DEPTH = 100
+
+
+def depth(value: Any) -> int:
+    """Nesting depth of lists/dicts, without recursion (a scalar is 0)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            deepest = max(deepest, level)
+            continue
+        deepest = max(deepest, level + 1)
+        if level + 1 > MAX_DEPTH:
+            return level + 1
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check_depth(value: Any, where: str) -> None:
+    """Refuse a value nested deeper than :data:`MAX_DEPTH` (``where`` names who made it)."""
+    if depth(value) > MAX_DEPTH:
+        raise ScenarioError(f"{where}: a value nested more than {MAX_DEPTH} levels deep; "
+                            "values this deep are not modelled")
+
+
+def check(value: Any, where: str) -> None:
+    """Refuse a value that is not JSON, or too deep to model."""
+    check_depth(value, where)
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(f"{where}: the value {value!r:.60} is not JSON ({exc})") from None
