@@ -5,6 +5,7 @@
     callback-race graph chained --dot chained.dot
     callback-race explore naive --workload load --keys 2
     callback-race sweep --param server-delay=uniform:0:{50,100,200,400} --strategies naive,patch --plot sweep.png
+    callback-race rules R8              # a renderer rule in plain words
     callback-race list
 """
 
@@ -240,6 +241,13 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     return 1 if args.fail_on_diverge and result.diverging else 0
 
 
+def cmd_rules(args: argparse.Namespace, console: Console) -> int:
+    from simulator import rules
+    chosen = [rules.get(args.rule)] if args.rule else rules.RULES
+    console.print("\n\n".join(rules.describe(r) for r in chosen), markup=False, highlight=False)
+    return 0
+
+
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
     console.print("[bold]strategies[/] (* = the article says it fixes the desync)")
     for name, s in scenarios.STRATEGIES.items():
@@ -318,6 +326,12 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", metavar="PATH", help="write the result (end states, counterexample trace) as JSON")
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
+
+    ru = sub.add_parser("rules", help="the renderer rules R1-R20 in plain words, or one of them",
+                        description="What dash-renderer does, rule by rule, and the source file each rule "
+                                    "comes from (docs/renderer-model.md explains them at length).")
+    ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")
+    ru.set_defaults(func=cmd_rules)
 
     ls = sub.add_parser("list", help="strategies and workloads")
     ls.set_defaults(func=cmd_list)
