@@ -25,7 +25,8 @@ from simulator import Config, DashException, ScenarioError
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
-from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, write_csv, write_json
+from simulator.report import graph_dot, graph_text, summary_table, timeline, verdict, why, write_csv, write_json
+from simulator.rules import cite
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
             "network": "uniform:5:25", "client_overhead": str(DEFAULT_CLIENT_OVERHEAD),
@@ -135,7 +136,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(f"[bold]{args.strategy}[/] under [bold]{args.workload}[/], seed {args.seed!r} — "
                   + ", ".join(f"{k}={v}" for k, v in config.describe().items()))
     console.print("user actions: " + "; ".join(a.describe() for a in plan.actions))
-    console.print(timeline(run))
+    console.print(timeline(run, width=console.width))
+    console.print(why(run))
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "
                   f"after the last action, diverged for {run.time_diverged:.1f} ms in all")
     console.print(verdict(run))
@@ -224,12 +226,13 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
                for a in s.plan(0).actions]
     console.print("user actions: " + "; ".join(actions), highlight=False)
     for line in explore.summary_lines(result):
-        console.print(line, highlight=False)
+        console.print(cite(line), highlight=False)
     console.print(explore.outcome_table(result))
     if result.counterexample is not None:
         steps = len(result.counterexample_steps)
         console.print(timeline(result.counterexample, title=f"shortest diverging schedule ({steps} steps; "
-                                                            "t = the logical clock, ms)"))
+                                                            "t = the logical clock, ms)", width=console.width))
+        console.print(why(result.counterexample))
         console.print(verdict(result.counterexample))
     if args.json:
         explore.write_json(args.json, result, {"strategy": args.strategy, "workload": args.workload,

@@ -14,12 +14,16 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from .engine import Run
+from .explain import explain
 from .graph import Graph
 from .metrics import Summary
+from .rules import cite
+from .values import show
 
 CSV_FIELDS = ["strategy", "workload", "trials", "diverged", "rate", "ci_low", "ci_high",
               "mean_requests", "p95_requests", "max_requests", "mean_ignored", "mean_settle_ms",
@@ -94,20 +98,41 @@ def write_csv(path: str | Path, summaries: Iterable[Summary]) -> None:
 # --- one run -----------------------------------------------------------------
 
 def _short(value: Any, width: int = 60) -> str:
-    text = json.dumps(value, separators=(",", ":"), default=str) if not isinstance(value, str) else repr(value)
+    """Only where a value does not explain a race (the verdict's padding): :func:`show`, then cut."""
+    text = show(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> Table:
-    """The run's trace as a table; the store's dict shown whenever it changes."""
+#: Below this many columns the timeline stacks the store's value under the event's detail.
+STACK_BELOW = 140
+
+
+def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", width: int | None = None) -> Table:
+    """The run's trace as a table; the store's dict shown whenever it changes.
+
+    Values wrap rather than being cut, so every value that explains a race is
+    shown (long padding strings are shortened by :func:`show`, with their
+    length).  For a terminal narrower than :data:`STACK_BELOW` columns
+    (``width``), the store's value goes under the row's detail instead of in a
+    column of its own, which fits 100 columns.
+    """
     if run.trace is None:
         raise ValueError("timeline needs a run simulated with trace=True")
+    stacked = width is not None and width < STACK_BELOW
     table = Table(title=title or None, title_justify="left", expand=False)
     table.add_column("t (ms)", justify="right", no_wrap=True)
-    table.add_column("request", no_wrap=True)
+    table.add_column("request", overflow="fold")
     table.add_column("event", no_wrap=True)
-    table.add_column("detail")
-    table.add_column(store_prop)
+    table.add_column("detail", overflow="fold", ratio=3)
+    if not stacked:
+        table.add_column(store_prop, overflow="fold", ratio=2)
+
+    def add(t: str, who: str, event: Text, detail: str, store: str = "") -> None:
+        if stacked:
+            table.add_row(t, who, event, detail + (f"\n-> {store}" if store else ""))
+        else:
+            table.add_row(t, who, event, detail, store)
+
     styles = {"ignored": "bold red", "superseded": "yellow", "applied": "green", "error": "red",
               "diverged": "bold red", "consistent": "green", "downloading": "dim", "measure": "bold",
               "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta"}
@@ -121,11 +146,11 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             times[kind] = e["t"]
             # shown only when the request waited: for a connection (http1) or a server worker
             if kind == "uploading" and e["t"] > times.get("sent", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
-                              f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection", "")
+                add(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
+                    f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection")
             elif kind == "processing" and e["t"] > times.get("at_server", e["t"]):
-                table.add_row(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
-                              f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker", "")
+                add(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
+                    f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker")
             continue
         if kind == "sent" and "request" in e:
             phase.setdefault(e["request"], {})["sent"] = e["t"]
@@ -134,9 +159,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
         if kind == "requested":
             detail = f"triggered by {e['cause']}"
         elif kind == "dispatched":
-            detail = "read " + ", ".join(f"{k}={_short(v, 40)}" for k, v in e["read"].items())
+            detail = "read " + ", ".join(f"{k} = {show(v)}" for k, v in e["read"].items())
         elif kind == "applied":
-            detail = "returned " + ", ".join(f"{k}={_short(v, 50)}" for k, v in e["values"].items())
+            detail = "returned " + ", ".join(f"{k} = {show(v)}" if k != store_prop else f"a new {k}"
+                                             for k, v in e["values"].items())
         elif kind == "superseded":
             detail = f"by #{e['by']}: its response will be ignored (R8)" if e.get("by") else "(R8)"
         elif kind == "ignored":
@@ -155,9 +181,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             if kind == "unchanged":
                 detail = f"{e['prop']} set to its current value by {e['by']}: no change (R4)"
             else:
-                detail = f"{e['prop']} = {_short(e['value'], 50)}  ({e['by']})"
+                detail = f"{e['prop']} = {show(e['value'])}  ({e['by']})"
             if e.get("prop") == store_prop and kind == "prop":
-                store = _short(e["value"], 70)
+                detail = f"{e['prop']} set by {e['by']}"
+                store = show(e["value"])
         elif kind == "sent":
             detail = "leaves the browser"
         elif kind == "arrived":
@@ -171,8 +198,24 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             detail = f"{store_prop} disagrees with the inputs: {', '.join(e.get('wrong', []))} wrong"
         elif kind == "consistent":
             detail = f"{store_prop} agrees with the inputs again"
-        table.add_row(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
+        add(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), cite(detail), store)
     return table
+
+
+def why(run: Run, store_prop: str = "user_data.data") -> Group:
+    """The explanation (:mod:`simulator.explain`): each request's read and changes, then the mechanism.
+
+    A two-column grid, so wrapped lines keep their indent in a narrow terminal.
+    """
+    x = explain(run, store_prop)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for step_line in x.lines()[:len(x.steps)]:
+        grid.add_row("", Text(step_line, style="red" if "LOST UPDATE" in step_line else ""))
+    for sentence in x.sentences:
+        grid.add_row(Text("why:", style="bold"), Text(sentence, style="bold red" if run.diverged else "bold green"))
+    return Group(Text("what each request read, and what its response changed:", style="bold"), grid)
 
 
 def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
@@ -213,7 +256,7 @@ def graph_text(graph: Graph) -> str:
     cycles = graph.cycles()
     if cycles:
         lines.append("loops: " + "; ".join(" -> ".join(c + c[:1]) for c in cycles))
-    return "\n".join(lines)
+    return cite("\n".join(lines))
 
 
 def graph_dot(graph: Graph) -> str:
