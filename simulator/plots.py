@@ -19,11 +19,15 @@ canvas: no GUI backend, no global pyplot state.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
 from .engine import Run
 from .errors import ScenarioError
+from .explain import explain
+from .rules import label as rule_label
+from .values import show
 
 INSTALL_HINT = "plotting needs matplotlib: pip install 'callback-race[plot]' (or: pip install matplotlib)"
 
@@ -35,7 +39,7 @@ PHASES = (  # (trace kind that starts it, trace kind that ends it, label, colour
     ("processing", "downloading", "processing", "#e07b1f"),
     ("downloading", "arrived", "downloading", "#3fa34d"),
 )
-OUTCOMES = {"applied": ("o", "#2e7d32", "applied"), "ignored": ("X", "#c62828", "ignored (R8)"),
+OUTCOMES = {"applied": ("o", "#2e7d32", "applied"), "ignored": ("X", "#c62828", f"ignored ({rule_label('R8')})"),
             "prevented": ("$\\varnothing$", "#757575", "prevented"), "error": ("D", "#000000", "error")}
 STRATEGY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
                     "#bcbd22", "#7f7f7f")
@@ -192,7 +196,11 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
     from matplotlib.patches import Patch as Swatch
 
     reqs = requests_of(run)
-    fig = _figure(12, max(3.2, 1.9 + 0.34 * len(reqs)))
+    why = explain(run, store_prop)
+    overwrote: dict[int, list[str]] = {}  # request -> the keys its stale full value put back (R16)
+    for rid, change in why.overwrites:
+        overwrote.setdefault(rid, []).append(f"overwrote {change.key}={show(change.old)} with {show(change.new)}")
+    fig = _figure(12, max(3.2, 2.3 + 0.34 * len(reqs)))
     ax = fig.subplots()
     end = max([run.end] + [r.get("outcome_t", 0) for r in reqs])
     spans = divergence_spans(run)
@@ -215,6 +223,11 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
             ax.plot([r["outcome_t"]], [y], marker=marker, color=colour, markersize=7, linestyle="none")
             ax.annotate(label, (r["outcome_t"], y), xytext=(6, -3), textcoords="offset points", fontsize=7,
                         color=colour)
+        if r["id"] in overwrote:  # the losing write: mark the key it overwrote on its bar
+            ax.annotate("; ".join(overwrote[r["id"]]), (r["outcome_t"], y), xytext=(-4, 0),
+                        textcoords="offset points", fontsize=8, fontweight="bold", color="#b71c1c",
+                        ha="right", va="center",
+                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#b71c1c", linewidth=0.8))
     for e in run.trace or ():
         if e["kind"] == "prop" and e.get("by") == "user":
             ax.axvline(e["t"], color="#37474f", linestyle="--", linewidth=0.8)
@@ -229,7 +242,7 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
     ax.set_xlabel("simulated time (ms)")
     ax.grid(True, axis="x", alpha=0.3)
     legend = [Swatch(color=c, label=label) for _b, _f, label, c in PHASES]
-    legend += [Swatch(facecolor="white", edgecolor="#c62828", hatch="///", label="response ignored (R8)"),
+    legend += [Swatch(facecolor="white", edgecolor="#c62828", hatch="///", label=f"response ignored ({rule_label('R8')})"),
                Line2D([], [], marker="|", color="#c62828", linestyle="none", markersize=10, markeredgewidth=2,
                       label="superseded"),
                Line2D([], [], marker="o", color="#2e7d32", linestyle="none", label="applied"),
@@ -243,4 +256,6 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
                "consistent at quiescence")
     fig.suptitle((title + "\n" if title else "") + f"{verdict}; {run.sent} requests, {run.ignored} ignored, "
                  f"diverged {run.time_diverged:.0f} ms in {len(spans)} span(s)", fontsize=10)
+    fig.supxlabel(textwrap.fill("why: " + why.sentence, 150), fontsize=8, ha="left", x=0.01,
+                  color="#b71c1c" if run.diverged else "#1b5e20")
     return _save(fig, path)

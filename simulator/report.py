@@ -97,12 +97,6 @@ def write_csv(path: str | Path, summaries: Iterable[Summary]) -> None:
 
 # --- one run -----------------------------------------------------------------
 
-def _short(value: Any, width: int = 60) -> str:
-    """Only where a value does not explain a race (the verdict's padding): :func:`show`, then cut."""
-    text = show(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 #: Below this many columns the timeline stacks the store's value under the event's detail.
 STACK_BELOW = 140
 
@@ -225,8 +219,8 @@ def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
         return Text(f"UNSETTLED: {run.unsettled}", style="bold red")
     if run.diverged:
         return Text(f"DIVERGED at quiescence: wrong keys {', '.join(run.wrong)}; "
-                    f"{store_prop} = {_short(run.layout.get(store_prop), 120)}", style="bold red")
-    return Text(f"consistent at quiescence: {store_prop} = {_short(run.layout.get(store_prop), 120)}",
+                    f"{store_prop} = {show(run.layout.get(store_prop))}", style="bold red")
+    return Text(f"consistent at quiescence: {store_prop} = {show(run.layout.get(store_prop))}",
                 style="bold green")
 
 
