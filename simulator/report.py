@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -21,6 +22,7 @@ from rich.text import Text
 from .engine import Run
 from .explain import explain
 from .graph import Graph
+from .hazards import hazards
 from .metrics import Summary
 from .rules import cite
 from .values import show
@@ -226,49 +228,102 @@ def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
 
 # --- the graph -----------------------------------------------------------------
 
+GRAPH_LEGEND = ("legend:  <- Input: a change triggers the callback (R1)\n"
+                "         .. State: read when the request is sent, never triggers (R14)\n"
+                "         -> Output; allow_duplicate: sent with an @hash suffix (R11)\n"
+                "         !! part of a race-prone pattern (listed at the end)")
+
+
 def graph_text(graph: Graph) -> str:
-    lines = []
+    found = hazards(graph)
+    risky = {cb for h in found for cb in h.callbacks}
+    lines = [GRAPH_LEGEND, ""]
     for node in graph.nodes:
         cb = node.callback
         flags = [f for f, on in (("clientside", cb.clientside),
                                   ("prevent_initial_call", cb.prevent_initial_call)) if on]
+        flags += [f"!! {h.kind}" for h in found if cb.name in h.callbacks]
         if node.intended_priority != node.priority:  # R13: the renderer's getPriority quirk
             flags.append(f"priority {node.priority!r}, not the {node.intended_priority!r} getPriority means")
-        lines.append(f"{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
+        lines.append(f"{'!! ' if cb.name in risky else ''}{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
         for dep in cb.inputs:
             lines.append(f"  <- Input  {dep.key}")
         for dep in cb.states:
             lines.append(f"  .. State  {dep.key}")
         for dep, wire in zip(cb.outputs, node.wire_outputs):
-            dup = f"  (allow_duplicate: sent as {wire[:len(dep.key) + 9]}…, R11)" if dep.allow_duplicate else ""
+            dup = f"  (allow_duplicate: sent as {wire[:len(dep.key) + 9]}…)" if dep.allow_duplicate else ""
             lines.append(f"  -> Output {dep.key}{dup}")
             for listener in graph.listeners(dep.key):
                 lines.append(f"       triggers {listener.name}")
     for data, derived in graph.derived.items():
         listeners = ", ".join(cb.name for cb in graph.listeners(derived)) or "nothing"
-        lines.append(f"{data} -> {derived} (set by the Store itself, R4) triggers {listeners}")
+        lines.append(f"{data} -> {derived} (set by the Store itself, R4)\n  triggers {listeners}")
     cycles = graph.cycles()
     if cycles:
         lines.append("loops: " + "; ".join(" -> ".join(c + c[:1]) for c in cycles))
-    return cite("\n".join(lines))
+    lines.append("")
+    lines.append(f"race-prone patterns: {len(found)}" if found else "race-prone patterns: none found")
+    lines = [cite(line) for line in lines]  # before wrapping, so a label is never split from its number
+    lines += [textwrap.fill(cite(h.describe()), 96, initial_indent=f"  {i}. ", subsequent_indent="     ")
+              for i, h in enumerate(found, 1)]
+    return "\n".join(lines)
+
+
+def _dot(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+#: How each kind of edge is drawn in --dot, and the legend that says so.  State edges
+#: enter the callback from below and do not constrain the layout, so a State edge and
+#: the Output edge of the same prop (a writer that reads what it writes) never overlap.
+DOT_EDGES = {
+    "input": 'style=solid, color="#263238", tailport=e, headport=w',
+    "state": 'style=dashed, color="#1565c0", headport=s, constraint=false',
+    "output": 'style=bold, color="#2e7d32", tailport=e, headport=w',
+}
+DOT_RISK = 'color="#c62828", fontcolor="#c62828", penwidth=2.5'
 
 
 def graph_dot(graph: Graph) -> str:
-    out = ["digraph callbacks {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    """The graph in Graphviz dot: a legend, State edges apart from Outputs, race-prone patterns in red."""
+    found = hazards(graph)
+    risky_props = {p for h in found for p in h.props}
+    risky_cbs = {cb for h in found for cb in h.callbacks}
+    out = ["digraph callbacks {", "  rankdir=LR;", "  node [fontname=Helvetica];", "  edge [fontname=Helvetica, fontsize=10];"]
     props = sorted({n for n in graph.nx.nodes if isinstance(n, str)})
     for prop in props:
         if graph.nx.degree(prop):
-            out.append(f'  "{prop}" [shape=ellipse];')
+            risk = f", {DOT_RISK}" if prop in risky_props else ""
+            out.append(f'  "{_dot(prop)}" [shape=ellipse{risk}];')
     for node in graph.nodes:
         cb = node.callback
-        out.append(f'  "cb:{cb.name}" [shape=box, style=filled, fillcolor="{"#ddeeff" if cb.clientside else "#ffeedd"}", label="{cb.name}"];')
+        kinds = [h.kind for h in found if cb.name in h.callbacks]
+        label = "\\n".join(_dot(line) for line in [cb.name] + [f"!! {k}" for k in kinds])  # dot's \n: a new line
+        risk = f", {DOT_RISK}" if cb.name in risky_cbs else ""
+        out.append(f'  "cb:{_dot(cb.name)}" [shape=box, style=filled, '
+                   f'fillcolor="{"#ddeeff" if cb.clientside else "#ffeedd"}", label="{label}"{risk}];')
     for u, v, data in graph.nx.edges(data=True):
         name = lambda n: f"cb:{graph.nx.nodes[n]['name']}" if isinstance(n, tuple) else n
-        style = {"input": "solid", "state": "dashed", "output": "bold"}[data["kind"]]
-        label = ' label="allow_duplicate"' if data.get("allow_duplicate") else ""
-        out.append(f'  "{name(u)}" -> "{name(v)}" [style={style}{label}];')
+        label = ', label="allow_duplicate (R11)", fontcolor="#6a1b9a", color="#6a1b9a"' if data.get("allow_duplicate") else ""
+        out.append(f'  "{_dot(name(u))}" -> "{_dot(name(v))}" [{DOT_EDGES[data["kind"]]}{label}];')
     for data, derived in graph.derived.items():
         if graph.listeners(derived):
-            out.append(f'  "{data}" -> "{derived}" [style=dotted, label="Store sets (R4)"];')
+            risk = f", {DOT_RISK}" if derived in risky_props else ""
+            out.append(f'  "{_dot(data)}" -> "{_dot(derived)}" [style=dotted, label="Store sets (R4)"{risk}];')
+    out += ['  subgraph cluster_legend {', '    label="legend"; fontname=Helvetica; color="#9e9e9e";',
+            '    node [shape=plaintext, fontsize=10];',
+            '    "legend:a" [label="prop"]; "legend:b" [label="callback"]; "legend:c" [label="prop"];',
+            '    "legend:d" [label="prop"]; "legend:e" [label="callback"]; "legend:f" [label="prop"];',
+            f'    "legend:a" -> "legend:b" [{DOT_EDGES["input"]}, label="Input"];',
+            f'    "legend:b" -> "legend:c" [{DOT_EDGES["output"]}, label="Output"];',
+            f'    "legend:d" -> "legend:e" [style=dashed, color="#1565c0", label="State"];',
+            '    "legend:e" -> "legend:f" [style=bold, color="#6a1b9a", fontcolor="#6a1b9a", '
+            'label="allow_duplicate (R11)"];',
+            '  }']
+    if found:
+        notes = "".join(_dot(line) + "\\l" for i, h in enumerate(found, 1)  # dot's \l: a left-aligned line
+                        for line in textwrap.wrap(h.describe(), 90, initial_indent=f"{i}. ", subsequent_indent="   "))
+        out.append(f'  "race-prone patterns" [shape=note, {DOT_RISK}, fontsize=10, '
+                   f'label="race-prone patterns (red)\\l{notes}"];')
     out.append("}")
     return "\n".join(out) + "\n"

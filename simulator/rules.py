@@ -166,18 +166,20 @@ def label(rule_id: str) -> str:
     return get(rule_id).tag
 
 
-_CITE = re.compile(r"(?<![\w\-–])R(\d{1,2})\b(?![\-–]| [a-z])")
+_CITE = re.compile(r"(?<![\w\-–])R(\d{1,2})\b(?![\-–])")
 
 
 def cite(text: str) -> str:
     """Text with each bare rule number followed by its label: ``"(R8)"`` -> ``"(R8 superseded)"``.
 
-    A number already followed by a lower-case word is left alone, so
-    labelled text can pass through twice.
+    A number already followed by its label is left alone, so labelled text
+    can pass through twice; ranges such as ``R1-R20`` are left alone too.
     """
     def sub(m: re.Match) -> str:
         rule = _BY_ID.get(f"R{m.group(1)}")
-        return rule.tag if rule else m.group(0)
+        if rule is None or m.string.startswith(" " + rule.label, m.end()):
+            return m.group(0)
+        return rule.tag
     return _CITE.sub(sub, text)
 
 
