@@ -86,6 +86,13 @@ class Explanation:
     def sentence(self) -> str:
         return " ".join(self.sentences)
 
+    @property
+    def text(self) -> str:
+        """Every line: ``assert not run.diverged, explain(run).text`` says why in pytest's message."""
+        return "\n".join(self.lines())
+
+    __str__ = text.fget
+
     def lines(self) -> list[str]:
         """The per-request story, then the closing sentence(s)."""
         return [_step_line(s, self.store_prop) for s in self.steps] + ["why: " + s for s in self.sentences]

@@ -133,3 +133,11 @@ def test_why_renders_as_a_block_for_rich():
     console = Console(width=100, record=True)
     console.print(why(_run("merged", "interleave", 3)))
     assert "why: trigger lost" in console.export_text()
+
+
+def test_the_explanation_is_the_pytest_assertion_message():
+    run = _run("naive", "load", 1)
+    with pytest.raises(AssertionError) as err:
+        assert not run.diverged, explain(run).text
+    message = str(err.value)
+    assert "#6 update_last_name: read" in message and "why: lost update:" in message
