@@ -165,6 +165,8 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         plots.require()
     if args.trials < 1:
         raise UsageError("--trials must be >= 1")
+    from simulator.figures import figure
+    figure(args.metric)  # a bad name stops here, before the sweep runs
     options = _sweepable()
     axes = sweep.parse_axes(args.param, options)
     strategies, workloads = _names(args.strategies), _names(args.workloads)
@@ -198,7 +200,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         sweep.write_csv(args.csv, rows, axes)
         console.print(f"wrote {args.csv}")
     if args.plot:
-        plots.sweep_plot(rows, axes, args.plot)
+        plots.sweep_plot(rows, axes, args.plot, metric=args.metric)
         console.print(f"wrote {args.plot}")
     return 0
 
@@ -301,7 +303,10 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--param", action="append", required=True, metavar="NAME=VALUES",
                     help="a swept option and its values, e.g. server-delay=uniform:0:{50,100,200,400}")
     _add_monte_carlo(sw, trials=200, per="grid point x strategy x workload")
-    sw.add_argument("--plot", metavar="PATH.png", help="draw desync rate vs the first --param (needs matplotlib)")
+    sw.add_argument("--plot", metavar="PATH.png", help="draw a figure vs the first --param (needs matplotlib)")
+    sw.add_argument("--metric", default="desync", metavar="NAME",
+                    help="the figure --plot and --html draw: desync, requests, ignored, applied, settle-p50, "
+                         "settle-p95, time-diverged, bytes-up, bytes-down (default: %(default)s)")
     _add_environment(sw)
     sw.set_defaults(func=cmd_sweep)
 
