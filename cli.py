@@ -125,7 +125,20 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _require_pages(args: argparse.Namespace) -> None:
+    if getattr(args, "html", None):
+        from simulator import pages
+        pages.require()
+
+
+def _write_page(path: str, page: str, console: Console) -> None:
+    from simulator import pages
+    pages.write(path, page)
+    console.print(f"wrote {path}", highlight=False)
+
+
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    _require_pages(args)
     if args.plot:
         from simulator import plots
         plots.require()
@@ -146,6 +159,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         plots.run_plot(run, args.plot, title=f"{args.strategy} under {args.workload}, seed {args.seed!r} — "
                        f"{config.transport.name}, {config.describe()['server']}, server delay {config.server_delay}")
         console.print(f"wrote {args.plot}")
+    if args.html:
+        from simulator import pages
+        _write_page(args.html, pages.run_page(run, verdict(run).plain, title=f"{args.strategy} under "
+                                              f"{args.workload}, seed {args.seed!r}"), console)
     return 1 if args.fail_on_diverge and run.diverged else 0
 
 
@@ -167,6 +184,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--trials must be >= 1")
     from simulator.figures import figure
     figure(args.metric)  # a bad name stops here, before the sweep runs
+    _require_pages(args)
     options = _sweepable()
     axes = sweep.parse_axes(args.param, options)
     strategies, workloads = _names(args.strategies), _names(args.workloads)
@@ -202,6 +220,9 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     if args.plot:
         plots.sweep_plot(rows, axes, args.plot, metric=args.metric)
         console.print(f"wrote {args.plot}")
+    if args.html:
+        from simulator import pages
+        _write_page(args.html, pages.sweep_page(rows, axes, args.metric, title="callback-race sweep"), console)
     return 0
 
 
@@ -220,6 +241,7 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     for name in ("max_schedules", "max_depth", "max_states"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be >= 1")
+    _require_pages(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
                        reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
@@ -236,6 +258,14 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
                                                             "t = the logical clock, ms)", width=console.width))
         console.print(why(result.counterexample))
         console.print(verdict(result.counterexample))
+        if args.html:
+            from simulator import pages
+            _write_page(args.html, pages.run_page(
+                result.counterexample, verdict(result.counterexample).plain,
+                title=f"{args.strategy} under {args.workload}: shortest diverging schedule ({steps} steps; "
+                      "t = the logical clock)"), console)
+    elif args.html:
+        console.print(f"no diverging schedule: {args.html} not written", highlight=False)
     if args.json:
         explore.write_json(args.json, result, {"strategy": args.strategy, "workload": args.workload,
                                                "keys": args.keys, "max_schedules": args.max_schedules,
@@ -283,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when the run diverges")
     one.add_argument("--plot", metavar="PATH.png", help="also draw the run as a Gantt chart of its requests "
                                                         "(needs matplotlib)")
+    one.add_argument("--html", metavar="PATH.html", help="also write one self-contained interactive page (Plotly; needs the html extra)")
     _add_environment(one)
     one.set_defaults(func=cmd_run)
 
@@ -303,6 +334,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--param", action="append", required=True, metavar="NAME=VALUES",
                     help="a swept option and its values, e.g. server-delay=uniform:0:{50,100,200,400}")
     _add_monte_carlo(sw, trials=200, per="grid point x strategy x workload")
+    sw.add_argument("--html", metavar="PATH.html", help="also write one self-contained interactive page (Plotly; needs the html extra)")
     sw.add_argument("--plot", metavar="PATH.png", help="draw a figure vs the first --param (needs matplotlib)")
     sw.add_argument("--metric", default="desync", metavar="NAME",
                     help="the figure --plot and --html draw: desync, requests, ignored, applied, settle-p50, "
@@ -332,6 +364,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--passes", action="store_true",
                     help="R20: responses may share a renderer pass, as with the default client overhead")
     ex.add_argument("--json", metavar="PATH", help="write the result (end states, counterexample trace) as JSON")
+    ex.add_argument("--html", metavar="PATH.html", help="write the shortest diverging schedule as an interactive "
+                                                        "page (Plotly; needs the html extra)")
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
 
@@ -366,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse an output path that cannot be written before a long run, not after it."""
-    for option in ("json", "csv", "dot", "plot"):
+    for option in ("json", "csv", "dot", "plot", "html"):
         path = getattr(args, option, None)
         if not path:
             continue
