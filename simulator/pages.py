@@ -262,7 +262,7 @@ def sweep_page(rows: Sequence[Any], axes: Sequence[Any], metric: str = "desync",
         fig.update_xaxes(type="log" if scale(numeric[0]) == "log" else "category")
     fig.update_xaxes(title_text=f"{x_axis.name} ({numeric[1]})" if numeric and numeric[1] != "X" else x_axis.name)
     trials = rows[0].summary.trials
-    note = {"symlog": f" (log axis; 0 drawn at {floor:.2g})", "log": " (log axis)"}.get(yscale, "")
+    note = (f" (log axis; 0 drawn at {floor:.2g})" if floor else " (log axis)" if yscale == "log" else "")
     fig.update_layout(height=380 * len(combos) + 120, legend=dict(orientation="h", y=-0.2),
                       title=f"{f.label} vs {x_axis.name}, {trials} trials per point{note}")
     body = (f'<p id="verdict">{_e(title or "sweep")}: {len(rows)} cells over '
