@@ -118,3 +118,14 @@ def test_missing_plotly_is_a_one_line_error_naming_the_extra(monkeypatch, tmp_pa
     err = capsys.readouterr().err
     assert "plotly" in err and "pip install" in err and "Traceback" not in err  # [html]: see the markup fix
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize("rates, axis_note", [([0.6, 0.005, 0.0], "0 drawn at"), ([0.6, 0.3, 0.4], "trials per point\"")])
+def test_sweep_page_uses_a_log_axis_only_when_rates_span_orders_of_magnitude(rates, axis_note):
+    from simulator.metrics import Summary
+    from simulator.pages import sweep_page
+    from simulator.sweep import Axis, SweepRow
+    rows = [SweepRow({"keys": "2"}, Summary(s, "load", trials=200, diverged=round(r * 200)))
+            for s, r in zip(("naive", "circular", "patch"), rates)]
+    page = sweep_page(rows, [Axis("keys", ("2",))])
+    assert axis_note in page and ("\"type\":\"log\"" in page) == (axis_note == "0 drawn at")
