@@ -143,7 +143,12 @@ class Checklist(RadioItems):
 
 
 class Slider(Component):
-    """``dcc.Slider``: ``value`` on release (``updatemode='mouseup'``), ``drag_value`` while dragging."""
+    """``dcc.Slider``: ``value`` on release (``updatemode='mouseup'``), ``drag_value`` while dragging.
+
+    Dash 4's slider also reports ``drag_value`` once on mount when it has a
+    value (``async-slider.js``); that mount-time change is not modelled, so a
+    callback triggered by ``drag_value`` misses its first request.
+    """
 
     positional = ("min", "max", "step", "marks", "value", "drag_value", "disabled", "dots", "included", "reverse",
                   "tooltip", "updatemode", "vertical", "verticalHeight", "allow_direct_input", "className",

@@ -129,3 +129,9 @@ def test_sweep_page_uses_a_log_axis_only_when_rates_span_orders_of_magnitude(rat
             for s, r in zip(("naive", "circular", "patch"), rates)]
     page = sweep_page(rows, [Axis("keys", ("2",))])
     assert axis_note in page and ("\"type\":\"log\"" in page) == (axis_note == "0 drawn at")
+
+
+def test_explore_without_a_diverging_schedule_says_no_page_was_written(tmp_path, capsys):
+    page = tmp_path / "none.html"
+    assert cli.main(["explore", "patch", "--workload", "load", "--html", str(page)]) == 0
+    assert "no diverging schedule" in " ".join(capsys.readouterr().out.split()) and not page.exists()
