@@ -5,6 +5,7 @@
     callback-race graph chained --dot chained.dot
     callback-race explore naive --workload load --keys 2
     callback-race sweep --param 'server-delay=uniform:0:{50,100,200,400}' --strategies naive,patch --plot sweep.png
+    callback-race rules R8              # a renderer rule in plain words
     callback-race list
 """
 
@@ -30,8 +31,9 @@ from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
 from simulator.montecarlo import monte_carlo
 from simulator.renderer import REQUEST_BUDGET
-from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, write_csv,
-                              write_json)
+from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, why,
+                              write_csv, write_json)
+from simulator.rules import cite
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
             "network": "uniform:5:25", "client_overhead": str(DEFAULT_CLIENT_OVERHEAD),
@@ -155,7 +157,19 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _require_pages(args: argparse.Namespace) -> None:
+    if getattr(args, "html", None):
+        from simulator import pages
+        pages.require()
+
+
+def _write_page(path: str, page: str, console: Console) -> None:
+    from simulator import pages
+    _write("--html", path, lambda: pages.write(path, page), console)
+
+
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    _require_pages(args)
     config = _config(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys, _params(args))
     run = s.run(args.seed, config, trace=True)
@@ -163,7 +177,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
                                 f", seed {args.seed!r} — ", settings_text(config.describe())))
     console.print("user actions: " + "; ".join(a.describe() for a in plan.actions))
-    console.print(timeline(run))
+    console.print(timeline(run, width=console.width))
+    console.print(why(run))
     console.print(f"requests sent {run.sent}, responses ignored {run.ignored}, settled {run.settle_ms:.1f} ms "
                   f"after the last action, diverged for {run.time_diverged:.1f} ms in all")
     console.print(verdict(run))
@@ -173,6 +188,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         _write("--plot", args.plot, lambda: plots.run_plot(
             run, args.plot, title=f"{args.strategy} under {args.workload}, seed {args.seed!r} — "
             f"{config.transport.name}, {config.describe()['server']}, server delay {config.server_delay}"), console)
+    if args.html:
+        from simulator import pages
+        _write_page(args.html, pages.run_page(run, verdict(run).plain, title=f"{args.strategy} under "
+                                              f"{args.workload}, seed {args.seed!r}"), console)
     return 1 if args.fail_on_diverge and run.diverged else 0
 
 
@@ -202,6 +221,9 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         plots.require()
     if args.trials < 1:
         raise UsageError("--trials must be >= 1")
+    from simulator.figures import figure
+    figure(args.metric)  # a bad name stops here, before the sweep runs
+    _require_pages(args)
     options = _sweepable()
     axes = sweep.parse_axes(args.param, options)
     for axis in axes:
@@ -239,7 +261,10 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     if args.csv:
         _write("--csv", args.csv, lambda: sweep.write_csv(args.csv, rows, axes), console)
     if args.plot:
-        _write("--plot", args.plot, lambda: plots.sweep_plot(rows, axes, args.plot), console)
+        _write("--plot", args.plot, lambda: plots.sweep_plot(rows, axes, args.plot, metric=args.metric), console)
+    if args.html:
+        from simulator import pages
+        _write_page(args.html, pages.sweep_page(rows, axes, args.metric, title="callback-race sweep"), console)
     return 0
 
 
@@ -255,6 +280,7 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     from simulator import explore
     for name in ("max_schedules", "max_depth", "max_states"):
         validate.limit(f"--{name.replace('_', '-')}", getattr(args, name))
+    _require_pages(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
                        reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
@@ -264,19 +290,35 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
                for a in s.plan(0).actions]
     console.print("user actions: " + "; ".join(actions), highlight=False)
     for line in explore.summary_lines(result):
-        console.print(line, highlight=False)
+        console.print(cite(line), highlight=False)
     console.print(explore.outcome_table(result))
     if result.counterexample is not None:
         steps = len(result.counterexample_steps)
         console.print(timeline(result.counterexample, title=f"shortest diverging schedule ({steps} steps; "
-                                                            "t = the logical clock, ms)"))
+                                                            "t = the logical clock, ms)", width=console.width))
+        console.print(why(result.counterexample))
         console.print(verdict(result.counterexample))
+        if args.html:
+            from simulator import pages
+            _write_page(args.html, pages.run_page(
+                result.counterexample, verdict(result.counterexample).plain,
+                title=f"{args.strategy} under {args.workload}: shortest diverging schedule ({steps} steps; "
+                      "t = the logical clock)"), console)
+    elif args.html:
+        console.print(f"no diverging schedule: {args.html} not written", highlight=False)
     if args.json:
         options = {"strategy": args.strategy, "workload": args.workload, "keys": args.keys,
                    "max_schedules": args.max_schedules, "max_depth": args.max_depth, "max_states": args.max_states,
                    "reduction": not args.no_reduction, "same_ms": args.same_ms, "passes": args.passes}
         _write("--json", args.json, lambda: explore.write_json(args.json, result, options), console)
     return 1 if args.fail_on_diverge and result.diverging else 0
+
+
+def cmd_rules(args: argparse.Namespace, console: Console) -> int:
+    from simulator import rules
+    chosen = [rules.get(args.rule)] if args.rule else rules.RULES
+    console.print("\n\n".join(rules.describe(r) for r in chosen), markup=False, highlight=False)
+    return 0
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
@@ -309,6 +351,7 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when the run diverges")
     one.add_argument("--plot", metavar="PATH.png", help="also draw the run as a Gantt chart of its requests "
                                                         "(needs matplotlib)")
+    one.add_argument("--html", metavar="PATH.html", help="also write one self-contained interactive page (Plotly; needs the html extra)")
     _add_environment(one)
     one.set_defaults(func=cmd_run)
 
@@ -330,7 +373,11 @@ def parser() -> argparse.ArgumentParser:
                     help="a swept option and its values, e.g. 'server-delay=uniform:0:{50,100,200,400}' "
                          "(quote it: the shell would expand the braces)")
     _add_monte_carlo(sw, trials=200, per="grid point x strategy x workload")
-    sw.add_argument("--plot", metavar="PATH.png", help="draw desync rate vs the first --param (needs matplotlib)")
+    sw.add_argument("--html", metavar="PATH.html", help="also write one self-contained interactive page (Plotly; needs the html extra)")
+    sw.add_argument("--plot", metavar="PATH.png", help="draw a figure vs the first --param (needs matplotlib)")
+    sw.add_argument("--metric", default="desync", metavar="NAME",
+                    help="the figure --plot and --html draw: desync, requests, ignored, applied, settle-p50, "
+                         "settle-p95, time-diverged, bytes-up, bytes-down (default: %(default)s)")
     _add_environment(sw)
     sw.set_defaults(func=cmd_sweep)
 
@@ -356,8 +403,16 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--passes", action="store_true",
                     help="R20: responses may share a renderer pass, as with the default client overhead")
     ex.add_argument("--json", metavar="PATH", help="write the result (end states, counterexample trace) as JSON")
+    ex.add_argument("--html", metavar="PATH.html", help="write the shortest diverging schedule as an interactive "
+                                                        "page (Plotly; needs the html extra)")
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
+
+    ru = sub.add_parser("rules", help="the renderer rules R1-R20 in plain words, or one of them",
+                        description="What dash-renderer does, rule by rule, and the source file each rule "
+                                    "comes from (docs/renderer-model.md explains them at length).")
+    ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")
+    ru.set_defaults(func=cmd_rules)
 
     ls = sub.add_parser("list", help="strategies and workloads")
     ls.set_defaults(func=cmd_list)
@@ -419,7 +474,7 @@ def _on_sigterm():
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse an output path that cannot be written before a long run, not after it."""
-    paths = {f"--{option}": getattr(args, option, None) for option in ("json", "csv", "dot", "plot")}
+    paths = {f"--{option}": getattr(args, option, None) for option in ("json", "csv", "dot", "plot", "html")}
     outputs.check(paths)
     if paths["--plot"]:
         from simulator.plots import check_path

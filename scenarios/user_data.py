@@ -1,7 +1,8 @@
 """The seed scenario: one ``user_data`` Store fed by several inputs.
 
-Each strategy is the article's code (``../shared/seed/sequential-callbacks-article.txt``)
-written with the simulator's Dash-like API, for any number of keys: two by
+Each strategy is the code of the article *The dark side of allow_duplicates &
+making callbacks sequential* (summarised in ``docs/scenarios.md``) written
+with the simulator's Dash-like API, for any number of keys: two by
 default (the article's first and last name), more for the storm case.  A
 ``load_data`` button sets every input at once, as in the article.
 

@@ -14,22 +14,49 @@ from .errors import DependencyException
 
 
 class Component:
-    """A generic component: any props, no behaviour of its own."""
+    """A generic component: any props, no behaviour of its own.
+
+    Arguments follow Dash's own signatures: ``html.Div(children, id=...)``
+    takes its children first, ``dcc.Dropdown(options, value, ...)`` its
+    options, ``dcc.Store(id, ...)`` its id, in the order Dash 4's generated
+    ``__init__`` lists them (``positional``), so a layout pastes verbatim.
+
+    ``defaults`` are the props the renderer's layout holds before anyone sets
+    them.  Dash documents more defaults (``n_clicks=0``, ``multi=False``):
+    those live inside the React component and never reach the layout, so a
+    callback reading such a prop before its first change gets None, as here
+    (Dash's ``to_plotly_json`` sends only the props the Python code set).
+    """
 
     props: ClassVar[tuple[str, ...] | None] = None  # None: any prop is valid
     defaults: ClassVar[dict[str, Any]] = {}
+    positional: ClassVar[tuple[str, ...]] = ("children", "id")
 
-    def __init__(self, id: str | None = None, children: Any = None, **props: Any):
+    def __init__(self, *args: Any, **props: Any):
+        kind = type(self).__name__
+        if len(args) > len(self.positional):
+            raise DependencyException(
+                f"{kind}() takes at most {len(self.positional)} positional arguments "
+                f"({', '.join(self.positional[:4])}, ...), got {len(args)}")
+        for prop, value in zip(self.positional, args):
+            if prop in props:
+                raise DependencyException(f"{kind}() got {prop!r} twice, by position and by name")
+            props[prop] = value
+        id = props.pop("id", None)
+        check_id(id, f"{kind}(id={id!r})")
         self.id = id
+        self.children = props.pop("children", None) if "children" in self.positional else None
         values = copy.deepcopy(self.defaults)
         values.update(props)
         if self.props is not None:
             unknown = sorted(set(values) - set(self.props))
             if unknown:
                 raise DependencyException(
-                    f"{type(self).__name__}(id={id!r}) has no prop {unknown[0]!r}; "
-                    f"it has {', '.join(self.props)}")
-        self.children = children
+                    f"{kind}(id={id!r}) has no prop {unknown[0]!r}; it has {', '.join(self.props)}")
+        if values.get("persistence"):
+            raise DependencyException(
+                f"{kind}(id={id!r}, persistence=...): persistence is not modelled (the renderer would "
+                "restore a stored value on load)")
         self.initial = values
 
     def has_prop(self, prop: str) -> bool:
@@ -43,6 +70,16 @@ class Component:
         return f"{type(self).__name__}(id={self.id!r})"
 
 
+def check_id(id: Any, where: str) -> None:
+    """A component id is a non-empty string; a dict is a pattern-matching id, not modelled yet."""
+    if isinstance(id, dict):
+        raise DependencyException(
+            f"{where}: pattern-matching ids are not modelled yet (a dict id such as "
+            "{'type': ..., 'index': ...}); give the component a string id")
+    if id is not None and (not isinstance(id, str) or not id):
+        raise DependencyException(f"{where}: a component id must be a non-empty string")
+
+
 def walk(children: Any) -> Iterator[Component]:
     """Every component in a layout: a component, a list of them, or nested."""
     if isinstance(children, Component):
@@ -52,11 +89,86 @@ def walk(children: Any) -> Iterator[Component]:
             yield from walk(child)
 
 
+# Each component's props and positional order are Dash 4.4's (``_prop_names`` and
+# the generated ``__init__``), without ``id`` (every component has one) and
+# ``componentPath`` (the renderer's own).
+
+_PERSISTENCE = ("persistence", "persisted_props", "persistence_type")
+
+
 class TextInput(Component):
     """``dcc.Input``: the user types into ``value`` (R1a, R4)."""
 
-    props = ("value", "type", "placeholder", "debounce", "disabled", "n_submit")
+    positional = ("value", "type", "debounce", "placeholder", "n_submit", "n_submit_timestamp", "inputMode",
+                  "autoComplete", "readOnly", "required", "autoFocus", "disabled", "list", "multiple", "spellCheck",
+                  "name", "min", "max", "step", "minLength", "maxLength", "pattern", "selectionStart",
+                  "selectionEnd", "selectionDirection", "n_blur", "n_blur_timestamp", "size", "style", "className",
+                  *_PERSISTENCE, "id")
+    props = positional[:-1]
     defaults = {"value": None}
+
+
+class Textarea(Component):
+    """``dcc.Textarea``: like ``dcc.Input``, the user types into ``value``."""
+
+    positional = ("value", "autoFocus", "cols", "disabled", "form", "maxLength", "minLength", "name", "placeholder",
+                  "readOnly", "required", "rows", "wrap", "accessKey", "contentEditable", "contextMenu", "dir",
+                  "draggable", "hidden", "lang", "spellCheck", "style", "tabIndex", "title", "n_blur",
+                  "n_blur_timestamp", "n_clicks", "n_clicks_timestamp", "className", *_PERSISTENCE, "id")
+    props = positional[:-1]
+    defaults = {"value": None}
+
+
+class Dropdown(Component):
+    """``dcc.Dropdown``: the user picks ``value`` among ``options`` (a list with ``multi=True``)."""
+
+    positional = ("options", "value", "multi", "clearable", "searchable", "search_value", "placeholder", "disabled",
+                  "closeOnSelect", "optionHeight", "maxHeight", "style", "labels", "debounce", "search_order",
+                  "className", *_PERSISTENCE, "id")
+    props = positional[:-1]
+    defaults = {"value": None}
+
+
+class RadioItems(Component):
+    """``dcc.RadioItems``: the user picks one ``value`` among ``options``."""
+
+    positional = ("options", "value", "inline", "style", "inputStyle", "inputClassName", "labelStyle",
+                  "labelClassName", "className", *_PERSISTENCE, "id")
+    props = positional[:-1]
+    defaults = {"value": None}
+
+
+class Checklist(RadioItems):
+    """``dcc.Checklist``: ``value`` is the list of the ticked ``options``."""
+
+
+class Slider(Component):
+    """``dcc.Slider``: ``value`` on release (``updatemode='mouseup'``), ``drag_value`` while dragging.
+
+    Dash 4's slider also reports ``drag_value`` once on mount when it has a
+    value (``async-slider.js``); that mount-time change is not modelled, so a
+    callback triggered by ``drag_value`` misses its first request.
+    """
+
+    positional = ("min", "max", "step", "marks", "value", "drag_value", "disabled", "dots", "included", "reverse",
+                  "tooltip", "updatemode", "vertical", "verticalHeight", "allow_direct_input", "className",
+                  *_PERSISTENCE, "id")
+    props = positional[:-1]
+    defaults = {"value": None}
+
+
+class Location(Component):
+    """``dcc.Location``: the page's URL, ``pathname``, ``search``, ``hash`` and ``href``.
+
+    The component reports the browser's URL on mount; the model takes that
+    report as the initial layout (the page opened at ``/`` unless the layout
+    says otherwise), so the initial call reads it.  Navigation (``refresh``)
+    is not modelled: a callback writing these props changes them like any prop.
+    """
+
+    positional = ("id", "pathname", "search", "hash", "href", "refresh")
+    props = positional[1:]
+    defaults = {"pathname": "/", "search": "", "hash": "", "href": "http://127.0.0.1:8050/"}
 
 
 class Store(Component):
@@ -68,22 +180,28 @@ class Store(Component):
     mount when its initial data is not null.
     """
 
-    props = ("data", "modified_timestamp", "storage_type", "clear_data")
+    positional = ("id", "storage_type", "data", "clear_data", "modified_timestamp")
+    props = positional[1:]
     defaults = {"data": None, "modified_timestamp": -1, "storage_type": "memory"}
-
-
-class Button(Component):
-    """``html.Button``: a click increments ``n_clicks``."""
-
-    props = ("n_clicks", "n_clicks_timestamp", "disabled", "title")
-    defaults = {"n_clicks": None}
 
 
 class Interval(Component):
     """``dcc.Interval``: increments ``n_intervals`` every ``interval`` ms."""
 
-    props = ("n_intervals", "interval", "disabled", "max_intervals")
+    positional = ("id", "interval", "disabled", "n_intervals", "max_intervals")
+    props = positional[1:]
     defaults = {"n_intervals": 0, "interval": 1000, "disabled": False, "max_intervals": -1}
+
+
+class Button(Component):
+    """``html.Button``: a click increments ``n_clicks``."""
+
+    positional = ("children", "id", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "autoFocus",
+                  "disabled", "form", "formAction", "formEncType", "formMethod", "formNoValidate", "formTarget",
+                  "name", "type", "value", "accessKey", "className", "contentEditable", "dir", "draggable", "hidden",
+                  "lang", "role", "spellCheck", "style", "tabIndex", "title")
+    props = positional[2:]
+    defaults = {"n_clicks": None}
 
 
 class Div(Component):

@@ -1,5 +1,6 @@
 """``dcc``: the Dash core components the simulator knows, under Dash's names."""
 
-from .components import Interval, Store, TextInput as Input
+from .components import (Checklist, Dropdown, Interval, Location, RadioItems, Slider, Store, Textarea,
+                         TextInput as Input)
 
-__all__ = ["Input", "Store", "Interval"]
+__all__ = ["Input", "Textarea", "Dropdown", "RadioItems", "Checklist", "Slider", "Location", "Store", "Interval"]

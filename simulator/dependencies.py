@@ -26,6 +26,10 @@ class _Dependency:
     component_property: str
 
     def __post_init__(self):
+        if isinstance(self.component_id, dict):
+            raise DependencyException(
+                f"{type(self).__name__}({self.component_id!r}, {self.component_property!r}): pattern-matching ids "
+                "are not modelled yet (MATCH, ALL and ALLSMALLER callbacks); use a string component id")
         for name, value in (("component_id", self.component_id),
                             ("component_property", self.component_property)):
             if not isinstance(value, str) or not value:

@@ -1,8 +1,11 @@
 """Pictures: a sweep's desync curves and one run's request timeline (matplotlib, optional).
 
-* :func:`sweep_plot` — desync rate at quiescence (with its 95 % Wilson band)
-  against the first swept parameter, one line per strategy, one panel per
-  workload (and per combination of the other swept parameters).
+* :func:`sweep_plot` — a figure of the report (the desync rate at quiescence
+  with its 95 % Wilson band by default, or any of :mod:`.figures`) against
+  the first swept parameter, one line per strategy (each its own colour,
+  marker and line style), one panel per workload (and per combination of the
+  other swept parameters); a log axis when the values span orders of
+  magnitude.
 * :func:`run_plot` — one traced run as a Gantt chart: a row per request that
   left the renderer, its phases (renderer pass, queued in the browser for a
   connection, uploading, waiting for a server worker, processing,
@@ -19,11 +22,16 @@ canvas: no GUI backend, no global pyplot state.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
 from .engine import Run
 from .errors import ScenarioError
+from .explain import explain
+from .figures import figure, linear_threshold, scale
+from .rules import label as rule_label
+from .values import show
 
 INSTALL_HINT = ('plotting needs matplotlib: pip install ".[plot]" in a checkout '
                 "(pip install 'callback-race[plot]' from PyPI, or just: pip install matplotlib)")
@@ -36,7 +44,7 @@ PHASES = (  # (trace kind that starts it, trace kind that ends it, label, colour
     ("processing", "downloading", "processing", "#e07b1f"),
     ("downloading", "arrived", "downloading", "#3fa34d"),
 )
-OUTCOMES = {"applied": ("o", "#2e7d32", "applied"), "ignored": ("X", "#c62828", "ignored (R8)"),
+OUTCOMES = {"applied": ("o", "#2e7d32", "applied"), "ignored": ("X", "#c62828", f"ignored ({rule_label('R8')})"),
             "prevented": ("$\\varnothing$", "#757575", "prevented"), "error": ("D", "#000000", "error")}
 STRATEGY_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
                     "#bcbd22", "#7f7f7f")
@@ -105,10 +113,26 @@ def numeric_axis(values: Sequence[str]) -> tuple[list[float], str] | None:
     return [float(s[i]) for s in split], template
 
 
-def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title: str = "") -> Path:
-    """Desync rate vs the first axis; a line per strategy, a panel per workload x other axes."""
+#: One look per strategy: colour, marker and line style all differ, and markers shrink
+#: from the first strategy to the last, so lines that coincide (several at 0 %) all show.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def strategy_style(i: int, count: int) -> dict[str, Any]:
+    """The matplotlib style of the ``i``-th of ``count`` strategies."""
+    size = 11 - 6 * i / max(count - 1, 1)
+    return dict(color=STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)], marker=MARKERS[i % len(MARKERS)],
+                linestyle=LINESTYLES[i % len(LINESTYLES)], markersize=size, linewidth=1.4,
+                markerfacecolor="none" if i % 2 else STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)],
+                markeredgewidth=1.4, zorder=2 + i)
+
+
+def sweep_figure(rows: Sequence[Any], axes: Sequence[Any], metric: str = "desync", title: str = ""):
+    """A figure of the report vs the first axis; a line per strategy, a panel per workload x other axes."""
     if not rows:
         raise ScenarioError("nothing to plot: the sweep has no results")
+    fig_of = figure(metric)
     x_axis, others = axes[0], list(axes[1:])
     numeric = numeric_axis(x_axis.values)
     xs = numeric[0] if numeric else list(range(len(x_axis.values)))
@@ -119,44 +143,69 @@ def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title
     ncols, nrows = len(workloads), len(combos)
     fig = _figure(max(5.5, 4.6 * ncols), max(3.6, 3.3 * nrows) + 0.4)
     grid = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
-    colours = {s: STRATEGY_COLOURS[i % len(STRATEGY_COLOURS)] for i, s in enumerate(strategies)}
+    every = [fig_of.value(r.summary) for r in rows]
+    yscale = scale(every + ([v for r in rows for v in fig_of.band(r.summary)] if fig_of.band else []))
+    flat: dict[str, bool] = {s: all(fig_of.value(r.summary) == 0 for r in rows if r.summary.strategy == s)
+                             for s in strategies}
     for row_i, combo in enumerate(combos):
         for col_i, workload in enumerate(workloads):
             ax = grid[row_i][col_i]
-            for strategy in strategies:
+            for i, strategy in enumerate(strategies):
                 # A point where no run finished has no rate (cut-off runs are not desyncs): left out.
                 series = [r for r in rows if r.summary.workload == workload and r.summary.strategy == strategy
                           and tuple(r.values[a.name] for a in others) == combo and r.summary.finished]
                 if not series:
                     continue
                 series.sort(key=lambda r: x_of[r.values[x_axis.name]])
+                style = strategy_style(i, len(strategies))
                 x = [x_of[r.values[x_axis.name]] for r in series]
-                rate = [100 * r.summary.rate for r in series]
-                low = [100 * r.summary.ci[0] for r in series]
-                high = [100 * r.summary.ci[1] for r in series]
-                ax.fill_between(x, low, high, color=colours[strategy], alpha=0.15, linewidth=0)
-                ax.plot(x, rate, marker="o", markersize=4, color=colours[strategy], label=strategy)
+                values = [fig_of.value(r.summary) for r in series]
+                if fig_of.band and any(values):  # a band around a line at 0 would only hide other lines
+                    low, high = zip(*(fig_of.band(r.summary) for r in series))
+                    ax.fill_between(x, low, high, color=style["color"], alpha=0.12, linewidth=0)
+                label = strategy + (" (0 at every point)" if flat[strategy] else "")
+                ax.plot(x, values, label=label, **style)
             panel = workload + ("" if not others else "\n" + ", ".join(
                 f"{a.name}={v}" for a, v in zip(others, combo)))
             ax.set_title(panel, fontsize=10)
-            ax.set_ylim(-2, 102)
+            if yscale == "symlog":
+                ax.set_yscale("symlog", linthresh=linear_threshold(every))
+            elif yscale == "log":
+                ax.set_yscale("log")
+            if fig_of.percent and yscale == "linear":
+                ax.set_ylim(-3, 103)
             ax.grid(True, alpha=0.3)
             if numeric:
                 ax.set_xlabel(f"{x_axis.name} ({numeric[1]})" if numeric[1] != "X" else x_axis.name)
-                if min(xs) > 0 and max(xs) / min(xs) >= 50:
-                    ax.set_xscale("log")
+                if scale(xs) != "linear":  # a log axis, ticked at the swept values themselves
+                    if scale(xs) == "log":
+                        ax.set_xscale("log")
+                    else:
+                        threshold = linear_threshold(xs)
+                        ax.set_xscale("symlog", linthresh=threshold)
+                        ax.set_xlim(-0.25 * threshold, max(xs) * 1.6)
+                    ax.set_xticks(xs, list(x_axis.values), fontsize=8)
+                    ax.minorticks_off()
             else:
                 ax.set_xticks(xs, list(x_axis.values), rotation=20, fontsize=8)
                 ax.set_xlabel(x_axis.name)
             if col_i == 0:
-                ax.set_ylabel("desync at quiescence (%)")
+                ax.set_ylabel(fig_of.label + (f" [{yscale} axis]" if yscale != "linear" else ""), fontsize=9)
     handles, labels = grid[0][0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=9,
-                   title="strategy (shaded: 95% Wilson interval)", title_fontsize=8, frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 3), fontsize=9,
+                   title="strategy" + (" (shaded: 95% Wilson interval, not drawn around a line at 0)"
+                                       if fig_of.band else ""),
+                   title_fontsize=8, frameon=False)
     trials = rows[0].summary.trials
-    fig.suptitle(title or f"desync rate vs {x_axis.name} ({trials} trials per point)", fontsize=11)
-    return _save(fig, path)
+    fig.suptitle(title or f"{fig_of.label} vs {x_axis.name} ({trials} trials per point)", fontsize=11)
+    return fig
+
+
+def sweep_plot(rows: Sequence[Any], axes: Sequence[Any], path: str | Path, title: str = "",
+               metric: str = "desync") -> Path:
+    """:func:`sweep_figure`, written to ``path`` (PNG, SVG or PDF by its suffix)."""
+    return _save(sweep_figure(rows, axes, metric, title), path)
 
 
 # --- one run --------------------------------------------------------------------------
@@ -206,7 +255,11 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
     from matplotlib.patches import Patch as Swatch
 
     reqs = requests_of(run)
-    fig = _figure(12, max(3.2, 1.9 + 0.34 * len(reqs)))
+    why = explain(run, store_prop)
+    overwrote: dict[int, list[str]] = {}  # request -> the keys its stale full value put back (R16)
+    for rid, change in why.overwrites:
+        overwrote.setdefault(rid, []).append(f"overwrote {change.key}={show(change.old)} with {show(change.new)}")
+    fig = _figure(12, max(3.2, 2.3 + 0.34 * len(reqs)))
     ax = fig.subplots()
     end = max([run.end] + [r.get("outcome_t", 0) for r in reqs])
     spans = divergence_spans(run)
@@ -229,6 +282,11 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
             ax.plot([r["outcome_t"]], [y], marker=marker, color=colour, markersize=7, linestyle="none")
             ax.annotate(label, (r["outcome_t"], y), xytext=(6, -3), textcoords="offset points", fontsize=7,
                         color=colour)
+        if r["id"] in overwrote:  # the losing write: mark the key it overwrote on its bar
+            ax.annotate("; ".join(overwrote[r["id"]]), (r["outcome_t"], y), xytext=(-4, 0),
+                        textcoords="offset points", fontsize=8, fontweight="bold", color="#b71c1c",
+                        ha="right", va="center",
+                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#b71c1c", linewidth=0.8))
     for e in run.trace or ():
         if e["kind"] == "prop" and e.get("by") == "user":
             ax.axvline(e["t"], color="#37474f", linestyle="--", linewidth=0.8)
@@ -243,7 +301,7 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
     ax.set_xlabel("simulated time (ms)")
     ax.grid(True, axis="x", alpha=0.3)
     legend = [Swatch(color=c, label=label) for _b, _f, label, c in PHASES]
-    legend += [Swatch(facecolor="white", edgecolor="#c62828", hatch="///", label="response ignored (R8)"),
+    legend += [Swatch(facecolor="white", edgecolor="#c62828", hatch="///", label=f"response ignored ({rule_label('R8')})"),
                Line2D([], [], marker="|", color="#c62828", linestyle="none", markersize=10, markeredgewidth=2,
                       label="superseded"),
                Line2D([], [], marker="o", color="#2e7d32", linestyle="none", label="applied"),
@@ -257,4 +315,6 @@ def run_plot(run: Run, path: str | Path, title: str = "", store_prop: str = "use
                "consistent at quiescence")
     fig.suptitle((title + "\n" if title else "") + f"{verdict}; {run.sent} requests, {run.ignored} ignored, "
                  f"diverged {run.time_diverged:.0f} ms in {len(spans)} span(s)", fontsize=10)
+    fig.supxlabel(textwrap.fill("why: " + why.sentence, 150), fontsize=8, ha="left", x=0.01,
+                  color="#b71c1c" if run.diverged else "#1b5e20")
     return _save(fig, path)

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from .engine import Run
+from .explain import explain
 from .graph import Graph
+from .hazards import hazards
 from .metrics import Summary
+from .rules import cite
+from .values import show
 
 CSV_FIELDS = ["strategy", "workload", "trials", "diverged", "rate", "ci_low", "ci_high",
               "mean_requests", "p95_requests", "max_requests", "mean_ignored", "mean_settle_ms",
@@ -140,9 +146,8 @@ def write_csv(path: str | Path, summaries: Iterable[Summary]) -> None:
 
 # --- one run -----------------------------------------------------------------
 
-def _short(value: Any, width: int = 60) -> str:
-    text = json.dumps(value, separators=(",", ":"), default=str) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+#: Below this many columns the timeline stacks the store's value under the event's detail.
+STACK_BELOW = 140
 
 
 def _row(table: Table, *cells: Any) -> None:
@@ -150,16 +155,32 @@ def _row(table: Table, *cells: Any) -> None:
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
 
 
-def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> Table:
-    """The run's trace as a table; the store's dict shown whenever it changes."""
+def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", width: int | None = None) -> Table:
+    """The run's trace as a table; the store's dict shown whenever it changes.
+
+    Values wrap rather than being cut, so every value that explains a race is
+    shown (long padding strings are shortened by :func:`show`, with their
+    length).  For a terminal narrower than :data:`STACK_BELOW` columns
+    (``width``), the store's value goes under the row's detail instead of in a
+    column of its own, which fits 100 columns.
+    """
     if run.trace is None:
         raise ValueError("timeline needs a run simulated with trace=True")
+    stacked = width is not None and width < STACK_BELOW
     table = Table(title=Text(title) if title else None, title_justify="left", expand=False)
     table.add_column("t (ms)", justify="right", no_wrap=True)
-    table.add_column("request", no_wrap=True)
+    table.add_column("request", overflow="fold")
     table.add_column("event", no_wrap=True)
-    table.add_column("detail")
-    table.add_column(store_prop)
+    table.add_column("detail", overflow="fold", ratio=3)
+    if not stacked:
+        table.add_column(store_prop, overflow="fold", ratio=2)
+
+    def add(t: str, who: str, event: Text, detail: str, store: str = "") -> None:
+        if stacked:
+            _row(table, t, who, event, detail + (f"\n-> {store}" if store else ""))
+        else:
+            _row(table, t, who, event, detail, store)
+
     styles = {"ignored": "bold red", "superseded": "yellow", "applied": "green", "error": "red",
               "diverged": "bold red", "consistent": "green", "downloading": "dim", "measure": "bold",
               "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta"}
@@ -173,11 +194,11 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             times[kind] = e["t"]
             # shown only when the request waited: for a connection (http1) or a server worker
             if kind == "uploading" and e["t"] > times.get("sent", e["t"]):
-                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
-                              f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection", "")
+                add(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("connected", style="dim"),
+                    f"queued {e['t'] - times['sent']:.1f} ms in the browser for a free connection")
             elif kind == "processing" and e["t"] > times.get("at_server", e["t"]):
-                _row(table, f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
-                              f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker", "")
+                add(f"{e['t']:.1f}", f"#{e['request']} {e['callback']}", Text("worker", style="dim"),
+                    f"queued {e['t'] - times['at_server']:.1f} ms at the server for a free worker")
             continue
         if kind == "sent" and "request" in e:
             phase.setdefault(e["request"], {})["sent"] = e["t"]
@@ -186,9 +207,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
         if kind == "requested":
             detail = f"triggered by {e['cause']}"
         elif kind == "dispatched":
-            detail = "read " + ", ".join(f"{k}={_short(v, 40)}" for k, v in e["read"].items())
+            detail = "read " + ", ".join(f"{k} = {show(v)}" for k, v in e["read"].items())
         elif kind == "applied":
-            detail = "returned " + ", ".join(f"{k}={_short(v, 50)}" for k, v in e["values"].items())
+            detail = "returned " + ", ".join(f"{k} = {show(v)}" if k != store_prop else f"a new {k}"
+                                             for k, v in e["values"].items())
         elif kind == "superseded":
             detail = f"by #{e['by']}: its response will be ignored (R8)" if e.get("by") else "(R8)"
         elif kind == "ignored":
@@ -207,9 +229,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             if kind == "unchanged":
                 detail = f"{e['prop']} set to its current value by {e['by']}: no change (R4)"
             else:
-                detail = f"{e['prop']} = {_short(e['value'], 50)}  ({e['by']})"
+                detail = f"{e['prop']} = {show(e['value'])}  ({e['by']})"
             if e.get("prop") == store_prop and kind == "prop":
-                store = _short(e["value"], 70)
+                detail = f"{e['prop']} set by {e['by']}"
+                store = show(e["value"])
         elif kind == "sent":
             detail = "leaves the browser"
         elif kind == "arrived":
@@ -223,8 +246,24 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "") -> T
             detail = f"{store_prop} disagrees with the inputs: {', '.join(e.get('wrong', []))} wrong"
         elif kind == "consistent":
             detail = f"{store_prop} agrees with the inputs again"
-        _row(table, f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), detail, store)
+        add(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), cite(detail), store)
     return table
+
+
+def why(run: Run, store_prop: str = "user_data.data") -> Group:
+    """The explanation (:mod:`simulator.explain`): each request's read and changes, then the mechanism.
+
+    A two-column grid, so wrapped lines keep their indent in a narrow terminal.
+    """
+    x = explain(run, store_prop)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for step_line in x.lines()[:len(x.steps)]:
+        grid.add_row("", Text(step_line, style="red" if "LOST UPDATE" in step_line else ""))
+    for sentence in x.sentences:
+        grid.add_row(Text("why:", style="bold"), Text(sentence, style="bold red" if run.diverged else "bold green"))
+    return Group(Text("what each request read, and what its response changed:", style="bold"), grid)
 
 
 def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
@@ -234,56 +273,109 @@ def verdict(run: Run, store_prop: str = "user_data.data") -> Text:
         return Text(f"UNSETTLED: {run.unsettled}", style="bold red")
     if run.diverged:
         return Text(f"DIVERGED at quiescence: wrong keys {', '.join(run.wrong)}; "
-                    f"{store_prop} = {_short(run.layout.get(store_prop), 120)}", style="bold red")
-    return Text(f"consistent at quiescence: {store_prop} = {_short(run.layout.get(store_prop), 120)}",
+                    f"{store_prop} = {show(run.layout.get(store_prop))}", style="bold red")
+    return Text(f"consistent at quiescence: {store_prop} = {show(run.layout.get(store_prop))}",
                 style="bold green")
 
 
 # --- the graph -----------------------------------------------------------------
 
+GRAPH_LEGEND = ("legend:  <- Input: a change triggers the callback (R1)\n"
+                "         .. State: read when the request is sent, never triggers (R14)\n"
+                "         -> Output; allow_duplicate: sent with an @hash suffix (R11)\n"
+                "         !! part of a race-prone pattern (listed at the end)")
+
+
 def graph_text(graph: Graph) -> str:
-    lines = []
+    found = hazards(graph)
+    risky = {cb for h in found for cb in h.callbacks}
+    lines = [GRAPH_LEGEND, ""]
     for node in graph.nodes:
         cb = node.callback
         flags = [f for f, on in (("clientside", cb.clientside),
                                   ("prevent_initial_call", cb.prevent_initial_call)) if on]
+        flags += [f"!! {h.kind}" for h in found if cb.name in h.callbacks]
         if node.intended_priority != node.priority:  # R13: the renderer's getPriority quirk
             flags.append(f"priority {node.priority!r}, not the {node.intended_priority!r} getPriority means")
-        lines.append(f"{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
+        lines.append(f"{'!! ' if cb.name in risky else ''}{cb.name}{'  [' + ', '.join(flags) + ']' if flags else ''}")
         for dep in cb.inputs:
             lines.append(f"  <- Input  {dep.key}")
         for dep in cb.states:
             lines.append(f"  .. State  {dep.key}")
         for dep, wire in zip(cb.outputs, node.wire_outputs):
-            dup = f"  (allow_duplicate: sent as {wire[:len(dep.key) + 9]}…, R11)" if dep.allow_duplicate else ""
+            dup = f"  (allow_duplicate: sent as {wire[:len(dep.key) + 9]}…)" if dep.allow_duplicate else ""
             lines.append(f"  -> Output {dep.key}{dup}")
             for listener in graph.listeners(dep.key):
                 lines.append(f"       triggers {listener.name}")
     for data, derived in graph.derived.items():
         listeners = ", ".join(cb.name for cb in graph.listeners(derived)) or "nothing"
-        lines.append(f"{data} -> {derived} (set by the Store itself, R4) triggers {listeners}")
+        lines.append(f"{data} -> {derived} (set by the Store itself, R4)\n  triggers {listeners}")
     cycles = graph.cycles()
     if cycles:
         lines.append("loops: " + "; ".join(" -> ".join(c + c[:1]) for c in cycles))
+    lines.append("")
+    lines.append(f"race-prone patterns: {len(found)}" if found else "race-prone patterns: none found")
+    lines = [cite(line) for line in lines]  # before wrapping, so a label is never split from its number
+    lines += [textwrap.fill(cite(h.describe()), 96, initial_indent=f"  {i}. ", subsequent_indent="     ")
+              for i, h in enumerate(found, 1)]
     return "\n".join(lines)
 
 
+def _dot(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+#: How each kind of edge is drawn in --dot, and the legend that says so.  State edges
+#: enter the callback from below and do not constrain the layout, so a State edge and
+#: the Output edge of the same prop (a writer that reads what it writes) never overlap.
+DOT_EDGES = {
+    "input": 'style=solid, color="#263238", tailport=e, headport=w',
+    "state": 'style=dashed, color="#1565c0", headport=s, constraint=false',
+    "output": 'style=bold, color="#2e7d32", tailport=e, headport=w',
+}
+DOT_RISK = 'color="#c62828", fontcolor="#c62828", penwidth=2.5'
+
+
 def graph_dot(graph: Graph) -> str:
-    out = ["digraph callbacks {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    """The graph in Graphviz dot: a legend, State edges apart from Outputs, race-prone patterns in red."""
+    found = hazards(graph)
+    risky_props = {p for h in found for p in h.props}
+    risky_cbs = {cb for h in found for cb in h.callbacks}
+    out = ["digraph callbacks {", "  rankdir=LR;", "  node [fontname=Helvetica];", "  edge [fontname=Helvetica, fontsize=10];"]
     props = sorted({n for n in graph.nx.nodes if isinstance(n, str)})
     for prop in props:
         if graph.nx.degree(prop):
-            out.append(f'  "{prop}" [shape=ellipse];')
+            risk = f", {DOT_RISK}" if prop in risky_props else ""
+            out.append(f'  "{_dot(prop)}" [shape=ellipse{risk}];')
     for node in graph.nodes:
         cb = node.callback
-        out.append(f'  "cb:{cb.name}" [shape=box, style=filled, fillcolor="{"#ddeeff" if cb.clientside else "#ffeedd"}", label="{cb.name}"];')
+        kinds = [h.kind for h in found if cb.name in h.callbacks]
+        label = "\\n".join(_dot(line) for line in [cb.name] + [f"!! {k}" for k in kinds])  # dot's \n: a new line
+        risk = f", {DOT_RISK}" if cb.name in risky_cbs else ""
+        out.append(f'  "cb:{_dot(cb.name)}" [shape=box, style=filled, '
+                   f'fillcolor="{"#ddeeff" if cb.clientside else "#ffeedd"}", label="{label}"{risk}];')
     for u, v, data in graph.nx.edges(data=True):
         name = lambda n: f"cb:{graph.nx.nodes[n]['name']}" if isinstance(n, tuple) else n
-        style = {"input": "solid", "state": "dashed", "output": "bold"}[data["kind"]]
-        label = ' label="allow_duplicate"' if data.get("allow_duplicate") else ""
-        out.append(f'  "{name(u)}" -> "{name(v)}" [style={style}{label}];')
+        label = ', label="allow_duplicate (R11)", fontcolor="#6a1b9a", color="#6a1b9a"' if data.get("allow_duplicate") else ""
+        out.append(f'  "{_dot(name(u))}" -> "{_dot(name(v))}" [{DOT_EDGES[data["kind"]]}{label}];')
     for data, derived in graph.derived.items():
         if graph.listeners(derived):
-            out.append(f'  "{data}" -> "{derived}" [style=dotted, label="Store sets (R4)"];')
+            risk = f", {DOT_RISK}" if derived in risky_props else ""
+            out.append(f'  "{_dot(data)}" -> "{_dot(derived)}" [style=dotted, label="Store sets (R4)"{risk}];')
+    out += ['  subgraph cluster_legend {', '    label="legend"; fontname=Helvetica; color="#9e9e9e";',
+            '    node [shape=plaintext, fontsize=10];',
+            '    "legend:a" [label="prop"]; "legend:b" [label="callback"]; "legend:c" [label="prop"];',
+            '    "legend:d" [label="prop"]; "legend:e" [label="callback"]; "legend:f" [label="prop"];',
+            f'    "legend:a" -> "legend:b" [{DOT_EDGES["input"]}, label="Input"];',
+            f'    "legend:b" -> "legend:c" [{DOT_EDGES["output"]}, label="Output"];',
+            f'    "legend:d" -> "legend:e" [style=dashed, color="#1565c0", label="State"];',
+            '    "legend:e" -> "legend:f" [style=bold, color="#6a1b9a", fontcolor="#6a1b9a", '
+            'label="allow_duplicate (R11)"];',
+            '  }']
+    if found:
+        notes = "".join(_dot(line) + "\\l" for i, h in enumerate(found, 1)  # dot's \l: a left-aligned line
+                        for line in textwrap.wrap(h.describe(), 90, initial_indent=f"{i}. ", subsequent_indent="   "))
+        out.append(f'  "race-prone patterns" [shape=note, {DOT_RISK}, fontsize=10, '
+                   f'label="race-prone patterns (red)\\l{notes}"];')
     out.append("}")
     return "\n".join(out) + "\n"

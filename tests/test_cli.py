@@ -91,7 +91,7 @@ def test_graph_shows_the_r11_suffix_and_writes_dot(tmp_path, capsys):
     assert cli.main(["graph", "chained_modified_timestamp", "--dot", str(dot)]) == 0
     out = capsys.readouterr().out
     assert "allow_duplicate: sent as user_data.data@" in out
-    assert "user_data.modified_timestamp (set by the Store itself, R4) triggers update_last_name" in out
+    assert "user_data.modified_timestamp (set by the Store itself, R4 equal is no change)\n  triggers update_last_name" in out
     assert dot.read_text().startswith("digraph callbacks {")
 
 

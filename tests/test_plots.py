@@ -99,3 +99,15 @@ def test_trace_has_the_phases_and_divergence_spans_the_plot_needs():
     assert sum(b - a for a, b, _ in spans) == pytest.approx(run.time_diverged)
     # Monte-Carlo runs stay lean: no trace at all
     assert s.run(0).trace is None
+
+
+def test_run_plot_marks_the_overwritten_key_on_the_bar_that_overwrote_it_and_says_why(mpl, tmp_path):
+    from simulator import Config
+    from simulator.plots import run_plot
+    run = scenarios.scenario("naive", "load").run(1, Config(), trace=True)
+    out = tmp_path / "run.svg"
+    with mpl.rc_context({"svg.fonttype": "none"}):  # text stays text in the SVG, so it can be read back
+        run_plot(run, out)
+    svg = out.read_text()
+    assert "overwrote first_name='Mickael' with 'john'" in svg.replace("&#39;", "'")
+    assert "why: lost update" in svg and "R16 full replace" in svg
