@@ -194,18 +194,4 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False) -> Converted:
                           multi=multi, output_id=output, wire=tuple(wires), source=source, server=server)
         callbacks.append(cb)
     app.callbacks = list(callbacks)
-    _refuse_duplicates(callbacks)
     return Converted(app, server, spec, callbacks)
-
-
-def _refuse_duplicates(callbacks: list[RealCallback]) -> None:
-    """Two callbacks with one output id: Dash's server keeps only the later function."""
-    seen: dict[str, RealCallback] = {}
-    for cb in callbacks:
-        other = seen.get(cb.output_id)
-        if other is not None:
-            raise Unsupported(
-                f"callbacks {other.name} ({other.source.where}) and {cb.name} ({cb.source.where}) have the same "
-                f"output id {cb.output_id.split('@')[0]}@...: both use allow_duplicate with identical Inputs, so "
-                f"Dash's server keeps only {cb.name} and runs it for both; give them different Inputs")
-        seen[cb.output_id] = cb

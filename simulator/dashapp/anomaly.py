@@ -1,0 +1,152 @@
+"""Name what went wrong in a diverging schedule, say it in plain words, and give the fix.
+
+The mechanisms are the seed article's and what the model proves:
+
+* ``lost update``: several callbacks read-modify-write one store; one read it
+  (R14) before another's response was applied, and its full value replaced
+  that write (R16).  Fix: a ``Patch()`` per key (R17), one merged callback
+  without a triggered filter, or one Store per key.
+* ``trigger lost``: a request was superseded in flight (R8) and the newer
+  one's ``changedPropIds`` lacks the older trigger, which the callback's
+  ``triggered_id`` filter then skips.  Fix: drop the filter (write every input).
+* ``stale timestamp chain``: two writes of a Store in one millisecond give one
+  ``modified_timestamp`` (R4), so a callback chained on it does not run again.
+  Fix: chain on an explicit timestamp Store, or Patch per key.
+* ``starved``: an interval faster than the round trip: most responses are
+  ignored (R8) and the output lags.
+
+Each is recognised from the counterexample's trace (the engine's format).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..patch import is_patch
+from .convert import RealCallback
+
+TRIGGER_FILTER = re.compile(r"\b(triggered_id|triggered_prop_ids|triggered|callback_context\.triggered|"
+                            r"ctx\.triggered)\b")
+
+
+@dataclass
+class Anomaly:
+    name: str
+    story: str                     # the key sentence, in plain words
+    fix: str
+    callbacks: list[str] = field(default_factory=list)   # "name (file:line)"
+
+
+def _short(value: Any, width: int = 70) -> str:
+    text = json.dumps(value, separators=(",", ":"), default=repr)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _where(cb: RealCallback) -> str:
+    return f"{cb.name} ({cb.source.where})"
+
+
+def uses_trigger_filter(cb: RealCallback) -> bool:
+    return bool(TRIGGER_FILTER.search(cb.source.text))
+
+
+def narrate(trace: list[dict[str, Any]]) -> list[str]:
+    """The counterexample as a timeline a developer can read, one event a line."""
+    lines = []
+    for e in trace:
+        t, kind = e["t"], e["kind"]
+        who = f"#{e.get('request')} {e.get('callback')}"
+        if kind == "requested":
+            lines.append(f"t={t:g}: {who} requested ({e.get('cause') or 'page load'})")
+        elif kind == "dispatched":
+            read = ", ".join(f"{k}={_short(v, 40)}" for k, v in e.get("read", {}).items())
+            lines.append(f"t={t:g}: {who} sent, triggered by {', '.join(e.get('changed') or ['page load'])}; "
+                         f"reads {read}")
+        elif kind == "applied":
+            vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items()) or "nothing"
+            lines.append(f"t={t:g}: {who} response applied: {vals}")
+        elif kind == "superseded":
+            lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
+        elif kind == "ignored":
+            lines.append(f"t={t:g}: {who} response ignored: it was superseded (R8)")
+        elif kind in ("prevented", "error"):
+            lines.append(f"t={t:g}: {who} {kind}{': ' + e['message'] if e.get('message') else ''}")
+        elif kind == "prop" and e.get("by") == "user":
+            lines.append(f"t={t:g}: user sets {e['prop']} = {_short(e['value'], 40)}")
+    return lines
+
+
+def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    reqs: dict[int, dict[str, Any]] = {}
+    for e in trace:
+        rid = e.get("request")
+        if rid is None:
+            continue
+        r = reqs.setdefault(rid, {"id": rid, "callback": e.get("callback")})
+        if e["kind"] == "dispatched":
+            r["sent"], r["read"], r["changed"] = e["t"], e.get("read", {}), e.get("changed", [])
+        elif e["kind"] == "applied":
+            r["applied"], r["values"] = e["t"], e.get("values", {})
+            r["order"] = len([x for x in reqs.values() if "applied" in x])
+        elif e["kind"] == "superseded":
+            r["superseded_by"] = e.get("by")
+    return reqs
+
+
+def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: list[RealCallback],
+             steps: list[str] = ()) -> Anomaly | None:
+    """The mechanism behind a diverging schedule, if it is one of the known ones."""
+    by_name = {cb.name: cb for cb in callbacks}
+    reqs = _requests(trace)
+    # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
+    for r in reqs.values():
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        cb = by_name.get(r["callback"])
+        if newer is None or cb is None or "sent" not in r or not uses_trigger_filter(cb):
+            continue
+        lost = [p for p in r.get("changed", []) if p not in newer.get("changed", [])]
+        if lost and any(o.key in wrong for o in cb.outputs):
+            story = (f"`{cb.name}` (#{r['id']}, triggered by {', '.join(lost)}) was superseded in flight by "
+                     f"#{newer['id']} (R8), triggered by {', '.join(newer.get('changed', []))} only; its "
+                     f"ctx.triggered filter then skipped {', '.join(lost)}, and {', '.join(wrong)} kept the "
+                     "old value")
+            return Anomaly("trigger lost by a superseded request with a triggered_id filter", story,
+                           f"drop the triggered filter in {_where(cb)}: write every input's value each time "
+                           "(the seed's merged_unfiltered, proved safe), or one callback per key returning a "
+                           "Patch()", [_where(cb)])
+    # stale timestamp chain: a callback chained on a Store's modified_timestamp, writes in one ms
+    chained = [cb for cb in callbacks if any(i.component_property == "modified_timestamp" for i in cb.inputs)]
+    if chained and any("same millisecond" in s for s in steps):
+        names = ", ".join(_where(cb) for cb in chained)
+        return Anomaly("stale timestamp chain",
+                       "two writes of a Store landed in one millisecond and gave one modified_timestamp (R4), "
+                       f"so {', '.join(cb.name for cb in chained)} was not triggered again",
+                       f"chain {names} on an explicit timestamp Store written by the previous callback "
+                       "(Solution 1), or return a Patch() per key", [_where(cb) for cb in chained])
+    # lost update: B read the store before A's response was applied; B's full value overwrote A's write
+    stores = {p for p in wrong} | {p for r in reqs.values() for p in r.get("values", {})}
+    for prop in sorted(stores):
+        writes = sorted((r for r in reqs.values() if prop in r.get("values", {})
+                         and not is_patch(r["values"][prop])), key=lambda r: r["applied"])
+        for i, a in enumerate(writes):
+            for b in writes[i + 1:]:
+                if prop in b.get("read", {}) and b.get("sent", 1e18) <= a["applied"] and b["callback"] != a["callback"]:
+                    cb_a, cb_b = by_name.get(a["callback"]), by_name.get(b["callback"])
+                    writers = [cb for cb in callbacks if any(o.key == prop for o in cb.outputs)
+                               and any(s.key == prop for s in cb.states + cb.inputs)]
+                    story = (f"`{b['callback']}` (#{b['id']}) read `{prop}` before `{a['callback']}`'s response "
+                             f"(#{a['id']}) was applied, and its full value overwrote that write "
+                             f"(lost: {', '.join(wrong)})")
+                    return Anomaly("lost update by read-modify-write of a shared store", story,
+                                   f"make each writer of {prop} return a Patch() that sets only its own key "
+                                   f"({', '.join(_where(cb) for cb in writers) or '-'}; Solution 4, proved safe), "
+                                   "or merge them into one callback without a triggered filter, or give each key "
+                                   "its own Store and merge them in one callback",
+                                   [_where(cb) for cb in (cb_a, cb_b) if cb is not None])
+    return None
+
+
+STARVED = Anomaly("starved by an interval faster than the round trip", "", "")
