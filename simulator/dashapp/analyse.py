@@ -83,7 +83,13 @@ class CheckResult:
 def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed: Any = 0,
             values: dict[str, list] | None = None, params: Params = Params(), explore_states: int = EXPLORE_STATES,
             invariant: Callable[[dict[str, Any]], tuple] | None = None,
-            workload_filter: Callable[[Workload], bool] | None = None) -> CheckResult:
+            workload_filter: Callable[[Workload], bool] | None = None,
+            fresh: Callable[[], Converted] | None = None) -> CheckResult:
+    """Lint, then every generated workload (see the module docstring).
+
+    ``fresh`` (``--impure``) builds a new copy of the app for every Monte-Carlo
+    trial, so state a callback keeps in its module starts over each time.
+    """
     findings = lint(conv, config)
     for f in findings:
         if f.severity == "error":
@@ -93,7 +99,7 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
     workloads = generate(found, params)
     if workload_filter is not None:
         workloads = [w for w in workloads if workload_filter(w)]
-    results = [run_workload(conv, w, config, trials, seed, explore_states, invariant) for w in workloads]
+    results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]
     return CheckResult(conv.spec.target, config.describe(), [f"{u.prop} ({u.kind})" for u in found], skipped,
                        findings, results, {cb.name: cb.source.where for cb in conv.callbacks})
 
@@ -113,7 +119,7 @@ def make_check(conv: Converted, oracle: Oracle, invariant) -> Callable[[dict[str
 
 
 def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
-                 explore_states: int = EXPLORE_STATES, invariant=None) -> WorkloadResult:
+                 explore_states: int = EXPLORE_STATES, invariant=None, fresh=None) -> WorkloadResult:
     graph = conv.app.graph
     plan = w.plan(seed)
     oracle = Oracle(graph, plan, clock_props(conv), config.request_budget)
@@ -123,7 +129,11 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
     summary = Summary(conv.spec.target, w.name)
     for k in range(trials):
         s = f"{seed}/{k}"
-        summary.add(simulate(graph, w.plan(s), check, config, seed=s))
+        if fresh is None:
+            summary.add(simulate(graph, w.plan(s), check, config, seed=s))
+        else:
+            copy = fresh()
+            summary.add(simulate(copy.app.graph, w.plan(s), make_check(copy, oracle, invariant), config, seed=s))
     if ex.diverging:
         proof = "diverges"
     elif ex.complete:
@@ -144,7 +154,8 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
     if ce is not None:
         result.timeline = narrate(ce.trace)
         result.differs = oracle.explain(ce.layout)
-        result.anomaly = classify(ce.trace, tuple(ce.wrong), conv.callbacks, ex.counterexample_steps)
+        result.anomaly = classify(ce.trace, tuple(ce.wrong), conv.callbacks,
+                                  ex.counterexample_steps if ce is ex.counterexample else (), result.differs)
     elif w.kind == "ticks" and summary.applied_share < 0.5:
         result.anomaly = Anomaly(STARVED.name, f"only {100 * summary.applied_share:.0f}% of the responses were "
                                  "applied: each tick supersedes the request in flight (R8), so the output lags "

@@ -96,9 +96,22 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return reqs
 
 
+def lost_parts(differs: list[tuple[str, Any, Any]]) -> list[str]:
+    """What was lost, in a developer's words: a store's keys (``user_data.data["first_name"]``) or whole props."""
+    out = []
+    for prop, want, got in differs:
+        if isinstance(want, dict) and isinstance(got, dict):
+            keys = [k for k in sorted(set(want) | set(got), key=str) if want.get(k) != got.get(k)]
+            out += [f"{prop}[{k!r}]" for k in keys] or [prop]
+        else:
+            out.append(prop)
+    return out
+
+
 def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: list[RealCallback],
-             steps: list[str] = ()) -> Anomaly | None:
+             steps: list[str] = (), differs: list[tuple[str, Any, Any]] = ()) -> Anomaly | None:
     """The mechanism behind a diverging schedule, if it is one of the known ones."""
+    lost_words = ", ".join(lost_parts(list(differs))) or ", ".join(wrong)
     by_name = {cb.name: cb for cb in callbacks}
     reqs = _requests(trace)
     # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
@@ -111,7 +124,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
         if lost and any(o.key in wrong for o in cb.outputs):
             story = (f"`{cb.name}` (#{r['id']}, triggered by {', '.join(lost)}) was superseded in flight by "
                      f"#{newer['id']} (R8), triggered by {', '.join(newer.get('changed', []))} only; its "
-                     f"ctx.triggered filter then skipped {', '.join(lost)}, and {', '.join(wrong)} kept the "
+                     f"ctx.triggered filter then skipped {', '.join(lost)}, and {lost_words} kept the "
                      "old value")
             return Anomaly("trigger lost by a superseded request with a triggered_id filter", story,
                            f"drop the triggered filter in {_where(cb)}: write every input's value each time "
@@ -139,7 +152,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                                and any(s.key == prop for s in cb.states + cb.inputs)]
                     story = (f"`{b['callback']}` (#{b['id']}) read `{prop}` before `{a['callback']}`'s response "
                              f"(#{a['id']}) was applied, and its full value overwrote that write "
-                             f"(lost: {', '.join(wrong)})")
+                             f"(lost: {lost_words})")
                     return Anomaly("lost update by read-modify-write of a shared store", story,
                                    f"make each writer of {prop} return a Patch() that sets only its own key "
                                    f"({', '.join(_where(cb) for cb in writers) or '-'}; Solution 4, proved safe), "
