@@ -70,6 +70,8 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
             lines.append(f"t={t:g}: {who} response applied: {vals}")
         elif kind == "superseded":
             lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
+        elif kind == "merged":
+            lines.append(f"t={t:g}: {who} merged into #{e.get('into')} (R7)")
         elif kind == "ignored":
             lines.append(f"t={t:g}: {who} response ignored: it was superseded (R8)")
         elif kind in ("prevented", "error"):
@@ -77,6 +79,20 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
         elif kind == "prop" and e.get("by") == "user":
             lines.append(f"t={t:g}: user sets {e['prop']} = {_short(e['value'], 40)}")
     return lines
+
+
+def stuck(trace: list[dict[str, Any]]) -> list[int]:
+    """Requests left in the requested list when the schedule ended (a model artefact, never a real end)."""
+    open_ = {}
+    for e in trace:
+        rid = e.get("request")
+        if rid is None:
+            continue
+        if e["kind"] == "requested":
+            open_[rid] = True
+        elif e["kind"] in ("prioritized", "merged", "pruned", "dropped", "superseded"):
+            open_.pop(rid, None)
+    return sorted(open_)
 
 
 def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
@@ -93,6 +109,13 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
             r["order"] = len([x for x in reqs.values() if "applied" in x])
         elif e["kind"] == "superseded":
             r["superseded_by"] = e.get("by")
+        elif e["kind"] == "merged":   # R7: its triggers joined a newer request of the same callback
+            r["superseded_by"] = e.get("into")
+            r["merged"] = True
+            r.setdefault("changed", [e.get("cause")] if e.get("cause") else [])
+        elif e["kind"] == "requested":
+            r["cause"] = e.get("cause")
+            r.setdefault("changed", [e.get("cause")] if e.get("cause") else [])
     return reqs
 
 
@@ -159,6 +182,63 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                                    "or merge them into one callback without a triggered filter, or give each key "
                                    "its own Store and merge them in one callback",
                                    [_where(cb) for cb in (cb_a, cb_b) if cb is not None])
+    # several triggers in one request (R7 merges them), and the body reads ctx.triggered_id: only the first
+    for r in reqs.values():
+        cb = by_name.get(r["callback"])
+        if cb is None or len(r.get("changed", [])) < 2 or "triggered_id" not in cb.source.text:
+            continue
+        if any(o.key in wrong for o in cb.outputs):
+            story = (f"`{cb.name}` (#{r['id']}) was sent once for {', '.join(r['changed'])} together (R7 merges "
+                     "the triggers of one callback); ctx.triggered_id names only the first of them, so the body "
+                     f"skipped the others (lost: {lost_words})")
+            return Anomaly("triggers merged into one request, ctx.triggered_id names only the first", story,
+                           f"in {_where(cb)}, handle every prop in ctx.triggered_prop_ids (or write every input "
+                           "each time) instead of branching on ctx.triggered_id", [_where(cb)])
+    # superseded or merged, and the newest request did not carry the older one's update
+    for r in reqs.values():
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        while newer is not None and newer.get("superseded_by") and newer["superseded_by"] in reqs:
+            newer = reqs[newer["superseded_by"]]
+        cb = by_name.get(r["callback"])
+        if newer is None or cb is None:
+            continue
+        how = "merged into" if r.get("merged") else "superseded in flight by"
+        rule = "R7" if r.get("merged") else "R8"
+        stale = [o.key for o in cb.outputs if o.key in wrong and o.key in newer.get("values", {})
+                 and any(s.key == o.key for s in cb.states)]
+        if stale:
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}); #{newer['id']} computed "
+                     f"{', '.join(stale)} from its State once, so the older request's update was never made "
+                     f"(lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's increment never applied", story,
+                           f"in {_where(cb)}, compute {', '.join(stale)} from the Inputs themselves (e.g. from "
+                           "n_clicks) rather than from its own State, or accumulate with a Patch() operation",
+                           [_where(cb)])
+        skipped = [o.key for o in cb.outputs if o.key in wrong and o.key not in newer.get("values", {})]
+        if skipped and "sent" in newer:
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}), so its update never came; "
+                     f"#{newer['id']} answered no_update (or PreventUpdate) for {', '.join(skipped)}, "
+                     f"which kept a value from before (lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's newer request returned no_update", story,
+                           f"in {_where(cb)}, return the output computed from the current inputs instead of "
+                           "no_update, so the newest request always carries the value the page should show",
+                           [_where(cb)])
+    # responses out of order: several requests write one prop in full, the earlier-sent one applied last
+    for prop in sorted(wrong):
+        writes = [r for r in reqs.values() if prop in r.get("values", {}) and "sent" in r]
+        for a in writes:
+            for b in writes:
+                if (a["sent"], a["id"]) < (b["sent"], b["id"]) and b["applied"] <= a["applied"] and \
+                        b["order"] < a["order"]:
+                    cbs = [by_name[n] for n in dict.fromkeys((a["callback"], b["callback"])) if n in by_name]
+                    story = (f"`{a['callback']}` (#{a['id']}) was sent before `{b['callback']}` (#{b['id']}) but its "
+                             f"response came back after it, and the last response wins (R16): {prop} ends with "
+                             f"#{a['id']}'s value (lost: {lost_words})")
+                    return Anomaly("responses out of order: the last response wins", story,
+                                   f"have one writer of {prop}, or chain them: trigger "
+                                   f"{cbs[-1].name if cbs else 'the later one'} from the other's output instead of "
+                                   f"from the same input ({', '.join(_where(cb) for cb in cbs)})",
+                                   [_where(cb) for cb in cbs])
     return None
 
 

@@ -61,6 +61,17 @@ def lint(conv: Converted, config: Config = Config()) -> list[Finding]:
                                "allow_duplicate and identical Inputs: Dash gives them one output id and its server "
                                f"keeps only {kept.name if kept else 'the last'}, which then answers for all of them; "
                                "give them different Inputs", [_where(c) for c in group]))
+    wires: dict[str, list[RealCallback]] = {}
+    for cb in cbs:
+        for wire in cb.wire:
+            wires.setdefault(wire, []).append(cb)
+    for wire, group in wires.items():
+        if len(group) > 1 and len({c.output_id for c in group}) > 1:
+            out.append(Finding("same-output-id", "error",
+                               f"{' and '.join(_where(c) for c in group)} both write {wire.split('@')[0]} with "
+                               "allow_duplicate and identical Inputs, so the renderer receives one output id twice "
+                               "(R11) and reports 'Duplicate callback outputs'; give them different Inputs",
+                               [_where(c) for c in group]))
     writers: dict[str, list[RealCallback]] = {}
     for cb in cbs:
         read = {d.key for d in cb.states + cb.inputs}
