@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         _check_outputs(args)
         return args.func(args, console)
     except (ScenarioError, DashException, UsageError, CheckError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except OSError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc.filename or ''}: {exc.strerror}", highlight=False)

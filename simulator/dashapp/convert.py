@@ -72,7 +72,7 @@ class RealCallback(Callback):
         body = payload(self.output_id, outputs, self.multi,
                        [(i.component_id, i.component_property) for i in self.inputs],
                        [(s.component_id, s.component_property) for s in self.states], args, list(changed))
-        return to_response(self.server.answer(body, now), self.name)
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
 
 
 def _split_outputs(output: str) -> tuple[list[str], bool]:
@@ -107,7 +107,7 @@ def _components(layout: Any, found: dict[str, Component]) -> None:
     if cid is None:
         return
     if isinstance(cid, dict):
-        raise Unsupported(f"layout: component {kind} with the pattern-matching id {cid} is not modelled")
+        return   # only a pattern-matching callback can name it, and those are refused with their name
     if cid in found:
         raise Unsupported(f"layout: two components share the id {cid!r}")
     if (kind, namespace) == ("Store", "dash_core_components"):
