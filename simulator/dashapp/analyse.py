@@ -126,7 +126,7 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
     check = make_check(conv, oracle, invariant)
     ex = explore(graph, plan, check, passes=True, same_ms=True, max_states=explore_states,
                  request_budget=config.request_budget)
-    summary = Summary(conv.spec.target, w.name)
+    summary = Summary(conv.spec.target if conv.spec else "app", w.name)
     for k in range(trials):
         s = f"{seed}/{k}"
         if fresh is None:

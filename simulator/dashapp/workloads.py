@@ -33,7 +33,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..components import Component
+from ..components import Button, Component, TextInput
 from ..graph import Graph
 from ..workload import CLICK, Action, Plan
 from .convert import Real
@@ -83,6 +83,10 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
     current = comp.initial.get(prop)
     if key in given:
         return UserInput(key, "given", tuple(given[key]))
+    if isinstance(comp, TextInput) and prop == "value":      # the simulator's own dcc.Input / html.Button
+        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+    if isinstance(comp, Button) and prop == "n_clicks":
+        return UserInput(key, "click")
     if not isinstance(comp, Real):
         return None
     kind = (comp.type, comp.namespace)
