@@ -33,7 +33,7 @@ def workload_table(result: CheckResult) -> Table:
     table = Table(title="workloads (generated from the app)", title_justify="left")
     for col, just in (("workload", "left"), ("desync", "right"), ("95% CI", "right"), ("explorer", "left"),
                       ("props lost", "left"), ("applied", "right")):
-        table.add_column(col, justify=just)
+        table.add_column(col, justify=just, no_wrap=col in ("workload", "desync", "95% CI"))
     for w in result.workloads:
         low, high = w.ci
         table.add_row(w.name, Text(f"{w.diverged}/{w.trials} {_pct(w.rate)}", style="bold red" if w.diverged else
@@ -66,8 +66,9 @@ def print_report(result: CheckResult, console: Console) -> None:
         for f in result.lint:
             console.print(f"  [yellow]{f.code}[/]: {f.message}", highlight=False)
     console.print(workload_table(result))
-    console.print("[dim]actions: " + " | ".join(f"{w.name}: {w.actions}" for w in result.workloads) + "[/]",
-                  highlight=False)
+    console.print("[dim]generated actions (each from a settled page):[/]")
+    for w in result.workloads:
+        console.print(f"[dim]  {w.name}: {w.actions}[/]", highlight=False)
     props = result.props()
     for prop, ws in props.items():
         w = _worst(ws)
