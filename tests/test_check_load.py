@@ -94,3 +94,36 @@ def test_cli_check_exit_status_and_json(tmp_path):
     safe = _cli("check", "tests/apps/patch.py", "--trials", "20", "--workloads", "alone load_data,interleave first")
     assert safe.returncode == 0, safe.stdout + safe.stderr
     assert "no divergence found" in safe.stdout
+
+
+def test_impure_answers_every_request_again():
+    from simulator.dashapp.convert import convert
+    conv = convert(load(str(APPS / "impure_counter.py")), impure=True)
+    cb, = conv.callbacks
+    first, second = (cb.execute(["x"], ("word.value",)) for _ in range(2))
+    assert (first.outputs["count.children"], second.outputs["count.children"]) == (1, 2)
+    assert not conv.server.memo
+    result = check(str(APPS / "impure_counter.py"), Options(trials=3, impure=True, workloads=("alone",)),
+                   in_process=True)
+    assert [w.name for w in result.workloads] == ["alone word.value"]
+
+
+def test_values_file(tmp_path):
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps({"first_name.value": ["Ann", "Bob"]}))
+    result = check(str(APPS / "patch.py"), Options(trials=2, values=str(values), workloads=("alone first",)),
+                   in_process=True)
+    assert result.workloads[0].actions == "first_name.value = 'Ann'"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"nowhere.value": [1]}))
+    with pytest.raises(CheckError, match="'nowhere.value' is not a prop of the app's layout"):
+        check(str(APPS / "patch.py"), Options(trials=2, values=str(bad)), in_process=True)
+
+
+def test_same_arguments_same_report_in_any_process():
+    from simulator.dashapp.report import record
+    options = Options(trials=15, seed=7, workloads=("interleave first_name.value,last",))
+    here = record(check(str(APPS / "merged.py"), options, in_process=True))
+    there = record(check(str(APPS / "merged.py"), options))
+    assert json.dumps(here, sort_keys=True, default=repr) == json.dumps(there, sort_keys=True, default=repr)
+    assert here["diverges"]

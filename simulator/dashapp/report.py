@@ -61,6 +61,9 @@ def print_report(result: CheckResult, console: Console) -> None:
     if result.unchanged:
         console.print(f"Inputs no workload changes (not user-facing, or give values with --values): "
                       f"{', '.join(result.unchanged)}", highlight=False)
+    if any(i.endswith("(tick)") for i in result.inputs):
+        console.print("note: a dcc.Interval ticks only in its own `ticks` workload; the other workloads keep it "
+                      "still", highlight=False)
     if result.lint:
         console.print("[bold]lint[/] (static, before any run):")
         for f in result.lint:
