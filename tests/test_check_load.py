@@ -21,14 +21,24 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-@pytest.mark.parametrize("target,message", [
+BAD_INPUT = [
     ("tests/apps/does_not_exist.py", "tests/apps/does_not_exist.py: no such file"),
     ("tests/apps/broken/raises.py", "importing it raised RuntimeError: configuration file settings.toml not found"),
     ("tests/apps/broken/no_app.py", "no Dash app in it"),
     ("tests/apps/broken/needs_database.py", "importing it raised KeyError: 'CALLBACK_RACE_TEST_DATABASE_URL'"),
     ("tests/apps/naive.py:nope", "the module has no attribute 'nope'"),
-])
-def test_bad_input_is_one_line_without_traceback(target, message):
+]
+
+
+@pytest.mark.parametrize("target,message", BAD_INPUT)
+def test_bad_input_is_a_one_line_error(target, message):
+    with pytest.raises(CheckError) as error:
+        check(str(ROOT / target), Options(trials=1), in_process=True)
+    assert message.split(": ", 1)[-1] in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("target,message", BAD_INPUT[:2])
+def test_the_cli_prints_bad_input_as_one_line_without_traceback(target, message):
     done = _cli("check", target, "--trials", "1")
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
