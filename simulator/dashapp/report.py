@@ -99,8 +99,10 @@ def print_report(result: CheckResult, console: Console) -> None:
         console.print(f"\n[bold red]DIVERGES[/]: {len(props)} prop(s) can lose updates", highlight=False)
     else:
         proved = sum(w.proof == "proved safe" for w in result.workloads)
+        rest = len(result.workloads) - proved
         console.print(f"\n[green]no divergence found[/]: {proved} of {len(result.workloads)} workloads proved "
-                      "safe over every ordering; the rest were sampled only", highlight=False)
+                      "safe over every ordering" + (f"; {rest} only sampled (the explorer hit a bound)" if rest
+                                                    else ""), highlight=False)
 
 
 def record(result: CheckResult) -> dict[str, Any]:
