@@ -255,7 +255,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
                          callback_delays={k: parse_distribution(v) for k, v in per.items()} or None)
     options = Options(trials=args.trials, seed=args.seed, config=config, values=args.values, impure=args.impure,
                       flask=args.flask, params=CheckParams(interleave_window=args.interleave_window),
-                      explore_states=args.max_states, workloads=tuple(_names(args.workloads) or ()))
+                      explore_states=args.max_states, workloads=tuple(_names(args.workloads) or ()),
+                      expect=args.expect)
     result = check(args.target, options)
     if args.json:
         write_check_json(args.json, result)
@@ -357,6 +358,9 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("--max-states", type=int, default=20_000, metavar="N",
                     help="explorer: expand at most N states per workload (default: %(default)s)")
     ck.add_argument("--interleave-window", type=float, default=300.0, metavar="MS", help="(default: %(default)s)")
+    ck.add_argument("--expect", metavar="STORE.PROP:KEY=COMPONENT.PROP,...",
+                    help="also require each store key to equal its input once settled, e.g. "
+                         "user_data.data:first_name=first_name.value,last_name=last_name.value")
     ck.add_argument("--json", metavar="PATH", help="write the report as JSON")
     ck.add_argument("--server-delay", action="append", metavar="[CALLBACK=]DIST",
                     help=f"server time per request (default: {DEFAULTS['server_delay']}); CALLBACK=DIST for one "

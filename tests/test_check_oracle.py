@@ -93,3 +93,15 @@ def test_a_callback_s_own_sleep_is_spent_on_the_simulated_server(real_app):
 def workload_named_action(conv):
     from simulator import Action
     return Action({"clock.n_intervals": 1}, wait_settle=True, measure=True)
+
+
+def test_expect_is_the_seed_check_in_one_line(real_app):
+    from simulator.dashapp.errors import CheckError
+    from simulator.dashapp.expect import parse
+    seed_check = parse("user_data.data:first_name=first_name.value,last_name=last_name.value")
+    layout = {"user_data.data": {"first_name": "a"}, "first_name.value": "a", "last_name.value": "b"}
+    assert seed_check(layout) == ("user_data.data['last_name']",)
+    layout["user_data.data"]["last_name"] = "b"
+    assert seed_check(layout) == ()
+    with pytest.raises(CheckError, match="expected STORE.PROP:KEY=COMPONENT.PROP"):
+        parse("user_data.data")

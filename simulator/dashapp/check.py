@@ -16,6 +16,7 @@ from typing import Any
 from ..engine import Config
 from .analyse import EXPLORE_STATES, CheckResult, analyse
 from .convert import convert
+from .expect import parse as parse_expect
 from .load import load, read
 from .workloads import Params, read_values
 
@@ -31,6 +32,7 @@ class Options:
     params: Params = Params()
     explore_states: int = EXPLORE_STATES
     workloads: tuple[str, ...] = ()    # only workloads whose name contains one of these
+    expect: str | None = None          # --expect STORE.PROP:KEY=COMPONENT.PROP,... (see .expect)
 
 
 def _keep(options: Options):
@@ -47,8 +49,10 @@ def check_loaded(spec_or_app: Any, options: Options = Options(), target: str = "
         def fresh():   # --impure: the app's module state is re-created per trial
             return convert(load(spec.target), flask=options.flask, impure=True)
     conv = convert(spec, flask=options.flask, impure=options.impure)
+    invariant = parse_expect(options.expect) if options.expect else None
     return analyse(conv, options.config, options.trials, options.seed, read_values(options.values),
-                   options.params, options.explore_states, workload_filter=_keep(options), fresh=fresh)
+                   options.params, options.explore_states, invariant=invariant, workload_filter=_keep(options),
+                   fresh=fresh)
 
 
 def _child(target: str, options: Options) -> CheckResult:
