@@ -21,7 +21,7 @@ from ..metrics import Summary
 from ..renderer import RunawayLoop
 from .anomaly import STARVED, Anomaly, classify, narrate, stuck
 from .convert import Converted
-from .errors import Unsupported
+from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle
 from .workloads import Params, Workload, generate, inputs
@@ -122,7 +122,10 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
                  explore_states: int = EXPLORE_STATES, invariant=None, fresh=None) -> WorkloadResult:
     graph = conv.app.graph
     plan = w.plan(seed)
-    oracle = Oracle(graph, plan, clock_props(conv), config.request_budget)
+    try:
+        oracle = Oracle(graph, plan, clock_props(conv), config.request_budget)
+    except RunawayLoop as exc:
+        raise CheckError(f"workload {w.name}: the callbacks never settle, even one request at a time: {exc}") from None
     check = make_check(conv, oracle, invariant)
     ex = explore(graph, plan, check, passes=True, same_ms=True, max_states=explore_states,
                  request_budget=config.request_budget)

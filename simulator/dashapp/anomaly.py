@@ -28,8 +28,7 @@ from typing import Any
 from ..patch import is_patch
 from .convert import RealCallback
 
-TRIGGER_FILTER = re.compile(r"\b(triggered_id|triggered_prop_ids|triggered|callback_context\.triggered|"
-                            r"ctx\.triggered)\b")
+TRIGGER_FILTER = re.compile(r"\b(triggered_id|triggered_prop_ids|callback_context\.triggered|ctx\.triggered)\b")
 
 
 @dataclass

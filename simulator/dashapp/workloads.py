@@ -33,7 +33,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from ..components import Button, Component, TextInput
+from ..components import Button, Component, Store, TextInput
 from ..graph import Graph
 from ..workload import CLICK, Action, Plan
 from .convert import Real
@@ -65,7 +65,11 @@ class UserInput:
     period: float = 0.0  # ticks: the Interval's period, ms
 
     def value(self, k: int) -> Any:
-        return CLICK if self.kind == "click" else self.values[k % len(self.values)]
+        if self.kind == "click":
+            return CLICK
+        if self.kind == "tick":              # n_intervals counts up from where it started
+            return self.values[0] + k + 1
+        return self.values[k % len(self.values)]
 
 
 def _options(comp: Real) -> list[Any]:
@@ -117,7 +121,7 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
             return None
         period = float(comp.initial.get("interval", 1000))
         start = comp.initial.get("n_intervals") or 0
-        return UserInput(key, "tick", tuple(range(start + 1, start + 10_000)), period)
+        return UserInput(key, "tick", (start,), period)
     return None
 
 
@@ -151,10 +155,12 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
                 continue
             seen.add(key)
             cid, _, prop = key.rpartition(".")
-            got = _classify(graph.components[cid], prop, given)
-            if got is None:
-                skipped.append(key)
-            else:
+            comp = graph.components[cid]
+            got = _classify(comp, prop, given)
+            written = any(key in n.plain_outputs for n in graph.nodes)
+            if got is None and not written and not isinstance(comp, Store) and key not in graph.derived.values():
+                skipped.append(key)        # a user-facing prop no workload knows how to change
+            elif got is not None:
                 found.append(got)
     return found, skipped
 
