@@ -71,3 +71,32 @@ def test_merged_names_the_superseded_trigger(real_app):
     assert result.anomaly.name.startswith("trigger lost by a superseded request")
     assert "update_user_data (tests/apps/merged.py:" in result.anomaly.fix
     assert 0 < result.diverged < 50                        # only when the second change comes in flight (R8)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from simulator import simulate  # noqa: E402
+from simulator.dashapp.analyse import clock_props  # noqa: E402
+from simulator.dashapp.oracle import Oracle  # noqa: E402
+from simulator.latency import Uniform  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(app=st.sampled_from(["patch", "chained", "intermediary_stores", "merged_unfiltered"]),
+       workload=st.sampled_from([LOAD, INTERLEAVE]), seed=st.integers(0, 10 ** 6),
+       server=st.floats(1, 2000), network=st.floats(0, 200))
+def test_safe_real_apps_never_diverge_under_any_latency(real_app, app, workload, seed, server, network):
+    conv = real_app(app)
+    w = workload_named(conv, workload)
+    oracle = Oracle(conv.app.graph, w.plan(0), clock_props(conv))
+    config = _config().__class__(server_delay=Uniform(0, server), network=Uniform(0, network))
+    run = simulate(conv.app.graph, w.plan(seed), oracle, config, seed=seed)
+    assert not run.diverged, (app, workload, run.wrong)
+
+
+@pytest.mark.parametrize("app,workload", [("naive", LOAD), ("merged", INTERLEAVE), ("patch", INTERLEAVE)])
+def test_fast_and_flask_paths_give_the_same_verdict(real_app, app, workload):
+    fast, flask = real_app(app), real_app(app, flask=True)
+    a = run_workload(fast, workload_named(fast, workload), _config(), trials=15, seed=1)
+    b = run_workload(flask, workload_named(flask, workload), _config(), trials=15, seed=1)
+    assert (a.diverged, a.proof, a.wrong, a.timeline, a.differs) == (b.diverged, b.proof, b.wrong, b.timeline, b.differs)
