@@ -125,6 +125,17 @@ def _is_component_tree(value: Any) -> bool:
     return False
 
 
+def _javascript(spec: Spec, fn: dict[str, Any]) -> str:
+    """The clientside function, for the refusal: its inline source's start, or namespace.function_name."""
+    name = fn.get("function_name", "")
+    for script in getattr(spec.dash_app, "_inline_scripts", None) or ():
+        marker = f'ns["{name}"] = '
+        if marker in script:
+            text = " ".join(script.split(marker, 1)[1].split()).rsplit("})();", 1)[0].rstrip("; ")
+            return text if len(text) <= 60 else text[:57] + "..."
+    return f"{fn.get('namespace')}.{name}"
+
+
 @dataclass
 class Converted:
     """The simulator app built from a real one, with what the report needs to name things."""
@@ -151,10 +162,9 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False) -> Converted:
         source = spec.sources.get(output) or Source(f"callback_{index}")
         name = source.name
         if dep.get("clientside_function"):
-            fn = dep["clientside_function"]
             raise Unsupported(f"callback for {output.split('@')[0]}: a clientside (JavaScript) callback "
-                              f"({fn.get('namespace')}.{fn.get('function_name', '')[:12]}); executing its "
-                              "JavaScript is not modelled")
+                              f"({_javascript(spec, dep['clientside_function'])}); executing its JavaScript is "
+                              "not modelled")
         if dep.get("no_output"):
             raise Unsupported(f"callback {name} ({source.where}): a callback with no outputs is not modelled")
         if dep.get("background"):
