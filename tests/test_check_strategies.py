@@ -23,7 +23,7 @@ SEED_WORKLOAD = {LOAD: "load", INTERLEAVE: "interleave"}
 VERDICTS = [
     ("naive", LOAD, True), ("naive", INTERLEAVE, True),
     ("merged", LOAD, False), ("merged", INTERLEAVE, True),
-    ("chained_modified_timestamp", LOAD, True),
+    ("chained_modified_timestamp", LOAD, True), ("circular", LOAD, True),
     ("patch", LOAD, False), ("patch", INTERLEAVE, False),
     ("chained", LOAD, False), ("chained", INTERLEAVE, False),
     ("intermediary_stores", LOAD, False), ("intermediary_stores", INTERLEAVE, False),
