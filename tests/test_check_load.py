@@ -137,3 +137,11 @@ def test_same_arguments_same_report_in_any_process():
     there = record(check(str(APPS / "merged.py"), options))
     assert json.dumps(here, sort_keys=True, default=repr) == json.dumps(there, sort_keys=True, default=repr)
     assert here["diverges"]
+
+
+def test_an_app_that_runs_its_server_at_import_is_still_loaded(tmp_path):
+    app = tmp_path / "runs.py"
+    app.write_text("from dash import Dash, html\napp = Dash(__name__)\napp.layout = html.Div(id='x')\n"
+                   "app.run(debug=True)\n")
+    spec = load(str(app))                   # returns instead of serving forever
+    assert spec.layout["props"]["id"] == "x"

@@ -76,7 +76,7 @@ def import_target(target: str) -> Any:
         raise CheckError(f"{where}: no such file")
     name = f"_callback_race_app_{next(_loaded)}"
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # an app printing on import must not garble --json
+        with contextlib.redirect_stdout(io.StringIO()), _no_server():  # printing must not garble --json
             if is_file:
                 folder = os.path.dirname(os.path.abspath(where))
                 if folder not in sys.path:
@@ -108,6 +108,19 @@ def import_target(target: str) -> Any:
     if not isinstance(app, dash.Dash):
         raise CheckError(f"{target}: {attr or 'app'} is a {type(app).__name__}, not a dash.Dash")
     return app
+
+
+@contextlib.contextmanager
+def _no_server():
+    """An app that calls ``app.run()`` at import (no ``if __name__ == "__main__"``) must not start a server."""
+    import dash
+    import flask
+    saved = dash.Dash.run, flask.Flask.run
+    dash.Dash.run = flask.Flask.run = lambda self, *args, **kwargs: None
+    try:
+        yield
+    finally:
+        dash.Dash.run, flask.Flask.run = saved
 
 
 def _get(client, url: str, what: str, target: str) -> Any:
