@@ -84,3 +84,17 @@ def test_multi_output_with_partial_no_update_loses_a_label(real_app):
     assert result.anomaly.name in ("triggers merged into one request, ctx.triggered_id names only the first",
                                    "trigger lost by a superseded request with a triggered_id filter")
     assert "labels (tests/apps/partial_no_update.py:" in result.anomaly.fix
+
+
+def test_workload_values_come_from_each_control_s_type_and_options(real_app):
+    found, unchanged = inputs(real_app("controls").app.graph)
+    values = {u.prop: (u.kind, u.values[:2]) for u in found}
+    assert values["url.pathname"] == ("path", ("/url-1", "/url-2"))
+    assert values["fruit.value"] == ("choice", ("pear", "plum"))              # options other than the current one
+    assert values["tags.value"] == ("choice", (["a"], ["b"]))                 # multi: a list
+    assert values["size.value"] == ("choice", ("l",))
+    assert values["extras.value"] == ("choice", (["salt"], ["pepper"]))
+    assert values["level.value"] == ("slider", (10, 0))                       # within min/max
+    assert values["span.value"] == ("slider", ([0, 100], [0, 0]))
+    assert values["qty.value"] == ("number", (2, 3))
+    assert unchanged == []

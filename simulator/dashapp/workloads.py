@@ -39,10 +39,11 @@ from ..workload import CLICK, Action, Plan
 from .convert import Real
 from .errors import CheckError
 
-TEXT_TYPES = {("Input", "dash_core_components"), ("Textarea", "dash_core_components")}
-CHOICE_TYPES = {("Dropdown", "dash_core_components"), ("RadioItems", "dash_core_components"),
-                ("Checklist", "dash_core_components")}
-SLIDER_TYPES = {("Slider", "dash_core_components"), ("RangeSlider", "dash_core_components")}
+# By component type name, whatever the library (dcc, dash-bootstrap-components, dash-mantine...):
+TEXT_TYPES = {"Input", "Textarea", "TextInput", "NumberInput"}
+CHOICE_TYPES = {"Dropdown", "RadioItems", "Checklist", "Select", "Tabs"}
+SLIDER_TYPES = {"Slider", "RangeSlider"}
+SWITCH_TYPES = {"Checkbox", "Switch", "BooleanSwitch"}
 INTERVAL = ("Interval", "dash_core_components")
 REPEATS = 3
 
@@ -96,21 +97,23 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
     kind = (comp.type, comp.namespace)
     if prop == "n_clicks":
         return UserInput(key, "click")
-    if kind in TEXT_TYPES and prop == "value":
+    if comp.type in SWITCH_TYPES and prop in ("value", "checked", "on"):
+        return UserInput(key, "choice", (not current, bool(current)))
+    if comp.type in TEXT_TYPES and prop == "value":
         if comp.initial.get("type") == "number":
             base = current if isinstance(current, (int, float)) else 0
             return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)))
         return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
-    if kind in CHOICE_TYPES and prop == "value":
+    if comp.type in CHOICE_TYPES and prop == "value":
         opts = [o for o in _options(comp) if o != current] or _options(comp)
         if not opts:
             return None
-        many = kind[0] == "Checklist" or comp.initial.get("multi")
+        many = comp.type == "Checklist" or comp.initial.get("multi")
         return UserInput(key, "choice", tuple([o] if many else o for o in opts))
-    if kind in SLIDER_TYPES and prop == "value":
+    if comp.type in SLIDER_TYPES and prop == "value":
         lo, hi = comp.initial.get("min", 0), comp.initial.get("max", 10)
         points = [p for p in (hi, lo, (lo + hi) / 2) if p != current] or [hi]
-        if kind[0] == "RangeSlider":
+        if comp.type == "RangeSlider":
             return UserInput(key, "slider", tuple([lo, p] for p in points))
         return UserInput(key, "slider", tuple(points))
     if kind == ("Location", "dash_core_components") and prop in ("pathname", "search", "hash"):
