@@ -14,6 +14,10 @@ The mechanisms are the seed article's and what the model proves:
   Fix: chain on an explicit timestamp Store, or Patch per key.
 * ``starved``: an interval faster than the round trip: most responses are
   ignored (R8) and the output lags.
+* ``stranded``: a request R9 holds back behind its own downstream outputs is
+  never sent, because dropping the request it superseded re-runs no observer
+  (the renderer's requested observer watches ``callbacks.requested`` and
+  ``callbacks.completed`` only; a superseded response resolves into nothing).
 
 Each is recognised from the counterexample's trace (the engine's format).
 """
@@ -136,6 +140,19 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
     lost_words = ", ".join(lost_parts(list(differs))) or ", ".join(wrong)
     by_name = {cb.name: cb for cb in callbacks}
     reqs = _requests(trace)
+    # stranded: a request left in the requested list when everything else is done
+    for rid in stuck(trace):
+        r = reqs[rid]
+        cb = by_name.get(r["callback"])
+        if cb is None:
+            continue
+        story = (f"`{cb.name}` (#{rid}) was requested but never sent: while an older request of it was in flight, "
+                 f"R9 held #{rid} back (one of its Inputs is downstream of its own outputs); the older one was "
+                 "superseded and its response ignored (R8), which re-runs nothing in the renderer, so the page "
+                 f"never updates (lost: {lost_words})")
+        return Anomaly("request stranded: never sent after the request it superseded was ignored", story,
+                       f"break the loop through {_where(cb)}'s own outputs (an Input fed back from its Output by "
+                       "another callback), e.g. make that Input a State", [_where(cb)])
     # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
     for r in reqs.values():
         newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
