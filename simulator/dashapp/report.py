@@ -69,6 +69,10 @@ def print_report(result: CheckResult, console: Console) -> None:
         for f in result.lint:
             console.print(f"  [yellow]{f.code}[/]: {f.message}", highlight=False)
     console.print(workload_table(result))
+    erring = [w for w in result.workloads if w.errors]
+    if erring:
+        console.print("[yellow]callbacks answered HTTP 500 (an exception, R18; the page keeps its values)[/]: "
+                      + ", ".join(f"{w.name} {w.errors}x in {w.trials} runs" for w in erring), highlight=False)
     console.print("[dim]generated actions (each from a settled page):[/]")
     for w in result.workloads:
         console.print(f"[dim]  {w.name}: {w.actions}[/]", highlight=False)
