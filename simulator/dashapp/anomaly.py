@@ -210,8 +210,8 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
             return Anomaly("triggers merged into one request, ctx.triggered_id names only the first", story,
                            f"in {_where(cb)}, handle every prop in ctx.triggered_prop_ids (or write every input "
                            "each time) instead of branching on ctx.triggered_id", [_where(cb)])
-    # superseded or merged, and the newest request did not carry the older one's update
-    for r in reqs.values():
+    # superseded or merged, and the newest request did not carry the older one's update (latest first)
+    for r in sorted(reqs.values(), key=lambda r: -r["id"]):
         newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
         while newer is not None and newer.get("superseded_by") and newer["superseded_by"] in reqs:
             newer = reqs[newer["superseded_by"]]
