@@ -6,6 +6,7 @@
     callback-race explore naive --workload load --keys 2
     callback-race sweep --param 'server-delay=uniform:0:{50,100,200,400}' --strategies naive,patch --plot sweep.png
     callback-race rules R8              # a renderer rule in plain words
+    callback-race check path/to/app.py   # a real Dash app: what can lose updates, why, and the fix
     callback-race list
 """
 
@@ -25,7 +26,8 @@ from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 import scenarios
-from simulator import Config, DashException, ScenarioError, outputs, validate
+from simulator import Config, DashException, ScenarioError, outputs, parse_distribution, validate
+from simulator.dashapp.errors import CheckError
 from simulator.guard import Stop
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
@@ -321,6 +323,28 @@ def cmd_rules(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.report import print_report, write_json as write_check_json
+    from simulator.dashapp.workloads import Params as CheckParams
+    from simulator.network import parse_bandwidth
+    laws = [d for d in args.server_delay or [] if "=" not in d.split(":")[0]]
+    per = dict(d.split("=", 1) for d in args.server_delay or [] if "=" in d.split(":")[0])
+    config = Config.make(server_delay=laws[-1] if laws else DEFAULTS["server_delay"], network=args.network,
+                         client_overhead=args.client_overhead, transport=args.transport, server=args.server,
+                         bandwidth=parse_bandwidth(args.bandwidth),
+                         callback_delays={k: parse_distribution(v) for k, v in per.items()} or None)
+    options = Options(trials=args.trials, seed=args.seed, config=config, values=args.values, impure=args.impure,
+                      flask=args.flask, params=CheckParams(interleave_window=args.interleave_window),
+                      explore_states=args.max_states, workloads=tuple(_names(args.workloads, "--workloads") or ()),
+                      expect=args.expect)
+    result = check(args.target, options)
+    if args.json:
+        write_check_json(args.json, result)
+    print_report(result, console)
+    return 1 if result.diverges else 0
+
+
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
     console.print(Text.assemble(("strategies", "bold"), " (* = the article says it fixes the desync)"))
     for name, s in scenarios.STRATEGIES.items():
@@ -413,6 +437,35 @@ def parser() -> argparse.ArgumentParser:
                                     "comes from (docs/renderer-model.md explains them at length).")
     ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")
     ru.set_defaults(func=cmd_rules)
+    ck = sub.add_parser("check", help="check a real Dash app: which stores/props can lose updates, why, the fix",
+                        description="Load a Dash 4 app (path/to/app.py or module, optionally :attr; default attr "
+                                    "app), run its real callbacks under the simulated renderer on workloads "
+                                    "generated from its inputs, and report every prop that can diverge from a "
+                                    "serial execution. Exit status 1 when something diverges.")
+    ck.add_argument("target", help="path/to/app.py[:attr] or package.module[:attr]")
+    ck.add_argument("--trials", type=int, default=200, help="Monte-Carlo runs per workload (default: %(default)s)")
+    ck.add_argument("--seed", default=DEFAULTS["seed"], help="(default: %(default)s)")
+    ck.add_argument("--values", metavar="FILE.json", help='values per input: {"component.prop": [v1, v2]}')
+    ck.add_argument("--workloads", metavar="A,B", help="only workloads whose name contains one of these")
+    ck.add_argument("--impure", action="store_true", help="no memoised responses; the app is re-created per trial")
+    ck.add_argument("--flask", action="store_true", help="answer every request through Flask's test client")
+    ck.add_argument("--max-states", type=int, default=20_000, metavar="N",
+                    help="explorer: expand at most N states per workload (default: %(default)s)")
+    ck.add_argument("--interleave-window", type=float, default=300.0, metavar="MS", help="(default: %(default)s)")
+    ck.add_argument("--expect", metavar="STORE.PROP:KEY=COMPONENT.PROP,...",
+                    help="also require each store key to equal its input once settled, e.g. "
+                         "user_data.data:first_name=first_name.value,last_name=last_name.value")
+    ck.add_argument("--json", metavar="PATH", help="write the report as JSON")
+    ck.add_argument("--server-delay", action="append", metavar="[CALLBACK=]DIST",
+                    help=f"server time per request (default: {DEFAULTS['server_delay']}); CALLBACK=DIST for one "
+                         "callback, e.g. update_info=uniform:2000:4000; repeatable")
+    ck.add_argument("--network", default=DEFAULTS["network"], metavar="DIST", help="(default: %(default)s)")
+    ck.add_argument("--client-overhead", default=DEFAULTS["client_overhead"], metavar="DIST",
+                    help="(default: %(default)s)")
+    ck.add_argument("--transport", default=DEFAULTS["transport"], help="(default: %(default)s)")
+    ck.add_argument("--server", default=DEFAULTS["server"], help="(default: %(default)s)")
+    ck.add_argument("--bandwidth", default=None)
+    ck.set_defaults(func=cmd_check)
 
     ls = sub.add_parser("list", help="strategies and workloads")
     ls.set_defaults(func=cmd_list)
@@ -434,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_outputs(args)
         return args.func(args, console)
-    except (ScenarioError, DashException, UsageError) as exc:
+    except (ScenarioError, DashException, UsageError, CheckError) as exc:
         _error(str(exc))
         return 2
     except OSError as exc:

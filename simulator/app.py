@@ -54,6 +54,7 @@ class Response:
     outputs: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     nbytes: int = 0
+    elapsed: float = 0.0  # ms the callback itself spent on the server (a real app's time.sleep)
 
 
 @dataclass(eq=False)

@@ -73,6 +73,7 @@ class Config:
     transport: TransportSpec = TRANSPORTS["http1"]
     server: ServerSpec = parse_server("threaded")
     bandwidth: float | None = None                   # bytes per ms; None: unlimited
+    callback_delays: dict[str, Distribution] | None = None  # per-callback server delay, by name
     request_budget: int = REQUEST_BUDGET             # runaway loop guard
     time_limit: float = 3_600_000.0                  # one simulated hour
 
@@ -301,7 +302,8 @@ class Simulation:
             yield worker                                 # FIFO queue for a worker / thread
         self._note("processing", req)
         response: Response = req.callback.execute(req.args, tuple(req.changed), env.now)
-        yield env.timeout(cfg.server_delay.draw(self.rng_server))
+        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
+        yield env.timeout(law.draw(self.rng_server) + response.elapsed)  # elapsed: the body's own sleep
         if worker is not None:
             self.workers.release(worker)
         self._note("downloading", req)                   # websocket: sent as soon as it finishes

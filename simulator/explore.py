@@ -501,10 +501,16 @@ class _Model:
             return (f"never settles: {waiting} left waiting",)
         layout = _Watched(r.layout)
         wrong = tuple(self.check(layout))
-        clocked = sorted(layout.read & self.clock_props)
-        if clocked and self.refused is None:
-            self.refused = (f"the check reads {', '.join(clocked)}, a value computed from the clock; the "
-                            "explorer's logical clock orders events but does not measure real time")
+        if self.refused is None:
+            clocked = sorted(layout.read & self.clock_props)
+            if not clocked and self.clock_props & r.layout.keys():
+                # A check that walks the whole layout: does its answer move with the clock values?
+                shifted = {p: _perturb(v) if p in self.clock_props else v for p, v in r.layout.items()}
+                if tuple(self.check(shifted)) != wrong:
+                    clocked = sorted(self.clock_props & r.layout.keys())
+            if clocked:
+                self.refused = (f"the check reads {', '.join(clocked)}, a value computed from the clock; the "
+                                "explorer's logical clock orders events but does not measure real time")
         return wrong
 
     # --- the canonical state ------------------------------------------------
@@ -534,7 +540,7 @@ def _coincidence(label: Label) -> str:
 
 
 class _Watched(dict):
-    """A layout that remembers which props were read (``check`` must not read clock props)."""
+    """A layout that remembers which props a check asked for by name (it must not ask for clock props)."""
 
     def __init__(self, layout: dict[str, Any]):
         super().__init__(layout)
@@ -547,21 +553,6 @@ class _Watched(dict):
     def get(self, prop: str, default: Any = None) -> Any:
         self.read.add(prop)
         return super().get(prop, default)
-
-    def _all(self):
-        self.read.update(dict.keys(self))
-
-    def __iter__(self):
-        self._all()
-        return super().__iter__()
-
-    def items(self):
-        self._all()
-        return super().items()
-
-    def values(self):
-        self._all()
-        return super().values()
 
 
 def _perturb(value: Any) -> Any:

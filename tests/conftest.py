@@ -166,3 +166,33 @@ def run_engine(app: Dash, actions: Iterable = (), *, config: Config | None = Non
 
 def trace_of(run, kind: str, callback: str | None = None) -> list[dict[str, Any]]:
     return [e for e in run.trace if e["kind"] == kind and (callback is None or e.get("callback") == callback)]
+
+
+# --- real Dash apps (tests/apps/, checked by simulator.dashapp) ---------------
+APPS = ROOT / "tests" / "apps"
+_REAL_APPS: dict[tuple[str, bool], Any] = {}
+
+
+@pytest.fixture(scope="session")
+def real_app():
+    """``real_app("naive")``: tests/apps/naive.py loaded and converted (cached for the session)."""
+    pytest.importorskip("dash")
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+
+    def get(name: str, flask: bool = False):
+        key = (name, flask)
+        if key not in _REAL_APPS:
+            _REAL_APPS[key] = convert(load(str(APPS / f"{name}.py")), flask=flask)
+        return _REAL_APPS[key]
+    return get
+
+
+def workload_named(conv, name: str):
+    """The generated workload called ``name`` (e.g. ``"alone load_data.n_clicks"``)."""
+    from simulator.dashapp.workloads import generate, inputs
+    found, _ = inputs(conv.app.graph)
+    for w in generate(found):
+        if w.name == name:
+            return w
+    raise KeyError(name)

@@ -1,0 +1,167 @@
+"""Run the whole check on a converted app: lint, then per workload the explorer and Monte-Carlo.
+
+For each generated workload (:mod:`.workloads`) the serial reference is
+computed once (:mod:`.oracle`); the explorer (:func:`simulator.explore.explore`,
+R20 passes and same-millisecond events included) either proves that no
+ordering diverges or hands back the shortest diverging schedule; Monte-Carlo
+measures how often it happens under the stated latency laws (desync rate
+with its 95 % Wilson interval).  The result is plain data, the same for the
+text report and ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..engine import Config, simulate
+from ..explore import explore
+from ..metrics import Summary
+from ..renderer import RunawayLoop
+from .anomaly import STARVED, Anomaly, classify, narrate
+from .convert import Converted
+from .errors import CheckError, Unsupported
+from .lint import Finding, lint
+from .oracle import Oracle
+from .workloads import Params, Workload, generate, inputs
+
+EXPLORE_STATES = 20_000
+
+
+@dataclass
+class WorkloadResult:
+    name: str
+    actions: str
+    trials: int
+    diverged: int
+    ci: tuple[float, float]
+    wrong: dict[str, int]
+    applied_share: float
+    ignored_mean: float
+    errors: int
+    runaway: int
+    proof: str                       # "proved safe", "diverges", "not proved (...)"
+    schedules: int = 0
+    timeline: list[str] = field(default_factory=list)
+    differs: list[tuple[str, Any, Any]] = field(default_factory=list)   # prop, expected, got
+    anomaly: Anomaly | None = None
+
+    @property
+    def diverges(self) -> bool:
+        return bool(self.diverged) or self.proof == "diverges"
+
+    @property
+    def rate(self) -> float:
+        return self.diverged / self.trials if self.trials else 0.0
+
+
+@dataclass
+class CheckResult:
+    target: str
+    config: dict[str, Any]
+    inputs: list[str]
+    unchanged: list[str]
+    lint: list[Finding]
+    workloads: list[WorkloadResult]
+    sources: dict[str, str]
+
+    @property
+    def diverges(self) -> bool:
+        return any(w.diverges for w in self.workloads)
+
+    def props(self) -> dict[str, list[WorkloadResult]]:
+        """Per store/prop that can lose updates, the workloads where it does."""
+        out: dict[str, list[WorkloadResult]] = {}
+        for w in self.workloads:
+            props = set(w.wrong) | {p for p, _, _ in w.differs}
+            for p in sorted(props):
+                out.setdefault(p, []).append(w)
+        return out
+
+
+def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed: Any = 0,
+            values: dict[str, list] | None = None, params: Params = Params(), explore_states: int = EXPLORE_STATES,
+            invariant: Callable[[dict[str, Any]], tuple] | None = None,
+            workload_filter: Callable[[Workload], bool] | None = None,
+            fresh: Callable[[], Converted] | None = None) -> CheckResult:
+    """Lint, then every generated workload (see the module docstring).
+
+    ``fresh`` (``--impure``) builds a new copy of the app for every Monte-Carlo
+    trial, so state a callback keeps in its module starts over each time.
+    """
+    findings = lint(conv, config)
+    for f in findings:
+        if f.severity == "error":
+            raise Unsupported(f.message)
+    graph = conv.app.graph
+    found, skipped = inputs(graph, values)
+    workloads = generate(found, params)
+    if workload_filter is not None:
+        workloads = [w for w in workloads if workload_filter(w)]
+    results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]
+    return CheckResult(conv.spec.target, config.describe(), [f"{u.prop} ({u.kind})" for u in found], skipped,
+                       findings, results, {cb.name: cb.source.where for cb in conv.callbacks})
+
+
+def clock_props(conv: Converted) -> Callable[[], set[str]]:
+    """Props written by callbacks that read the clock: left out of the oracle's comparison."""
+    def props() -> set[str]:
+        readers = conv.server.clock_readers
+        return {o.key for cb in conv.callbacks if cb.output_id in readers for o in cb.outputs}
+    return props
+
+
+def make_check(conv: Converted, oracle: Oracle, invariant) -> Callable[[dict[str, Any]], tuple]:
+    if invariant is None:
+        return oracle.check
+    return lambda layout: tuple(oracle.check(layout)) + tuple(invariant(layout))
+
+
+def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
+                 explore_states: int = EXPLORE_STATES, invariant=None, fresh=None) -> WorkloadResult:
+    graph = conv.app.graph
+    plan = w.plan(seed)
+    try:
+        oracle = Oracle(graph, plan, clock_props(conv), config.request_budget)
+    except RunawayLoop as exc:
+        raise CheckError(f"workload {w.name}: the callbacks never settle, even one request at a time: {exc}") from None
+    check = make_check(conv, oracle, invariant)
+    ex = explore(graph, plan, check, passes=True, same_ms=True, max_states=explore_states,
+                 request_budget=config.request_budget)
+    summary = Summary(conv.spec.target if conv.spec else "app", w.name)
+    for k in range(trials):
+        s = f"{seed}/{k}"
+        if fresh is None:
+            summary.add(simulate(graph, w.plan(s), check, config, seed=s))
+        else:
+            copy = fresh()
+            summary.add(simulate(copy.app.graph, w.plan(s), make_check(copy, oracle, invariant), config, seed=s))
+    if ex.diverging:
+        proof = "diverges"
+    elif ex.complete:
+        proof = "proved safe"
+    else:
+        proof = f"not proved ({ex.bound or ex.runaway})"
+    result = WorkloadResult(w.name, w.describe(), summary.trials, summary.diverged, summary.ci,
+                            dict(sorted(summary.wrong_keys.items())), summary.applied_share,
+                            summary.ignored.mean, summary.errors, summary.runaway, proof, ex.schedules)
+    ce = ex.counterexample
+    if ce is None and summary.diverged:       # Monte-Carlo found one the bounded explorer did not reach
+        for k in range(trials):
+            s = f"{seed}/{k}"
+            run = simulate(graph, w.plan(s), check, config, seed=s, trace=True)
+            if run.diverged:
+                ce = run
+                break
+    if ce is not None:
+        result.timeline = narrate(ce.trace)
+        result.differs = oracle.explain(ce.layout)
+        result.anomaly = classify(ce.trace, tuple(ce.wrong), conv.callbacks,
+                                  ex.counterexample_steps if ce is ex.counterexample else (), result.differs)
+    elif w.kind == "ticks" and summary.applied_share < 0.5:
+        result.anomaly = Anomaly(STARVED.name, f"only {100 * summary.applied_share:.0f}% of the responses were "
+                                 "applied: each tick supersedes the request in flight (R8), so the output lags "
+                                 "the interval", "make the interval slower than the callback's round trip, or "
+                                 "the callback faster")
+    return result

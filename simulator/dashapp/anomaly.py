@@ -1,0 +1,261 @@
+"""Name what went wrong in a diverging schedule, say it in plain words, and give the fix.
+
+The mechanisms are the seed article's and what the model proves:
+
+* ``lost update``: several callbacks read-modify-write one store; one read it
+  (R14) before another's response was applied, and its full value replaced
+  that write (R16).  Fix: a ``Patch()`` per key (R17), one merged callback
+  without a triggered filter, or one Store per key.
+* ``trigger lost``: a request was superseded in flight (R8) and the newer
+  one's ``changedPropIds`` lacks the older trigger, which the callback's
+  ``triggered_id`` filter then skips.  Fix: drop the filter (write every input).
+* ``stale timestamp chain``: two writes of a Store in one millisecond give one
+  ``modified_timestamp`` (R4), so a callback chained on it does not run again.
+  Fix: chain on an explicit timestamp Store, or Patch per key.
+* ``starved``: an interval faster than the round trip: most responses are
+  ignored (R8) and the output lags.
+* ``stranded``: a request R9 holds back behind its own downstream outputs is
+  never sent, because dropping the request it superseded re-runs no observer
+  (the renderer's requested observer watches ``callbacks.requested`` and
+  ``callbacks.completed`` only; a superseded response resolves into nothing).
+
+Each is recognised from the counterexample's trace (the engine's format).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..patch import is_patch
+from .convert import RealCallback
+
+TRIGGER_FILTER = re.compile(r"\b(triggered_id|triggered_prop_ids|callback_context\.triggered|ctx\.triggered)\b")
+
+
+@dataclass
+class Anomaly:
+    name: str
+    story: str                     # the key sentence, in plain words
+    fix: str
+    callbacks: list[str] = field(default_factory=list)   # "name (file:line)"
+
+
+def _short(value: Any, width: int = 70) -> str:
+    text = json.dumps(value, separators=(",", ":"), default=repr)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _where(cb: RealCallback) -> str:
+    return f"{cb.name} ({cb.source.where})"
+
+
+def uses_trigger_filter(cb: RealCallback) -> bool:
+    return bool(TRIGGER_FILTER.search(cb.source.text))
+
+
+def narrate(trace: list[dict[str, Any]]) -> list[str]:
+    """The counterexample as a timeline a developer can read, one event a line."""
+    lines = []
+    for e in trace:
+        t, kind = e["t"], e["kind"]
+        who = f"#{e.get('request')} {e.get('callback')}"
+        if kind == "requested":
+            lines.append(f"t={t:g}: {who} requested ({e.get('cause') or 'page load'})")
+        elif kind == "dispatched":
+            read = ", ".join(f"{k}={_short(v, 40)}" for k, v in e.get("read", {}).items())
+            lines.append(f"t={t:g}: {who} sent, triggered by {', '.join(e.get('changed') or ['page load'])}; "
+                         f"reads {read}")
+        elif kind == "applied":
+            vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items()) or "nothing"
+            lines.append(f"t={t:g}: {who} response applied: {vals}")
+        elif kind == "superseded":
+            lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
+        elif kind == "merged":
+            lines.append(f"t={t:g}: {who} merged into #{e.get('into')} (R7)")
+        elif kind == "ignored":
+            lines.append(f"t={t:g}: {who} response ignored: it was superseded (R8)")
+        elif kind in ("prevented", "error"):
+            lines.append(f"t={t:g}: {who} {kind}{': ' + e['message'] if e.get('message') else ''}")
+        elif kind == "prop" and e.get("by") == "user":
+            lines.append(f"t={t:g}: user sets {e['prop']} = {_short(e['value'], 40)}")
+    return lines
+
+
+def stuck(trace: list[dict[str, Any]]) -> list[int]:
+    """Requests left in the requested list when the schedule ended (a model artefact, never a real end)."""
+    open_ = {}
+    for e in trace:
+        rid = e.get("request")
+        if rid is None:
+            continue
+        if e["kind"] == "requested":
+            open_[rid] = True
+        elif e["kind"] in ("prioritized", "merged", "pruned", "dropped", "superseded"):
+            open_.pop(rid, None)
+    return sorted(open_)
+
+
+def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    reqs: dict[int, dict[str, Any]] = {}
+    for e in trace:
+        rid = e.get("request")
+        if rid is None:
+            continue
+        r = reqs.setdefault(rid, {"id": rid, "callback": e.get("callback")})
+        if e["kind"] == "dispatched":
+            r["sent"], r["read"], r["changed"] = e["t"], e.get("read", {}), e.get("changed", [])
+        elif e["kind"] == "applied":
+            r["applied"], r["values"] = e["t"], e.get("values", {})
+            r["order"] = len([x for x in reqs.values() if "applied" in x])
+        elif e["kind"] == "superseded":
+            r["superseded_by"] = e.get("by")
+        elif e["kind"] == "merged":   # R7: its triggers joined a newer request of the same callback
+            r["superseded_by"] = e.get("into")
+            r["merged"] = True
+            r.setdefault("changed", [e.get("cause")] if e.get("cause") else [])
+        elif e["kind"] == "requested":
+            r["cause"] = e.get("cause")
+            r.setdefault("changed", [e.get("cause")] if e.get("cause") else [])
+    return reqs
+
+
+def lost_parts(differs: list[tuple[str, Any, Any]]) -> list[str]:
+    """What was lost, in a developer's words: a store's keys (``user_data.data["first_name"]``) or whole props."""
+    out = []
+    for prop, want, got in differs:
+        if isinstance(want, dict) and isinstance(got, dict):
+            keys = [k for k in sorted(set(want) | set(got), key=str) if want.get(k) != got.get(k)]
+            out += [f"{prop}[{k!r}]" for k in keys] or [prop]
+        else:
+            out.append(prop)
+    return out
+
+
+def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: list[RealCallback],
+             steps: list[str] = (), differs: list[tuple[str, Any, Any]] = ()) -> Anomaly | None:
+    """The mechanism behind a diverging schedule, if it is one of the known ones."""
+    lost_words = ", ".join(lost_parts(list(differs))) or ", ".join(wrong)
+    by_name = {cb.name: cb for cb in callbacks}
+    reqs = _requests(trace)
+    # stranded: a request left in the requested list when everything else is done
+    for rid in stuck(trace):
+        r = reqs[rid]
+        cb = by_name.get(r["callback"])
+        if cb is None:
+            continue
+        story = (f"`{cb.name}` (#{rid}) was requested but never sent: while an older request of it was in flight, "
+                 f"R9 held #{rid} back (one of its Inputs is downstream of its own outputs); the older one was "
+                 "superseded and its response ignored (R8), which re-runs nothing in the renderer, so the page "
+                 f"never updates (lost: {lost_words})")
+        return Anomaly("request stranded: never sent after the request it superseded was ignored", story,
+                       f"break the loop through {_where(cb)}'s own outputs (an Input fed back from its Output by "
+                       "another callback), e.g. make that Input a State", [_where(cb)])
+    # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
+    for r in reqs.values():
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        cb = by_name.get(r["callback"])
+        if newer is None or cb is None or "sent" not in r or not uses_trigger_filter(cb):
+            continue
+        lost = [p for p in r.get("changed", []) if p not in newer.get("changed", [])]
+        if lost and any(o.key in wrong for o in cb.outputs):
+            story = (f"`{cb.name}` (#{r['id']}, triggered by {', '.join(lost)}) was superseded in flight by "
+                     f"#{newer['id']} (R8), triggered by {', '.join(newer.get('changed', []))} only; its "
+                     f"ctx.triggered filter then skipped {', '.join(lost)}, and {lost_words} kept the "
+                     "old value")
+            return Anomaly("trigger lost by a superseded request with a triggered_id filter", story,
+                           f"drop the triggered filter in {_where(cb)}: write every input's value each time "
+                           "(the seed's merged_unfiltered, proved safe), or one callback per key returning a "
+                           "Patch()", [_where(cb)])
+    # stale timestamp chain: a callback chained on a Store's modified_timestamp, writes in one ms
+    chained = [cb for cb in callbacks if any(i.component_property == "modified_timestamp" for i in cb.inputs)]
+    if chained and any("same millisecond" in s for s in steps):
+        names = ", ".join(_where(cb) for cb in chained)
+        return Anomaly("stale timestamp chain",
+                       "two writes of a Store landed in one millisecond and gave one modified_timestamp (R4), "
+                       f"so {', '.join(cb.name for cb in chained)} was not triggered again",
+                       f"chain {names} on an explicit timestamp Store written by the previous callback "
+                       "(Solution 1), or return a Patch() per key", [_where(cb) for cb in chained])
+    # lost update: B read the store before A's response was applied; B's full value overwrote A's write
+    stores = {p for p in wrong} | {p for r in reqs.values() for p in r.get("values", {})}
+    for prop in sorted(stores):
+        writes = sorted((r for r in reqs.values() if prop in r.get("values", {})
+                         and not is_patch(r["values"][prop])), key=lambda r: r["applied"])
+        for i, a in enumerate(writes):
+            for b in writes[i + 1:]:
+                if prop in b.get("read", {}) and b.get("sent", 1e18) <= a["applied"] and b["callback"] != a["callback"]:
+                    cb_a, cb_b = by_name.get(a["callback"]), by_name.get(b["callback"])
+                    writers = [cb for cb in callbacks if any(o.key == prop for o in cb.outputs)
+                               and any(s.key == prop for s in cb.states + cb.inputs)]
+                    story = (f"`{b['callback']}` (#{b['id']}) read `{prop}` before `{a['callback']}`'s response "
+                             f"(#{a['id']}) was applied, and its full value overwrote that write "
+                             f"(lost: {lost_words})")
+                    return Anomaly("lost update by read-modify-write of a shared store", story,
+                                   f"make each writer of {prop} return a Patch() that sets only its own key "
+                                   f"({', '.join(_where(cb) for cb in writers) or '-'}; Solution 4, proved safe), "
+                                   "or merge them into one callback without a triggered filter, or give each key "
+                                   "its own Store and merge them in one callback",
+                                   [_where(cb) for cb in (cb_a, cb_b) if cb is not None])
+    # several triggers in one request (R7 merges them), and the body reads ctx.triggered_id: only the first
+    for r in reqs.values():
+        cb = by_name.get(r["callback"])
+        if cb is None or len(r.get("changed", [])) < 2 or "triggered_id" not in cb.source.text:
+            continue
+        if any(o.key in wrong for o in cb.outputs):
+            story = (f"`{cb.name}` (#{r['id']}) was sent once for {', '.join(r['changed'])} together (R7 merges "
+                     "the triggers of one callback); ctx.triggered_id names only the first of them, so the body "
+                     f"skipped the others (lost: {lost_words})")
+            return Anomaly("triggers merged into one request, ctx.triggered_id names only the first", story,
+                           f"in {_where(cb)}, handle every prop in ctx.triggered_prop_ids (or write every input "
+                           "each time) instead of branching on ctx.triggered_id", [_where(cb)])
+    # superseded or merged, and the newest request did not carry the older one's update (latest first)
+    for r in sorted(reqs.values(), key=lambda r: -r["id"]):
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        while newer is not None and newer.get("superseded_by") and newer["superseded_by"] in reqs:
+            newer = reqs[newer["superseded_by"]]
+        cb = by_name.get(r["callback"])
+        if newer is None or cb is None:
+            continue
+        how = "merged into" if r.get("merged") else "superseded in flight by"
+        rule = "R7" if r.get("merged") else "R8"
+        stale = [o.key for o in cb.outputs if o.key in wrong and o.key in newer.get("values", {})
+                 and any(s.key == o.key for s in cb.states)]
+        if stale:
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}); #{newer['id']} computed "
+                     f"{', '.join(stale)} from its State once, so the older request's update was never made "
+                     f"(lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's increment never applied", story,
+                           f"in {_where(cb)}, compute {', '.join(stale)} from the Inputs themselves (e.g. from "
+                           "n_clicks) rather than from its own State, or accumulate with a Patch() operation",
+                           [_where(cb)])
+        skipped = [o.key for o in cb.outputs if o.key in wrong and o.key not in newer.get("values", {})]
+        if skipped and "sent" in newer:
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}), so its update never came; "
+                     f"#{newer['id']} answered no_update (or PreventUpdate) for {', '.join(skipped)}, "
+                     f"which kept a value from before (lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's newer request returned no_update", story,
+                           f"in {_where(cb)}, return the output computed from the current inputs instead of "
+                           "no_update, so the newest request always carries the value the page should show",
+                           [_where(cb)])
+    # responses out of order: several requests write one prop in full, the earlier-sent one applied last
+    for prop in sorted(wrong):
+        writes = [r for r in reqs.values() if prop in r.get("values", {}) and "sent" in r]
+        for a in writes:
+            for b in writes:
+                if (a["sent"], a["id"]) < (b["sent"], b["id"]) and b["applied"] <= a["applied"] and \
+                        b["order"] < a["order"]:
+                    cbs = [by_name[n] for n in dict.fromkeys((a["callback"], b["callback"])) if n in by_name]
+                    story = (f"`{a['callback']}` (#{a['id']}) was sent before `{b['callback']}` (#{b['id']}) but its "
+                             f"response came back after it, and the last response wins (R16): {prop} ends with "
+                             f"#{a['id']}'s value (lost: {lost_words})")
+                    return Anomaly("responses out of order: the last response wins", story,
+                                   f"have one writer of {prop}, or chain them: trigger "
+                                   f"{cbs[-1].name if cbs else 'the later one'} from the other's output instead of "
+                                   f"from the same input ({', '.join(_where(cb) for cb in cbs)})",
+                                   [_where(cb) for cb in cbs])
+    return None
+
+
+STARVED = Anomaly("starved by an interval faster than the round trip", "", "")

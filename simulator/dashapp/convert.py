@@ -1,0 +1,207 @@
+"""Build the simulator's app from what the renderer received (``_dash-layout``, ``_dash-dependencies``).
+
+Each component with an id becomes a simulator component holding the props the
+layout JSON gives it (a ``dcc.Store`` becomes the simulator's
+:class:`~simulator.components.Store`, whose ``modified_timestamp`` the model
+derives, R4); each dependency becomes a :class:`RealCallback` whose output
+ids are Dash's own, ``@hash`` suffix included (R11), and whose body is the
+app's real function, reached through :class:`~simulator.dashapp.server.Server`.
+
+Everything the model does not handle is refused here, before any run, naming
+the callback and the feature (:class:`~simulator.dashapp.errors.Unsupported`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..app import Callback, Dash, Response
+from ..components import Component, Store
+from ..dependencies import Input, Output, State
+from .errors import Unsupported
+from .load import Source, Spec
+from .server import Server, payload, to_response
+
+
+class Real(Component):
+    """A component of the real app: its type, and the props its layout JSON sets (any prop is valid)."""
+
+    def __init__(self, id: str, type: str, namespace: str, props: dict[str, Any]):
+        super().__init__(id=id)
+        self.initial = dict(props)   # children included: a callback may write it
+        self.type = type
+        self.namespace = namespace
+
+    def __repr__(self) -> str:
+        return f"{self.type}(id={self.id!r})"
+
+
+class RealStore(Store):
+    """A ``dcc.Store``: the simulator's Store (R4), with the real app's props."""
+
+    props = None
+    type, namespace = "Store", "dash_core_components"
+
+
+#: Components whose own behaviour the renderer model knows: they change only
+#: when the user (or a workload) acts, or as R4 says for the Store.
+#: ``dcc.Interval`` ticks by itself: workloads model its ticks as actions.
+_ACTIVE = {("Interval", "dash_core_components")}
+
+
+@dataclass(eq=False)
+class RealCallback(Callback):
+    """A callback whose body is the app's real function, answered by its Dash server."""
+
+    output_id: str = ""
+    wire: tuple[str, ...] = ()
+    source: Source = field(default_factory=lambda: Source("callback"))
+    server: Server | None = None
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def wire_outputs(self) -> tuple[str, ...]:
+        return self.wire
+
+    def execute(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0) -> Response:
+        outputs = [(o.component_id, w.rpartition(".")[2]) for o, w in zip(self.outputs, self.wire)]
+        body = payload(self.output_id, outputs, self.multi,
+                       [(i.component_id, i.component_property) for i in self.inputs],
+                       [(s.component_id, s.component_property) for s in self.states], args, list(changed))
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
+
+
+def _split_outputs(output: str) -> tuple[list[str], bool]:
+    if output.startswith("..") and output.endswith(".."):
+        return output[2:-2].split("..."), True
+    return [output], False
+
+
+def _dep(item: dict[str, Any], kind: str, name: str) -> tuple[str, str]:
+    cid, prop = item.get("id"), item.get("property", "")
+    if isinstance(cid, dict) or (isinstance(cid, str) and cid.startswith("{")):
+        raise Unsupported(f"callback {name}: pattern-matching id {cid} in an {kind} (MATCH/ALL/ALLSMALLER) "
+                          "is not modelled")
+    if not isinstance(cid, str) or "." in cid:
+        raise Unsupported(f"callback {name}: {kind} id {cid!r} contains '.'; such ids are not modelled")
+    return cid, prop
+
+
+def _components(layout: Any, found: dict[str, Component]) -> None:
+    if isinstance(layout, list):
+        for child in layout:
+            _components(child, found)
+        return
+    if not isinstance(layout, dict) or "props" not in layout:
+        return
+    props = dict(layout.get("props") or {})
+    cid = props.pop("id", None)
+    kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
+    for value in props.values():
+        _components(value, found)     # children, and components held in other props
+    props = {k: v for k, v in props.items() if not _is_component_tree(v)}
+    if cid is None:
+        return
+    if isinstance(cid, dict):
+        return   # only a pattern-matching callback can name it, and those are refused with their name
+    if cid in found:
+        raise Unsupported(f"layout: two components share the id {cid!r}")
+    if (kind, namespace) == ("Store", "dash_core_components"):
+        comp: Component = RealStore(id=cid, **props)
+    else:
+        comp = Real(cid, kind, namespace, props)
+    found[cid] = comp
+
+
+def _is_component_tree(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "props" in value and "type" in value
+    if isinstance(value, list):
+        return any(_is_component_tree(v) for v in value)
+    return False
+
+
+def _javascript(spec: Spec, fn: dict[str, Any]) -> str:
+    """The clientside function, for the refusal: its inline source's start, or namespace.function_name."""
+    name = fn.get("function_name", "")
+    for script in getattr(spec.dash_app, "_inline_scripts", None) or ():
+        marker = f'ns["{name}"] = '
+        if marker in script:
+            text = " ".join(script.split(marker, 1)[1].split()).rsplit("})();", 1)[0].rstrip("; ")
+            return text if len(text) <= 60 else text[:57] + "..."
+    return f"{fn.get('namespace')}.{name}"
+
+
+@dataclass
+class Converted:
+    """The simulator app built from a real one, with what the report needs to name things."""
+
+    app: Dash
+    server: Server
+    spec: Spec
+    callbacks: list[RealCallback]
+
+    def component(self, cid: str) -> Component:
+        return self.app.components()[cid]
+
+
+def convert(spec: Spec, flask: bool = False, impure: bool = False) -> Converted:
+    """The simulator app for ``spec``; refuses unmodelled features (see the module docstring)."""
+    server = Server(spec.dash_app, flask=flask, impure=impure)
+    found: dict[str, Component] = {}
+    _components(spec.layout, found)
+    app = Dash(spec.target)
+    app.layout = list(found.values())
+    callbacks: list[RealCallback] = []
+    for index, dep in enumerate(spec.dependencies):
+        output = dep.get("output", "")
+        source = spec.sources.get(output) or Source(f"callback_{index}")
+        name = source.name
+        if dep.get("clientside_function"):
+            raise Unsupported(f"callback for {output.split('@')[0]}: a clientside (JavaScript) callback "
+                              f"({_javascript(spec, dep['clientside_function'])}); executing its JavaScript is "
+                              "not modelled")
+        if dep.get("no_output"):
+            raise Unsupported(f"callback {name} ({source.where}): a callback with no outputs is not modelled")
+        if dep.get("background"):
+            raise Unsupported(f"callback {name} ({source.where}): background callbacks are not modelled")
+        if dep.get("running") or dep.get("runningOff"):
+            raise Unsupported(f"callback {name} ({source.where}): running= (props set while it runs) "
+                              "is not modelled")
+        if dep.get("dynamic_creator"):
+            raise Unsupported(f"callback {name} ({source.where}): dynamically created callbacks are not modelled")
+        wires, multi = _split_outputs(output)
+        outputs = []
+        for wire in wires:
+            cid, _, prop = wire.rpartition(".")
+            if cid.startswith("{"):
+                raise Unsupported(f"callback {name} ({source.where}): pattern-matching Output {wire.split('@')[0]} "
+                                  "is not modelled")
+            outputs.append(Output(cid.replace("\\.", "."), prop.split("@")[0], allow_duplicate="@" in prop))
+        ins = [Input(*_dep(i, "Input", name)) for i in dep.get("inputs", [])]
+        states = [State(*_dep(s, "State", name)) for s in dep.get("state", [])]
+        if not ins:
+            raise Unsupported(f"callback {name} ({source.where}): a callback with no Input is not modelled")
+        for kind, deps in (("Output", outputs), ("Input", ins), ("State", states)):
+            for d in deps:
+                if d.component_id not in found:
+                    raise Unsupported(f"callback {name} ({source.where}): {kind}({d.component_id!r}, "
+                                      f"{d.component_property!r}) names a component that is not in the initial "
+                                      "layout (layouts that change are not modelled)")
+        for o in outputs:
+            comp = found[o.component_id]
+            if isinstance(comp, Real) and (comp.type, comp.namespace) in _ACTIVE and \
+                    o.component_property in ("interval", "disabled", "max_intervals", "n_intervals"):
+                raise Unsupported(f"callback {name} ({source.where}): it writes {o.key}, which changes how the "
+                                  "dcc.Interval ticks; an Interval controlled by a callback is not modelled")
+        cb = RealCallback(index=index, func=spec.dash_app.callback_map.get(output, {}).get("callback"),
+                          outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
+                          prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=False,
+                          multi=multi, output_id=output, wire=tuple(wires), source=source, server=server)
+        callbacks.append(cb)
+    app.callbacks = list(callbacks)
+    return Converted(app, server, spec, callbacks)

@@ -1,0 +1,162 @@
+"""The automatic check: a concurrent run is right when some serial run ends the same way.
+
+The reference outcome of a sequence of user actions is its *serial*
+execution: the page loads and settles; then each action is taken and its
+whole cascade settles before the next, and within a cascade one request is
+in flight at a time, each response applied before the next request is
+dispatched (its values read then, R14).  That is the renderer's own pipeline
+(:class:`~simulator.renderer.Renderer`, every rule unchanged) with the
+concurrency cap at one and instantaneous responses.
+
+Actions that may overlap (each one after the first of a *group* does not wait
+for the page to settle) may take effect in any order, so the reference is the
+set of end layouts of every serial order of each group (found by dynamic
+programming over subsets of the group, with equal states merged) -- except
+that actions on one component prop keep the order the user made them in: a
+component's own edits are ordered (typing "a" then "ab" never means "ab"
+then "a"), so a stale response for an earlier edit is caught.  A
+concurrent run whose settled layout matches none of them is a divergence: a
+lost update in Jepsen's sense.  The check returns the props that differ from
+the nearest reference layout; :meth:`Oracle.explain` gives expected vs got.
+
+Props that hold clock values are left out of the comparison: every Store's
+``modified_timestamp`` (R4) and the outputs of callbacks that read the clock
+(``time.time()``, ``datetime.now()``), which differ between any two runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from ..graph import Graph
+from ..renderer import Renderer, Request
+from ..workload import Action, Plan, resolve
+from .errors import CheckError
+
+MAX_REFERENCES = 5000   # distinct partial serial states at most
+
+
+class _Serial(Renderer):
+    """The renderer with one request in flight at a time: serial execution."""
+
+    def _dispatch(self, now: float) -> list[Request]:
+        if self.in_flight or not self.prioritized:
+            return []
+        order = sorted(self.prioritized, key=lambda r: r.node.priority, reverse=True)  # R13, as the renderer
+        first = order[0]
+        rest = [r for r in self.prioritized if r is not first]
+        self.prioritized = [first]
+        sent = super()._dispatch(now)
+        self.prioritized = rest + self.prioritized
+        return sent
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
+
+
+def groups(plan: Plan) -> list[list[Action]]:
+    """The plan's actions cut where an action waits for the page to settle."""
+    out: list[list[Action]] = []
+    for action in plan.actions:
+        if action.wait_settle or not out:
+            out.append([action])
+        else:
+            out[-1].append(action)
+    return out
+
+
+class Oracle:
+    """The serial reference of one plan, and the check a run is judged by."""
+
+    def __init__(self, graph: Graph, plan: Plan, clock_props: Callable[[], set[str]] = set,
+                 request_budget: int = 2000):
+        self.graph = graph
+        self.plan = plan
+        self.request_budget = request_budget
+        self._clock_props = clock_props
+        self.now = 0
+        states = [self._settle(self._start())]
+        for group in groups(plan):
+            states = self._orders(states, group)
+        self.references = [s.layout for s in states]
+        self._cache: dict[tuple, tuple] = {}
+
+    # --- serial runs ----------------------------------------------------
+    def _start(self) -> _Serial:
+        r = _Serial(self.graph, request_budget=self.request_budget)
+        r.load(self._tick())
+        return r
+
+    def _tick(self) -> int:
+        self.now += 1
+        return self.now
+
+    def _settle(self, r: _Serial) -> _Serial:
+        while True:
+            sent = r.schedule(self._tick())
+            if not sent:
+                return r
+            for req in sent:
+                r.receive(req, req.callback.execute(req.args, tuple(req.changed), self.now), self._tick())
+
+    def _orders(self, states: list[_Serial], group: list[Action]) -> list[_Serial]:
+        """Every serial order of ``group`` from each state; equal end states merged."""
+        frontier = {(frozenset(), self._key(s)): s for s in states}
+        for _ in group:
+            nxt: dict[tuple, _Serial] = {}
+            for (done, _), st in frontier.items():
+                for i, action in enumerate(group):
+                    if i in done or any(j not in done and set(group[j].props) & set(action.props)
+                                        for j in range(i)):
+                        continue
+                    child = st.clone()
+                    child.change(resolve(action.props, child.layout), self._tick())
+                    self._settle(child)
+                    nxt.setdefault((done | {i}, self._key(child)), child)
+            frontier = nxt
+            if len(frontier) > MAX_REFERENCES:
+                raise CheckError(f"{len(group)} overlapping actions have more than {MAX_REFERENCES} serial "
+                                 "outcomes: too many to compare against; use fewer actions")
+        return list(frontier.values())
+
+    def _key(self, r: Renderer) -> tuple:
+        return tuple((p, _dumps(v)) for p, v in sorted(r.layout.items()))
+
+    # --- judging --------------------------------------------------------
+    def ignored(self) -> set[str]:
+        """Props left out of the comparison: clock values (see the module docstring)."""
+        return set(self.graph.derived.values()) | set(self._clock_props())
+
+    def _canon(self, layout: dict[str, Any], skip: set[str]) -> dict[str, str]:
+        return {p: _dumps(v) for p, v in layout.items() if p not in skip}
+
+    def nearest(self, layout: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The reference layout closest to ``layout`` and the props that differ from it."""
+        skip = self.ignored()
+        got = self._canon(layout, skip)
+        best: tuple[dict[str, Any], tuple[str, ...]] | None = None
+        for ref in self.references:
+            want = self._canon(ref, skip)
+            diff = tuple(sorted(p for p in set(want) | set(got) if want.get(p) != got.get(p)))
+            if best is None or len(diff) < len(best[1]):
+                best = (ref, diff)
+            if not diff:
+                break
+        return best
+
+    def check(self, layout: dict[str, Any]) -> tuple[str, ...]:
+        """The props that disagree with every serial outcome (empty: no divergence)."""
+        key = tuple(sorted(self._canon(layout, self.ignored()).items()))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self.nearest(layout)[1]
+        return hit
+
+    __call__ = check
+
+    def explain(self, layout: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+        """``(prop, expected, got)`` for each prop that differs from the nearest serial outcome."""
+        ref, diff = self.nearest(layout)
+        return [(p, ref.get(p), layout.get(p)) for p in diff]

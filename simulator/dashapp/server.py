@@ -1,0 +1,198 @@
+"""Answer one simulated request with the app's real callback, as Dash's server does.
+
+The renderer's payload for ``/_dash-update-component`` -- ``output``,
+``outputs``, ``inputs``, ``state``, ``changedPropIds`` -- is built from the
+simulated request and handed to Dash itself, so ``ctx.triggered_id``,
+``triggered_prop_ids``, ``Patch``, ``no_update``, ``PreventUpdate`` and
+exceptions behave exactly as in production.  What comes back is mapped to the
+simulator's :class:`~simulator.app.Response`:
+
+* HTTP 204 (``PreventUpdate``) -> ``prevent``;
+* HTTP 200 -> ``data`` with the outputs as the browser receives them; an
+  all-``no_update`` answer is a 200 with no outputs, which the renderer
+  applies as nothing;
+* HTTP 500 (an exception, R18) -> ``error``.
+
+Two paths give the same answers (a test checks it on every test app): the
+fast one calls Dash's dispatch view inside a Flask request context; the
+faithful one POSTs through ``app.server.test_client()``, so ``before_request``
+hooks, routing and error handlers run too.
+
+Arguments cross the wire as JSON (R14): the payload is JSON text, so a
+callback that mutates its State in place mutates a copy, as in a browser.
+Each call runs on the simulated clock (:mod:`.clock`).  Responses are
+memoised by (callback, canonical payload) unless ``impure``: a callback that
+read the clock is never memoised.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..app import Response
+from .clock import Clock
+from .errors import Unsupported
+
+_clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("callback_race_dash_clock", default=None)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer: status, JSON body (or None), simulated server ms, whether the clock was read."""
+
+    status: int
+    body: Any
+    text: str
+    slept_ms: float = 0.0
+    read_clock: bool = False
+
+
+def _timed(func):
+    """Wrap the user's function so that the simulated clock is patched around it alone."""
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        clock = _clock.get()
+        if clock is None:
+            return func(*args, **kwargs)
+        with clock.patch([getattr(func, "__globals__", {})]):
+            return func(*args, **kwargs)
+    call._callback_race_timed = True
+    return call
+
+
+def _install_clock(entry: dict[str, Any]) -> None:
+    """Put :func:`_timed` between Dash's wrapper and the user's function (its closure cell)."""
+    wrapper = entry.get("callback")
+    inner = getattr(wrapper, "__wrapped__", None)
+    for cell in getattr(wrapper, "__closure__", None) or ():
+        try:
+            contents = cell.cell_contents
+        except ValueError:
+            continue
+        if contents is inner and inner is not None and not getattr(inner, "_callback_race_timed", False):
+            cell.cell_contents = _timed(inner)
+            return
+
+
+class Server:
+    """The app's Flask server, driven one request at a time."""
+
+    def __init__(self, dash_app: Any, flask: bool = False, impure: bool = False):
+        self.app = dash_app
+        self.flask = flask
+        self.impure = impure
+        server = dash_app.server
+        prefix = dash_app.config.requests_pathname_prefix or "/"
+        self.url = f"{prefix}_dash-update-component"
+        adapter = server.url_map.bind("localhost")
+        self.endpoint, _ = adapter.match(self.url, method="POST")
+        self.view = server.view_functions[self.endpoint]
+        self.client = server.test_client() if flask else None
+        self.memo: dict[tuple[str, str], Answer] = {}
+        self.calls = 0
+        self.clock_readers: set[str] = set()   # output ids of callbacks that read the clock
+        for entry in dash_app.callback_map.values():
+            _install_clock(entry)
+        self._errors: list[BaseException] = []
+        from flask import got_request_exception
+        got_request_exception.connect(self._on_exception, server, weak=False)
+
+    def _on_exception(self, sender, exception, **extra):
+        self._errors.append(exception)
+
+    # ------------------------------------------------------------------
+    def answer(self, body: dict[str, Any], now_ms: float) -> Answer:
+        """POST one payload at simulated time ``now_ms``."""
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        key = (body["output"], text)
+        if not self.impure:
+            cached = self.memo.get(key)
+            if cached is not None:
+                return cached
+        clock = Clock(now_ms)
+        token = _clock.set(clock)
+        try:
+            status, data = self._flask(text) if self.flask else self._direct(text)
+        finally:
+            _clock.reset(token)
+        self.calls += 1
+        parsed = json.loads(data) if status == 200 and data else None
+        if status == 500:
+            data = self._errors.pop() if self._errors else data
+            data = f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(data)
+        answer = Answer(status, parsed, data if status != 200 else "", clock.slept_ms, clock.read)
+        if clock.read:
+            self.clock_readers.add(body["output"])
+        elif not self.impure:
+            self.memo[key] = answer
+        return answer
+
+    def _direct(self, text: str) -> tuple[int, str]:
+        from dash.exceptions import PreventUpdate
+        server = self.app.server
+        with server.test_request_context(self.url, method="POST", data=text, content_type="application/json"):
+            try:
+                result = self.view()
+            except PreventUpdate:
+                return 204, ""
+            except Exception as exc:  # R18: the server answers 500
+                self._errors.append(exc)
+                return 500, ""
+            resp = server.make_response(result)
+        return resp.status_code, resp.get_data(as_text=True)
+
+    def _flask(self, text: str) -> tuple[int, str]:
+        resp = self.client.post(self.url, data=text, content_type="application/json")
+        return resp.status_code, resp.get_data(as_text=True)
+
+
+def payload(output: str, outputs: list[tuple[str, str]], multi: bool, inputs: list[tuple[str, str]],
+            states: list[tuple[str, str]], args: list[Any], changed: list[str]) -> dict[str, Any]:
+    """The renderer's request body for one callback (``fillVals`` in the renderer)."""
+    def item(pair, value):
+        return {"id": pair[0], "property": pair[1], "value": value}
+
+    outs = [{"id": i, "property": p} for i, p in outputs]
+    return {
+        "output": output,
+        "outputs": outs if multi else outs[0],
+        "inputs": [item(p, v) for p, v in zip(inputs, args)],
+        "changedPropIds": list(changed),
+        "state": [item(p, v) for p, v in zip(states, args[len(inputs):])],
+    }
+
+
+def _has_component(value: Any) -> bool:
+    if isinstance(value, dict):
+        if {"props", "type", "namespace"} <= value.keys():
+            return True
+        return any(_has_component(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_component(v) for v in value)
+    return False
+
+
+def to_response(answer: Answer, name: str) -> Response:
+    """The simulator's view of an HTTP answer; refuses what the model does not handle."""
+    if answer.status == 204:
+        return Response("prevent", nbytes=0, elapsed=answer.slept_ms)
+    if answer.status != 200:
+        message = f"Callback error in {name}: HTTP {answer.status}: {answer.text}"
+        return Response("error", message=message, nbytes=len(answer.text), elapsed=answer.slept_ms)
+    body = answer.body or {}
+    if body.get("sideUpdate"):
+        props = ", ".join(f"{i}.{p}" for i, v in body["sideUpdate"].items() for p in v)
+        raise Unsupported(f"callback {name}: set_props side updates ({props}) are not modelled")
+    outputs: dict[str, Any] = {}
+    for cid, props in (body.get("response") or {}).items():
+        for prop, value in props.items():
+            if _has_component(value):
+                raise Unsupported(f"callback {name}: returns components for {cid}.{prop} (a layout change); "
+                                  "callbacks that change the layout are not modelled")
+            outputs[f"{cid}.{prop}"] = value
+    return Response("data", outputs=outputs, nbytes=len(json.dumps(body, separators=(",", ":"))),
+                    elapsed=answer.slept_ms)

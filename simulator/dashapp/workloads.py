@@ -1,0 +1,230 @@
+"""What a user can do to the app, generated from its layout and callbacks.
+
+An *input* is a prop a user changes that some callback takes as an Input,
+found by component type: ``dcc.Input`` / ``Textarea`` ``value`` (text, or
+numbers for ``type="number"``), any ``n_clicks`` (a click), ``Dropdown`` /
+``RadioItems`` / ``Checklist`` ``value`` (from their options), ``Slider`` /
+``RangeSlider`` ``value`` (within min/max), ``Location.pathname``, and
+``dcc.Interval`` ``n_intervals`` (its ticks).  Values come from ``--values``
+(a JSON object: ``{"component.prop": [v1, v2, ...]}``) when given, which also
+makes any other prop an input.
+
+The workloads, each measured from a settled page:
+
+* ``alone A``: one change of A (a button whose callback writes several inputs
+  is the seed's ``load``);
+* ``together A+B``: A and B change in one renderer pass (what one response
+  setting both does);
+* ``interleave A,B``: A changes, then B within a window (U[0, window] ms),
+  without waiting for A's callbacks;
+* ``typing A``: rapid repeats of A at human speed;
+* ``ticks A``: a ``dcc.Interval`` ticking at its period.
+
+Plans of one workload differ between seeds only in their delays (the actions
+are fixed), so one serial reference (:mod:`.oracle`) and one exploration
+cover every seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from ..components import Button, Component, Store, TextInput
+from ..graph import Graph
+from ..workload import CLICK, Action, Plan
+from .convert import Real
+from .errors import CheckError
+
+# By component type name, whatever the library (dcc, dash-bootstrap-components, dash-mantine...):
+TEXT_TYPES = {"Input", "Textarea", "TextInput", "NumberInput"}
+CHOICE_TYPES = {"Dropdown", "RadioItems", "Checklist", "Select", "Tabs"}
+SLIDER_TYPES = {"Slider", "RangeSlider"}
+SWITCH_TYPES = {"Checkbox", "Switch", "BooleanSwitch"}
+INTERVAL = ("Interval", "dash_core_components")
+REPEATS = 3
+
+
+@dataclass(frozen=True)
+class Params:
+    interleave_window: float = 300.0   # ms: interleave's second change at U[0, window]
+    typing_interval: float = 150.0     # ms: mean time between repeats
+    ticks: int = 10                    # ticks of a dcc.Interval
+    max_pairs: int = 12                # pairs of inputs at most (together and interleave each)
+
+
+@dataclass(frozen=True)
+class UserInput:
+    """A prop a user changes, and the values a workload gives it."""
+
+    prop: str
+    kind: str            # text, number, click, choice, slider, path, tick, given
+    values: tuple = ()   # successive values (a click is CLICK)
+    period: float = 0.0  # ticks: the Interval's period, ms
+
+    def value(self, k: int) -> Any:
+        if self.kind == "click":
+            return CLICK
+        if self.kind == "tick":              # n_intervals counts up from where it started
+            return self.values[0] + k + 1
+        return self.values[k % len(self.values)]
+
+
+def _options(comp: Real) -> list[Any]:
+    opts = comp.initial.get("options") or []
+    if isinstance(opts, dict):
+        return list(opts)
+    out = []
+    for o in opts:
+        out.append(o.get("value") if isinstance(o, dict) else o)
+    return out
+
+
+def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput | None:
+    key = f"{comp.id}.{prop}"
+    current = comp.initial.get(prop)
+    if key in given:
+        return UserInput(key, "given", tuple(given[key]))
+    if isinstance(comp, TextInput) and prop == "value":      # the simulator's own dcc.Input / html.Button
+        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+    if isinstance(comp, Button) and prop == "n_clicks":
+        return UserInput(key, "click")
+    if not isinstance(comp, Real):
+        return None
+    kind = (comp.type, comp.namespace)
+    if prop == "n_clicks":
+        return UserInput(key, "click")
+    if comp.type in SWITCH_TYPES and prop in ("value", "checked", "on"):
+        return UserInput(key, "choice", (not current, bool(current)))
+    if comp.type in TEXT_TYPES and prop == "value":
+        if comp.initial.get("type") == "number":
+            base = current if isinstance(current, (int, float)) else 0
+            return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)))
+        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+    if comp.type in CHOICE_TYPES and prop == "value":
+        opts = [o for o in _options(comp) if o != current] or _options(comp)
+        if not opts:
+            return None
+        many = comp.type == "Checklist" or comp.initial.get("multi")
+        return UserInput(key, "choice", tuple([o] if many else o for o in opts))
+    if comp.type in SLIDER_TYPES and prop == "value":
+        lo, hi = comp.initial.get("min", 0), comp.initial.get("max", 10)
+        points = [p for p in (hi, lo, (lo + hi) / 2) if p != current] or [hi]
+        if comp.type == "RangeSlider":
+            return UserInput(key, "slider", tuple([lo, p] for p in points))
+        return UserInput(key, "slider", tuple(points))
+    if kind == ("Location", "dash_core_components") and prop in ("pathname", "search", "hash"):
+        mark = {"pathname": "/", "search": "?", "hash": "#"}[prop]
+        return UserInput(key, "path", tuple(f"{mark}{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+    if kind == INTERVAL and prop == "n_intervals":
+        if comp.initial.get("disabled"):
+            return None
+        period = float(comp.initial.get("interval", 1000))
+        start = comp.initial.get("n_intervals") or 0
+        return UserInput(key, "tick", (start,), period)
+    return None
+
+
+def read_values(path: str | None) -> dict[str, list]:
+    """``--values FILE``: ``{"component.prop": [v1, v2, ...]}`` (JSON)."""
+    if not path:
+        return {}
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+    except OSError as exc:
+        raise CheckError(f"--values {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise CheckError(f"--values {path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, list) and v for v in data.values()):
+        raise CheckError(f"--values {path}: expected an object mapping 'component.prop' to a non-empty list")
+    return data
+
+
+def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[UserInput], list[str]]:
+    """The user inputs of the app, and the Inputs no workload changes (for the report)."""
+    given = given or {}
+    for key in given:
+        if key not in {f"{c}.{p}" for c, comp in graph.components.items() for p in comp.initial} and \
+                not any(key in n.input_keys for n in graph.nodes):
+            raise CheckError(f"--values: {key!r} is not a prop of the app's layout")
+    found, skipped, seen = [], [], set()
+    for node in graph.nodes:
+        for key in node.input_keys:
+            if key in seen:
+                continue
+            seen.add(key)
+            cid, _, prop = key.rpartition(".")
+            comp = graph.components[cid]
+            got = _classify(comp, prop, given)
+            written = any(key in n.plain_outputs for n in graph.nodes)
+            if got is None and not written and not isinstance(comp, Store) and key not in graph.derived.values():
+                skipped.append(key)        # a user-facing prop no workload knows how to change
+            elif got is not None:
+                found.append(got)
+    return found, skipped
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One generated workload: its name and how to make its plan for a seed."""
+
+    name: str
+    kind: str
+    inputs: tuple[UserInput, ...]
+    params: Params = Params()
+
+    def plan(self, seed: Any) -> Plan:
+        rng = random.Random(f"{seed}/workload/{self.name}")
+        a = self.inputs[0]
+        first = dict(wait_settle=True, measure=True)
+        if self.kind == "alone":
+            actions = [_act({a.prop: a.value(0)}, **first)]
+        elif self.kind == "together":
+            actions = [_act({u.prop: u.value(0) for u in self.inputs}, **first)]
+        elif self.kind == "interleave":
+            b = self.inputs[1]
+            actions = [_act({a.prop: a.value(0)}, **first),
+                       _act({b.prop: b.value(0)}, delay=rng.uniform(0, self.params.interleave_window))]
+        elif self.kind == "typing":
+            actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}),
+                            delay=0.0 if k == 0 else rng.uniform(0.5, 1.5) * self.params.typing_interval)
+                       for k in range(REPEATS)]
+        else:  # ticks
+            actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
+                       for k in range(self.params.ticks)]
+        return Plan(tuple(actions))
+
+    def describe(self) -> str:
+        """The actions, in words (the same for every seed but for the delays)."""
+        return "; ".join(a.describe() + (f" (after {a.delay:.0f} ms)" if a.delay and self.kind != "interleave"
+                                         else " (U[0, window] ms later)" if a.delay else "")
+                         for a in self.plan(0).actions)
+
+
+def _act(props: dict[str, Any], **kw: Any) -> Action:
+    words = ", ".join(f"click {k.rpartition('.')[0]}" if v is CLICK else f"{k} = {v!r}" for k, v in props.items())
+    return Action(props, label=words, **kw)
+
+
+def generate(found: list[UserInput], params: Params = Params()) -> list[Workload]:
+    """Every workload of the module docstring, in a fixed order."""
+    out: list[Workload] = []
+    user = [u for u in found if u.kind != "tick"]
+    for u in user:
+        out.append(Workload(f"alone {u.prop}", "alone", (u,), params))
+    pairs = list(itertools.combinations(user, 2))[:params.max_pairs]
+    for a, b in pairs:
+        out.append(Workload(f"together {a.prop}+{b.prop}", "together", (a, b), params))
+    for a, b in pairs:
+        out.append(Workload(f"interleave {a.prop},{b.prop}", "interleave", (a, b), params))
+    for u in user:
+        if u.kind != "click" and len(set(map(json.dumps, u.values))) > 1 or u.kind == "click":
+            out.append(Workload(f"typing {u.prop}", "typing", (u,), params))
+    for u in found:
+        if u.kind == "tick":
+            out.append(Workload(f"ticks {u.prop}", "ticks", (u,), params))
+    return out

@@ -1,0 +1,3 @@
+"""A module with no Dash app in it."""
+
+VALUE = 1

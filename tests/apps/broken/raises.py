@@ -1,0 +1,1 @@
+raise RuntimeError("configuration file settings.toml not found")

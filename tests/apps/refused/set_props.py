@@ -1,0 +1,10 @@
+from dash import Dash, Input, Output, dcc, html, set_props
+
+app = Dash(__name__)
+app.layout = html.Div([dcc.Input(id="name"), html.Div(id="out"), html.Div(id="side")])
+
+
+@app.callback(Output("out", "children"), Input("name", "value"), prevent_initial_call=True)
+def greet(name):
+    set_props("side", {"children": "touched"})
+    return f"hello {name}"

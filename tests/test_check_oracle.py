@@ -1,0 +1,107 @@
+"""The automatic oracle (serial execution is the reference), the lint, and per-callback server time."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import workload_named
+from simulator import Config, Dash, Input, Output, Plan, dcc, simulate, type_into
+from simulator.dashapp.analyse import clock_props, run_workload
+from simulator.dashapp.lint import lint
+from simulator.dashapp.oracle import Oracle
+from simulator.latency import Fixed
+
+
+def test_serial_reference_runs_one_request_at_a_time(real_app):
+    # naive under load: in a serial execution update_last_name reads the dict update_first_name wrote.
+    conv = real_app("naive")
+    oracle = Oracle(conv.app.graph, workload_named(conv, "alone load_data.n_clicks").plan(0))
+    assert [ref["user_data.data"] for ref in oracle.references] == [{"first_name": "Mickael",
+                                                                     "last_name": "Jackson"}]
+
+
+def test_overlapping_actions_on_different_props_may_serialize_in_any_order():
+    app = Dash("last_edit")
+    app.layout = [dcc.Input(id="a"), dcc.Input(id="b"), dcc.Store(id="last")]
+
+    @app.callback(Output("last", "data", allow_duplicate=True), Input("a", "value"), prevent_initial_call=True)
+    def from_a(a):
+        return "a"
+
+    @app.callback(Output("last", "data", allow_duplicate=True), Input("b", "value"), prevent_initial_call=True)
+    def from_b(b):
+        return "b"
+
+    plan = Plan((type_into("a", "1", wait_settle=True, measure=True), type_into("b", "1", delay=10)))
+    oracle = Oracle(app.graph, plan)
+    assert sorted(ref["last.data"] for ref in oracle.references) == ["a", "b"]
+    layout = dict(oracle.references[0])
+    assert oracle.check(layout) == ()
+    layout["last.data"] = None
+    assert oracle.check(layout) == ("last.data",)
+    assert oracle.explain(layout)[0][2] is None
+
+
+def test_actions_on_one_prop_keep_the_user_s_order(real_app):
+    conv = real_app("superseded_no_update")
+    oracle = Oracle(conv.app.graph, workload_named(conv, "typing query.value").plan(0))
+    assert [ref["results.children"] for ref in oracle.references] == ["results for query-2"]
+
+
+def test_clock_values_are_not_compared(real_app):
+    conv = real_app("chained")
+    plan = workload_named(conv, "alone load_data.n_clicks").plan(0)
+    oracle = Oracle(conv.app.graph, plan, clock_props(conv))
+    run = simulate(conv.app.graph, plan, oracle, Config(), seed=3)
+    assert run.layout["first_name_done.data"] != oracle.references[0]["first_name_done.data"]   # a time.time()
+    assert "first_name_done.data" in oracle.ignored() and "user_data.modified_timestamp" in oracle.ignored()
+    assert not run.diverged
+
+
+@pytest.mark.parametrize("app,codes", [
+    ("naive", ["shared-store"]), ("circular", ["shared-store"]), ("merged", ["triggered-filter"]),
+    ("patch", []), ("merged_unfiltered", []), ("intermediary_stores", []), ("fast_interval", ["slow-interval"]),
+])
+def test_lint(real_app, app, codes):
+    assert [f.code for f in lint(real_app(app))] == codes
+
+
+def test_slow_interval_lint_uses_the_stated_latency(real_app):
+    conv = real_app("fast_interval")
+    (finding,) = lint(conv, Config(server_delay=Fixed(0), network=Fixed(0)))
+    assert "~300 ms" in finding.message and "read_sensor (tests/apps/fast_interval.py:" in finding.message
+
+
+def test_per_callback_server_delay_slows_only_that_callback(real_app):
+    # The dispatcher's status sticks at "running" only when run_job answers before mark_running.
+    conv = real_app("dispatcher")
+    w = workload_named(conv, "alone run.n_clicks")
+    zero = dict(server_delay=Fixed(0), network=Fixed(5))
+    job_slow = run_workload(conv, w, Config(**zero, callback_delays={"run_job": Fixed(500)}), trials=20, seed=0)
+    mark_slow = run_workload(conv, w, Config(**zero, callback_delays={"mark_running": Fixed(500)}), trials=20, seed=0)
+    assert job_slow.diverged == 0 and mark_slow.diverged == 20
+
+
+def test_a_callback_s_own_sleep_is_spent_on_the_simulated_server(real_app):
+    conv = real_app("fast_interval")
+    plan = Plan((workload_named_action(conv),))
+    run = simulate(conv.app.graph, plan, lambda layout: (), Config(server_delay=Fixed(0), network=Fixed(0),
+                                                                   client_overhead=Fixed(0)), seed=0)
+    assert run.settle_ms == pytest.approx(300.0)          # time.sleep(0.3) in read_sensor, no wall-clock wait
+
+
+def workload_named_action(conv):
+    from simulator import Action
+    return Action({"clock.n_intervals": 1}, wait_settle=True, measure=True)
+
+
+def test_expect_is_the_seed_check_in_one_line(real_app):
+    from simulator.dashapp.errors import CheckError
+    from simulator.dashapp.expect import parse
+    seed_check = parse("user_data.data:first_name=first_name.value,last_name=last_name.value")
+    layout = {"user_data.data": {"first_name": "a"}, "first_name.value": "a", "last_name.value": "b"}
+    assert seed_check(layout) == ("user_data.data['last_name']",)
+    layout["user_data.data"]["last_name"] = "b"
+    assert seed_check(layout) == ()
+    with pytest.raises(CheckError, match="expected STORE.PROP:KEY=COMPONENT.PROP"):
+        parse("user_data.data")

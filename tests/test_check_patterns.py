@@ -1,0 +1,103 @@
+"""Real-app patterns beyond the seed, each with the verdict a browser shows and the mechanism named."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import APPS, workload_named
+from simulator import Config
+from simulator.dashapp.analyse import run_workload
+from simulator.dashapp.check import Options, check
+from simulator.dashapp.errors import Unsupported
+from simulator.dashapp.lint import lint
+from simulator.dashapp.workloads import Params, generate, inputs
+
+
+def _run(conv, name, trials=40, **kw):
+    return run_workload(conv, workload_named(conv, name), Config(**kw), trials=trials, seed=0)
+
+
+def test_dispatcher_status_sticks_at_running_when_the_job_answers_first(real_app):
+    # One click fires mark_running and run_job together; if the job's response comes back first,
+    # "running" lands last (R16) and the page says "running" forever.
+    conv = real_app("dispatcher")
+    result = _run(conv, "alone run.n_clicks")
+    assert result.proof == "diverges" and 0 < result.diverged < result.trials
+    assert result.anomaly.name == "responses out of order: the last response wins"
+    assert ("status.data", "done", "running") in result.differs
+
+
+def test_superseded_request_answering_no_update_leaves_stale_results(real_app):
+    # Typing fast: the request for "query-2" is merged/superseded by the one for "query-3",
+    # which answers no_update, so the results of "query-2" never appear.
+    conv = real_app("superseded_no_update")
+    result = _run(conv, "typing query.value")
+    assert result.proof == "diverges"
+    assert result.anomaly.name.startswith("update lost: a superseded request's newer request returned no_update")
+    (prop, expected, _got), = result.differs
+    assert prop == "results.children" and expected == "results for query-2"
+
+
+def test_interval_faster_than_its_callback_starves_the_output(real_app):
+    # Every 100 ms tick supersedes the 300 ms request in flight (R8): most responses are ignored;
+    # the last tick's answer still arrives, so the end state is right.
+    conv = real_app("fast_interval")
+    found, _ = inputs(conv.app.graph)
+    ticks, = generate(found, Params(ticks=4))
+    result = run_workload(conv, ticks, Config(), trials=40, seed=0)
+    assert result.diverged == 0 and result.proof == "proved safe"
+    assert result.applied_share < 0.5
+    assert result.anomaly.name == "starved by an interval faster than the round trip"
+    assert [f.code for f in lint(conv)] == ["slow-interval"]
+
+
+def test_time_sleep_is_simulated_server_time(real_app):
+    conv = real_app("fast_interval")
+    cb, = conv.callbacks
+    response = cb.execute([1], ("clock.n_intervals",), 0.0)
+    assert response.elapsed == pytest.approx(300.0)      # the body's time.sleep(0.3): no wall-clock wait
+
+
+def test_clientside_writer_is_refused_naming_the_output():
+    with pytest.raises(Unsupported, match=r"profile\.data: a clientside \(JavaScript\) callback"):
+        check(str(APPS / "clientside_writer.py"), Options(trials=1), in_process=True)
+
+
+def test_bounded_loop_runs_once_per_click_and_loses_rapid_clicks(real_app):
+    conv = real_app("bounded_loop")
+    # One click: step -> count 1 -> bounce -> echo 1 -> step again is pruned (R6): the loop stops at once.
+    one = _run(conv, "alone start.n_clicks", trials=10)
+    assert one.proof == "proved safe" and one.diverged == 0
+    # Three rapid clicks: merged (R7) / superseded (R8) requests each read count once, so increments are
+    # lost; and the explorer finds a schedule where the newest request is never sent at all: step is held
+    # back (R9) behind its own loop (count -> bounce -> echo -> step), its superseded predecessor's response
+    # is ignored, and nothing re-runs the renderer's requested observer.
+    rapid = _run(conv, "typing start.n_clicks")
+    assert rapid.diverged > 0 and rapid.proof == "diverges"
+    assert rapid.anomaly.name == "request stranded: never sent after the request it superseded was ignored"
+    assert rapid.differs[0][0] == "count.data" and rapid.differs[0][1:] == (3, 0)
+
+
+def test_multi_output_with_partial_no_update_loses_a_label(real_app):
+    # city then country in quick succession: one request carries both triggers (R7) or the second
+    # supersedes the first (R8); the body answers no_update for whichever ctx.triggered_id is not.
+    conv = real_app("partial_no_update")
+    result = _run(conv, "interleave city.value,country.value")
+    assert result.proof == "diverges" and result.diverged > 0
+    assert result.anomaly.name in ("triggers merged into one request, ctx.triggered_id names only the first",
+                                   "trigger lost by a superseded request with a triggered_id filter")
+    assert "labels (tests/apps/partial_no_update.py:" in result.anomaly.fix
+
+
+def test_workload_values_come_from_each_control_s_type_and_options(real_app):
+    found, unchanged = inputs(real_app("controls").app.graph)
+    values = {u.prop: (u.kind, u.values[:2]) for u in found}
+    assert values["url.pathname"] == ("path", ("/url-1", "/url-2"))
+    assert values["fruit.value"] == ("choice", ("pear", "plum"))              # options other than the current one
+    assert values["tags.value"] == ("choice", (["a"], ["b"]))                 # multi: a list
+    assert values["size.value"] == ("choice", ("l",))
+    assert values["extras.value"] == ("choice", (["salt"], ["pepper"]))
+    assert values["level.value"] == ("slider", (10, 0))                       # within min/max
+    assert values["span.value"] == ("slider", ([0, 100], [0, 0]))
+    assert values["qty.value"] == ("number", (2, 3))
+    assert unchanged == []

@@ -1,0 +1,109 @@
+"""A simulated request answered by the app's real callback, as Dash's server answers it."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from conftest import APPS
+from simulator.dashapp.convert import RealCallback
+from simulator.dashapp.errors import Unsupported
+
+APP_NAMES = sorted(p.stem for p in APPS.glob("*.py") if not p.stem.startswith("_") and p.stem != "clientside_writer")
+
+
+def _cb(conv, name) -> RealCallback:
+    return next(cb for cb in conv.callbacks if cb.name == name)
+
+
+def test_answers_are_dash_s_own(real_app):
+    conv = real_app("answers")
+    answer = _cb(conv, "answer")
+    assert answer.execute(["prevent"], ("word.value",)).kind == "prevent"                  # HTTP 204
+    empty = answer.execute(["nothing"], ("word.value",))
+    assert (empty.kind, empty.outputs) == ("data", {})                                    # 200, no outputs
+    boom = answer.execute(["boom"], ("word.value",))
+    assert boom.kind == "error" and "ValueError: boom" in boom.message                     # 500 (R18)
+    ok = answer.execute(["hi"], ("word.value",))
+    assert ok.outputs == {"a.children": "hi (word)"}                                      # ctx.triggered_id; b no_update
+
+
+def test_patch_comes_back_in_wire_form_and_state_is_a_copy(real_app):
+    from simulator.patch import apply_patch, is_patch
+    conv = real_app("answers")
+    count = _cb(conv, "count")
+    state = {"n": 0}
+    response = count.execute(["x", state], ("word.value",))
+    assert state == {"n": 0}                        # R14: the body mutated a JSON copy, not the browser's value
+    patch = response.outputs["data.data"]
+    assert is_patch(patch) and apply_patch({"n": 0}, patch) == {"n": 0, "last": "x"}
+
+
+def test_allow_duplicate_outputs_keep_dash_s_hash(real_app):
+    conv = real_app("naive")
+    spec_ids = [d["output"] for d in conv.spec.dependencies]
+    first = _cb(conv, "update_first_name")
+    assert first.wire_outputs == (spec_ids[0],) and spec_ids[0].startswith("user_data.data@")   # R11
+    assert conv.app.graph.listeners(first.wire_outputs[0]) == []     # an @hash output triggers nothing
+
+
+def test_set_props_is_refused_when_seen(real_app):
+    conv = real_app("refused/set_props")
+    with pytest.raises(Unsupported, match=r"greet \(.*set_props.py:\d+\): set_props side updates \(side.children\)"):
+        conv.callbacks[0].execute(["x"], ("name.value",))
+
+
+def test_returned_components_are_refused(real_app):
+    conv = real_app("refused/returns_component")
+    with pytest.raises(Unsupported, match="returns components for out.children"):
+        conv.callbacks[0].execute(["x"], ("name.value",))
+
+
+def test_clock_is_simulated_and_clock_readers_are_not_memoised(real_app):
+    conv = real_app("chained")
+    first = _cb(conv, "update_first_name")
+    a = first.execute(["x", {}], ("first_name.value",), now=0.0)
+    b = first.execute(["x", {}], ("first_name.value",), now=5000.0)
+    stamp_a, stamp_b = a.outputs["first_name_done.data"], b.outputs["first_name_done.data"]
+    assert stamp_b - stamp_a == pytest.approx(5.0)           # time.time() reads the simulated clock, in seconds
+    assert first.output_id in conv.server.clock_readers
+
+
+def test_pure_answers_are_memoised(real_app):
+    conv = real_app("patch")
+    cb = _cb(conv, "update_first_name")
+    cb.execute(["memo-test"], ("first_name.value",))
+    calls = conv.server.calls
+    cb.execute(["memo-test"], ("first_name.value",))
+    assert conv.server.calls == calls
+
+
+def _payloads(conv, rng):
+    """Payloads a renderer could send: each callback with values from the layout and from the workloads."""
+    from simulator.dashapp.workloads import inputs
+    found, _ = inputs(conv.app.graph)
+    layout = conv.app.graph.components
+    pool = [None, "", "x", 0, 3, {}, {"first_name": "a"}] + [v for u in found for v in u.values[:3]]
+    for cb in conv.callbacks:
+        for _ in range(6):
+            args = []
+            for dep in cb.inputs + cb.states:
+                initial = layout[dep.component_id].initial.get(dep.component_property)
+                args.append(rng.choice(pool + [initial]))
+            changed = tuple(rng.sample([d.key for d in cb.inputs], k=rng.randint(0, len(cb.inputs))))
+            yield cb, args, changed
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_fast_path_and_flask_test_client_answer_identically(real_app, name):
+    fast, slow = real_app(name), real_app(name, flask=True)
+    rng = random.Random(name)
+    for cb, args, changed in _payloads(fast, rng):
+        other = next(c for c in slow.callbacks if c.output_id == cb.output_id)
+        a, b = cb.execute(args, changed, 100.0), other.execute(args, changed, 100.0)
+        assert (a.kind, json.dumps(a.outputs, sort_keys=True), a.nbytes, a.elapsed) == \
+               (b.kind, json.dumps(b.outputs, sort_keys=True), b.nbytes, b.elapsed), (cb.name, args, changed)
+        if a.kind == "error":
+            assert a.message.split(":")[-1] == b.message.split(":")[-1]
