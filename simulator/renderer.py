@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+from json.encoder import encode_basestring_ascii
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -50,6 +51,41 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     return a == b
+
+
+_encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(v, separators=(",", ":"))
+
+
+def json_size(value: Any) -> int:
+    """``len(json.dumps(value, separators=(",", ":")))``, without encoding the common scalars.
+
+    The encoder escapes everything outside ASCII, so characters are bytes.
+    """
+    kind = type(value)
+    if kind is str:
+        return len(encode_basestring_ascii(value))
+    if value is None:
+        return 4
+    if kind is bool:
+        return 4 if value else 5
+    if kind is int:
+        return len(int.__repr__(value))
+    return len(_encode(value))
+
+
+def request_bytes(node: Node, args: list[Any], changed: dict[str, bool]) -> int:
+    """Bytes of the JSON body a dispatched request POSTs (R14: the values it read).
+
+    ``{"output", "outputs", "inputs": [{id, property, value}], "changedPropIds",
+    "state": [{id, property, value}]}``: the callback's fixed skeleton
+    (:func:`simulator.graph.request_skeleton`) plus the values and triggers.
+    """
+    size = node.request_skeleton + 2 + max(0, len(changed) - 1)
+    for key in changed:
+        size += len(encode_basestring_ascii(key))
+    for value in args:
+        size += json_size(value)
+    return size
 
 
 class RunawayLoop(Exception):
@@ -250,7 +286,35 @@ class Renderer:
         groups: dict[str, list[Request]] = {}
         for req in requested:
             groups.setdefault(req.node.uid, []).append(req)
-        requested, rebuilt = [], set()
+        rebuilt: set[int] = set()
+        if len(groups) < len(requested):
+            requested = self._merge(groups, rebuilt, now)
+
+        # R8: a requested callback supersedes the same callback waiting or in flight:
+        # in each list, all but the newest of each identifier go (the requested
+        # ones being newer than any listed).
+        newest_uid = {r.node.uid: r for r in requested}
+        for lst in (self.prioritized, self.in_flight):
+            if not lst:
+                continue
+            last = {r.node.uid: r for r in lst}
+            doomed = [r for r in lst if r.node.uid in newest_uid or last[r.node.uid] is not r]
+            for r in doomed:
+                lst.remove(r)
+                newer = newest_uid.get(r.node.uid)
+                r.status = "superseded"
+                r.superseded_by = newer.id if newer else None
+                self._event("superseded", now, request=r, by=newer)
+
+        # R9: ready when no Input (other than its own outputs) may still be
+        # changed by a pending request or anything downstream of one.
+        outstanding: set[str] = set().union(*[r.node.downstream for r in pending])
+        ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
+        return self._move_ready(now, before, requested, ready, pending, rebuilt)
+
+    def _merge(self, groups: dict[str, list[Request]], rebuilt: set[int], now: float) -> list[Request]:
+        """R7 for identifiers requested more than once: what stays requested, in group order."""
+        requested = []
         for group in groups.values():
             if len(group) == 1:
                 requested.append(group[0])
@@ -275,29 +339,11 @@ class Renderer:
                 self._event("merged", now, request=r, into=newest)
             requested.append(newest)
             rebuilt.add(newest.id)  # a new object in the renderer: it moves to the end
+        return requested
 
-        # R8: a requested callback supersedes the same callback waiting or in flight.
-        newest_uid = {r.node.uid: r for r in requested}
-        for lst in (self.prioritized, self.in_flight):
-            # group (list + requested) by uid; all but the last of each group go
-            by_uid: dict[str, list[Request]] = {}
-            for r in lst + requested:
-                by_uid.setdefault(r.node.uid, []).append(r)
-            doomed = {id(r) for g in by_uid.values() for r in g[:-1]}
-            for r in [r for r in lst if id(r) in doomed]:
-                lst.remove(r)
-                newer = newest_uid.get(r.node.uid)
-                r.status = "superseded"
-                r.superseded_by = newer.id if newer else None
-                self._event("superseded", now, request=r, by=newer)
-
-        # R9: ready when no Input (other than its own outputs) may still be
-        # changed by a pending request or anything downstream of one.
-        outstanding: set[str] = set()
-        for r in pending:
-            outstanding |= r.node.downstream
-        ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
-
+    def _move_ready(self, now: float, before: list[Request], requested: list[Request], ready: list[Request],
+                    pending: list[Request], rebuilt: set[int]) -> bool:
+        """R10, R19, then the ready requests become prioritized; returns whether anything moved."""
         # R10: a deadlock (everything pending is requested, nothing ready) is a
         # loop: assume the first is ready, then whatever that does not block.
         if not ready and requested and len(requested) == len(pending):
@@ -329,8 +375,13 @@ class Renderer:
                 requested.remove(r)
                 self._event("dropped", now, request=r)
 
-        ready_ids = {id(r) for r in ready}
-        waiting = [r for r in requested if id(r) not in ready_ids]
+        if ready:
+            ready_ids = {id(r) for r in ready}
+            waiting = [r for r in requested if id(r) not in ready_ids]
+        else:
+            waiting = requested
+        if not rebuilt and waiting == before:   # nothing pruned, merged, readied or dropped
+            return False
         waiting_ids = {id(r) for r in waiting}
         kept_in_place = [r for r in before if id(r) in waiting_ids and r.id not in rebuilt]
         kept_ids = {id(r) for r in kept_in_place}
@@ -339,7 +390,7 @@ class Renderer:
             r.status = "prioritized"
             self.prioritized.append(r)
             self._event("prioritized", now, request=r)
-        return [id(r) for r in before] != [id(r) for r in self.requested] or bool(ready)
+        return before != self.requested or bool(ready)
 
     def _forget_finished_groups(self) -> None:
         """storedCallbacks: a group's record goes once nothing of it is pending."""
@@ -364,16 +415,7 @@ class Renderer:
             req.args = [layout[k] for k in node.input_keys + node.state_keys]
             req.dispatched_at = now
             req.status = "in_flight"
-            req.request_bytes = len(json.dumps({
-                "output": "..".join(node.wire_outputs),
-                "outputs": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2]}
-                            for k in node.wire_outputs],
-                "inputs": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2], "value": v}
-                           for k, v in zip(node.input_keys, req.args)],
-                "changedPropIds": list(req.changed),
-                "state": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2], "value": v}
-                          for k, v in zip(node.state_keys, req.args[len(node.input_keys):])],
-            }, separators=(",", ":")).encode())
+            req.request_bytes = request_bytes(node, req.args, req.changed)
             self.in_flight.append(req)
             self._event("dispatched", now, request=req)
         return picked
