@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring_ascii
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -36,8 +37,32 @@ def _hash_inputs(inputs: Sequence[Input]) -> str:
     return hashlib.sha256(".".join(str(i) for i in inputs).encode()).hexdigest()
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=False)
+_encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(value, separators=(",", ":"))
+_scan = json.JSONDecoder().scan_once                         # json.loads of text with no surrounding space
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _encoded(value: Any) -> str:
+    """``_encode(value)``; strings and None without the encoder."""
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    return "null" if value is None else _encode(value)
+
+
+def _wire(value: Any) -> Any:
+    """``json.loads(_encode(value))``: the value as it comes out of the other side of the wire.
+
+    JSON scalars come out equal (a float's repr round-trips exactly), so
+    only containers are encoded and decoded.
+    """
+    if type(value) in _SCALARS:
+        return value
+    return _scan(_encode(value), 0)[0]
+
+
+def _received(text: str, value: Any) -> Any:
+    """The value of ``text`` (its JSON) as the browser parses it."""
+    return value if type(value) in _SCALARS else _scan(text, 0)[0]
 
 
 @dataclass(frozen=True)
@@ -96,7 +121,7 @@ class Callback:
         """
         try:
             with running(changed, now):
-                result = self.func(*json.loads(_dumps(args)))
+                result = self.func(*[_wire(a) for a in args])   # json.loads(_encode(args)), item by item
         except PreventUpdate:
             return Response("prevent", nbytes=0)
         except Exception as exc:  # a callback that raises is an error response (R18)
@@ -112,14 +137,23 @@ class Callback:
         for key, value in outputs.items():
             cid, _, prop = key.rpartition(".")
             body.setdefault(cid, {})[prop] = value
+        # The body is {"multi":true,"response":{cid:{prop:value}}}: its size is that of
+        # its parts (the encoder escapes all but ASCII: characters are bytes), and the
+        # browser receives each value as its JSON parses.
         try:
-            text = _dumps({"multi": True, "response": body})
+            encoded = {cid: {prop: _encoded(value) for prop, value in props.items()} for cid, props in body.items()}
         except (TypeError, ValueError) as exc:
             message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
-        wire = json.loads(text)["response"]  # what the browser receives
-        received = {key: wire[key.rpartition(".")[0]][key.rpartition(".")[2]] for key in outputs}
-        return Response("data", outputs=received, nbytes=len(text.encode()))
+        text = '{"multi":true,"response":{' + ",".join(
+            encode_basestring_ascii(cid) + ":{" + ",".join(encode_basestring_ascii(prop) + ":" + text
+                                                            for prop, text in props.items()) + "}"
+            for cid, props in encoded.items()) + "}}"
+        received = {}
+        for key, value in outputs.items():
+            cid, _, prop = key.rpartition(".")
+            received[key] = _received(encoded[cid][prop], value)
+        return Response("data", outputs=received, nbytes=len(text))
 
     def _outputs_of(self, result: Any) -> dict[str, Any]:
         if self.multi:

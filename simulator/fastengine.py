@@ -32,6 +32,7 @@ import math
 import random
 from collections import deque
 from heapq import heappop, heappush
+from random import NV_MAGICCONST
 from typing import Any, Callable
 
 from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run
@@ -58,11 +59,18 @@ def sampler(dist: Distribution, rng: random.Random) -> Callable[[], float]:
         value = dist.value
         return lambda: value
     if kind is LogNormal:
-        mu, sigma, lognorm = math.log(dist.median), dist.sigma, rng.lognormvariate
+        mu, sigma, uniform, log, exp = math.log(dist.median), dist.sigma, rng.random, math.log, math.exp
 
         def draw_lognormal() -> float:
+            # random.lognormvariate(mu, sigma): exp of normalvariate's Kinderman-Monahan loop
+            while True:
+                u1 = uniform()
+                u2 = 1.0 - uniform()
+                z = NV_MAGICCONST * (u1 - 0.5) / u2
+                if z * z / 4.0 <= -log(u2):
+                    break
             try:
-                return min(lognorm(mu, sigma), MAX_DRAW_MS)
+                return min(exp(mu + z * sigma), MAX_DRAW_MS)
             except OverflowError:
                 return MAX_DRAW_MS
         return draw_lognormal
@@ -127,8 +135,68 @@ class _Link:
         return arrival - now
 
 
+class _Flight:
+    """One HTTP request's trip (the reference's request process), one method per step."""
+
+    __slots__ = ("sim", "req", "slot", "worker", "response")
+
+    def __init__(self, sim: "FastSimulation", req: Request):
+        self.sim, self.req, self.slot, self.worker, self.response = sim, req, None, None, None
+
+    def start(self, _arg: Any = None) -> None:
+        sim, req = self.sim, self.req
+        if req.callback.clientside:                             # R15: no HTTP
+            sim._post("response", (req, req.callback.execute(req.args, tuple(req.changed), sim.now)))
+            return
+        sim._in_transit += 1
+        if sim.connections is not None:
+            self.slot = sim.connections.request()
+            self.slot.waiter = self.connected                   # http1: a free connection
+        else:
+            self.connected()
+
+    def connected(self) -> None:
+        sim = self.sim
+        sim._push(sim.now + sim.uplink.wait(sim.now, sim.draw_net()), NORMAL, self.uploaded, None)
+
+    def uploaded(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if sim.workers is not None:
+            self.worker = sim.workers.request()
+            self.worker.waiter = self.at_worker                 # FIFO queue for a worker / thread
+        else:
+            self.at_worker()
+
+    def at_worker(self) -> None:
+        sim, req = self.sim, self.req
+        self.response = req.callback.execute(req.args, tuple(req.changed), sim.now)
+        sim._push(sim.now + sim.draw_server(), NORMAL, self.processed, None)
+
+    def processed(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if self.worker is not None:
+            sim.workers.release()
+        sim._push(sim.now + sim.downlink.wait(sim.now, sim.draw_net()), NORMAL, self.downloaded, None)
+
+    def downloaded(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if self.slot is not None:
+            sim.connections.release()
+        sim._in_transit -= 1
+        if not sim._in_transit and not sim._drained.triggered:
+            sim._succeed(sim._drained)
+        sim._post("response", (self.req, self.response))
+
+
 class FastSimulation:
-    """One run, as :class:`simulator.engine.Simulation` runs it, on a heap clock."""
+    """One run, as :class:`simulator.engine.Simulation` runs it, on a heap clock.
+
+    The reference's three generator processes become methods that schedule
+    their own continuation: the renderer thread (``_thread_*``), a
+    :class:`_Flight` per request, and the user (``_user``, a position in the
+    plan and a stage).  The figures the reference tallies from renderer
+    events are read from what the renderer returns (:meth:`_pass`).
+    """
 
     def __init__(self, app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0):
         if not supports(config):
@@ -142,7 +210,7 @@ class FastSimulation:
         self.draw_server = sampler(config.server_delay, random.Random(f"{seed}/server"))
         self.draw_client = sampler(config.client_overhead, random.Random(f"{seed}/client"))
         self.result = Run(seed=seed)
-        self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
+        self.renderer = self._renderer(self.graph, config)
         transport = config.transport
         self.connections = _Pool(transport.connections, self) if transport.connections else None
         slots = transport.executor or config.server.slots
@@ -161,6 +229,13 @@ class FastSimulation:
         self._drained = _Event()
         self._stopping = False                    # the AnyOf has been triggered
         self._user_ended = False
+        self._action = 0                          # the user's position in the plan
+        self._stage = 0                           # and in that action (or in the end phase)
+
+    @staticmethod
+    def _renderer(graph: Graph, config: Config) -> Renderer:
+        """The renderer, with no event listener: the figures come from what it returns."""
+        return Renderer(graph, request_budget=config.request_budget)
 
     # ------------------------------------------------------------------
     # the clock: simpy's schedule / step, for the few kinds of entry used here
@@ -178,31 +253,7 @@ class FastSimulation:
         waiter = event.waiter
         if waiter is not None:
             event.waiter = None
-            self._resume(waiter)
-
-    def _start(self, process) -> None:
-        self._push(self.now, URGENT, self._resume, process)
-
-    def _resume(self, process) -> None:
-        """Run a process to its next wait: a delay (a timeout) or an event."""
-        while True:
-            try:
-                wait = process.send(None)
-            except StopIteration:
-                if process is self._user_process:
-                    self._user_ended = True
-                    self._push(self.now, NORMAL, self._condition, None)
-                return
-            except Exception as exc:          # simpy fails the process; the run raises when that is processed
-                self._push(self.now, NORMAL, self._fail, exc)
-                return
-            if type(wait) is _Event:
-                if wait.processed:
-                    continue
-                wait.waiter = process
-                return
-            self._push(self.now + wait, NORMAL, self._resume, process)
-            return
+            waiter()
 
     def _condition(self, _arg: Any) -> None:
         """AnyOf(user, time limit) checked: the first trigger schedules the stop."""
@@ -218,12 +269,9 @@ class FastSimulation:
     def _fail(exc: Exception) -> None:
         raise exc
 
-    # ------------------------------------------------------------------
-    # the renderer's events: the figures (no trace here)
-    # ------------------------------------------------------------------
-    def _on_event(self, kind: str, now: float, **f: Any) -> None:
-        if self._measuring:
-            self.result.count(kind, f)
+    def _failed(self, exc: Exception) -> None:
+        """A process raised: simpy fails it, and the run raises when that failure is processed."""
+        self._push(self.now, NORMAL, self._fail, exc)
 
     def _post(self, kind: str, payload: Any) -> None:
         self._inbox.append((kind, payload))
@@ -232,97 +280,152 @@ class FastSimulation:
             self._succeed(wake)
 
     # ------------------------------------------------------------------
-    # the three processes, line for line those of simulator.engine
+    # the renderer thread (R20): wait for work, intake, scheduling, send
     # ------------------------------------------------------------------
-    def _thread(self):
-        renderer, draw = self.renderer, self.draw_client
+    def _thread_start(self, _arg: Any = None) -> None:
         self._inbox.append(("load", None))  # page load: the first pass (R5)
-        while True:
-            while not self._inbox:
-                self._busy = False
-                self._note_settled()
-                self._wake = _Event()
-                yield self._wake
-            self._busy = True
-            intake = draw() * INTAKE_SHARE                      # R20, intake
-            if intake > 0:
-                yield intake
-            batch, self._inbox = self._inbox, []
-            extra_outputs = 0
-            now = self.now
-            for kind, payload in batch:  # applied in arrival order (R20)
-                if kind == "load":
-                    renderer.load(now)
-                elif kind == "change":
-                    renderer.change(resolve(payload, renderer.layout), now)
-                else:
-                    req, response = payload
-                    if self._measuring:
-                        self.result.responses += 1
-                        self.result.bytes_down += response.nbytes
-                    if renderer.receive(req, response, now) == "applied":
-                        extra_outputs += max(0, len(response.outputs) - 1)
-            sent = renderer.schedule(now)                       # R20, scheduling
-            self._track_divergence()
-            cost = draw() * (1 + EXTRA_OUTPUT_COST * extra_outputs)
-            if cost > 0:
-                yield cost
-            for req in sent:  # requests dispatched in a pass leave at its end (R20)
-                self._start(self._request(req))
+        self._thread_idle()
 
-    def _request(self, req: Request):
-        callback = req.callback
-        if callback.clientside:                                 # R15: no HTTP
-            self._post("response", (req, callback.execute(req.args, tuple(req.changed), self.now)))
+    def _thread_idle(self) -> None:
+        if not self._inbox:
+            self._busy = False
+            self._note_settled()
+            self._wake = _Event()
+            self._wake.waiter = self._thread_idle
             return
-        self._in_transit += 1
-        slot = self.connections.request() if self.connections is not None else None
-        if slot is not None:
-            yield slot                                          # http1: a free connection
-        yield self.uplink.wait(self.now, self.draw_net())
-        worker = self.workers.request() if self.workers is not None else None
-        if worker is not None:
-            yield worker                                        # FIFO queue for a worker / thread
-        response = callback.execute(req.args, tuple(req.changed), self.now)
-        yield self.draw_server()
-        if worker is not None:
-            self.workers.release()
-        yield self.downlink.wait(self.now, self.draw_net())
-        if slot is not None:
-            self.connections.release()
-        self._in_transit -= 1
-        if not self._in_transit and not self._drained.triggered:
-            self._succeed(self._drained)
-        self._post("response", (req, response))
+        self._busy = True
+        intake = self.draw_client() * INTAKE_SHARE              # R20, intake
+        if intake > 0:
+            self._push(self.now + intake, NORMAL, self._thread_pass, None)
+        else:
+            self._thread_pass()
+
+    def _thread_pass(self, _arg: Any = None) -> None:
+        try:
+            sent, extra_outputs = self._pass()
+        except Exception as exc:
+            self._failed(exc)
+            return
+        cost = self.draw_client() * (1 + EXTRA_OUTPUT_COST * extra_outputs)
+        if cost > 0:
+            self._push(self.now + cost, NORMAL, self._thread_send, sent)
+        else:
+            self._thread_send(sent)
+
+    def _thread_send(self, sent: list[Request]) -> None:
+        for req in sent:  # requests dispatched in a pass leave at its end (R20)
+            self._push(self.now, URGENT, _Flight(self, req).start, None)
+        self._thread_idle()
+
+    def _pass(self) -> tuple[list[Request], int]:
+        """Apply what arrived in arrival order, run the observers; tally what the reference's events count."""
+        renderer, r, measuring = self.renderer, self.result, self._measuring
+        batch, self._inbox = self._inbox, []
+        extra_outputs = 0
+        now = self.now
+        for kind, payload in batch:  # applied in arrival order (R20)
+            if kind == "load":
+                renderer.load(now)
+            elif kind == "change":
+                renderer.change(resolve(payload, renderer.layout), now)
+            else:
+                req, response = payload
+                if measuring:
+                    r.responses += 1
+                    r.bytes_down += response.nbytes
+                try:
+                    status = renderer.receive(req, response, now)
+                except RunawayLoop:  # raised by what an applied response triggers: it was applied
+                    if measuring and req.status == "applied":
+                        r.applied += 1
+                    raise
+                if measuring:
+                    if status == "applied":
+                        r.applied += 1
+                    elif status == "ignored":
+                        r.ignored += 1
+                    elif status == "error":
+                        r.errors.append(req.response.message)
+                if status == "applied":
+                    extra_outputs += max(0, len(response.outputs) - 1)
+        if measuring:
+            # R8 supersedes only in schedule(), only requests pending before it.
+            pending = renderer.requested + renderer.prioritized + renderer.in_flight
+            sent = renderer.schedule(now)
+            for req in pending:
+                if req.status == "superseded":
+                    r.superseded += 1
+            r.sent += len(sent)
+            for req in sent:
+                r.bytes_up += req.request_bytes
+        else:
+            sent = renderer.schedule(now)
+        self._track_divergence()
+        return sent, extra_outputs
+
+    # ------------------------------------------------------------------
+    # the user: each action (wait to settle, wait its delay, act), then the end phase
+    # ------------------------------------------------------------------
+    def _quiet(self) -> bool:
+        return self.renderer.idle and not self._inbox and not self._busy
+
+    def _await_settled(self) -> None:
+        if self._settled.triggered:
+            self._settled = _Event()
+        self._settled.waiter = self._user
 
     def _note_settled(self) -> None:
         if self.renderer.idle and not self._inbox and not self._settled.triggered:
             self._succeed(self._settled)
 
-    def _wait_settled(self):
-        while not (self.renderer.idle and not self._inbox and not self._busy):
-            if self._settled.triggered:
-                self._settled = _Event()
-            yield self._settled
+    def _user(self, _arg: Any = None) -> None:
+        try:
+            self._user_steps()
+        except Exception as exc:
+            self._failed(exc)
 
-    def _user(self):
-        for action in self.plan.actions:
-            if action.wait_settle:
-                yield from self._wait_settled()
-            if action.delay > 0:
-                yield action.delay
+    def _user_steps(self) -> None:
+        actions = self.plan.actions
+        while self._action < len(actions):
+            action = actions[self._action]
+            if self._stage == 0:                                # wait for the page to settle
+                if action.wait_settle and not self._quiet():
+                    self._await_settled()
+                    return
+                self._stage = 1
+                if action.delay > 0:
+                    self._push(self.now + action.delay, NORMAL, self._user, None)
+                    return
             if action.measure and not self._measuring:
                 self._measuring = True
                 self._track_divergence()
             self._last_action = self.now
             self._post("change", action.props)
-        yield 0
-        yield from self._wait_settled()
-        self._settled_at = self.now
-        while self._in_transit:
-            self._drained = _Event()
-            yield self._drained
-        yield from self._wait_settled()
+            self._action += 1
+            self._stage = 0
+        if self._stage == 0:                                    # the reference's timeout(0)
+            self._stage = 1
+            self._push(self.now + 0, NORMAL, self._user, None)
+            return
+        if self._stage == 1:
+            if not self._quiet():
+                self._await_settled()
+                return
+            self._settled_at = self.now
+            self._stage = 2
+        if self._stage == 2:
+            # Superseded requests may still be on the wire: their responses change
+            # nothing (R8) but count as ignored, and their bytes as received.
+            if self._in_transit:
+                self._drained = _Event()
+                self._drained.waiter = self._user
+                return
+            self._stage = 3
+        if not self._quiet():
+            self._await_settled()
+            return
+        self._user_ended = True
+        self._push(self.now, NORMAL, self._condition, None)
 
     def _track_divergence(self) -> None:
         if not self._measuring or self.renderer.layout_version == self._last_version:
@@ -335,9 +438,8 @@ class FastSimulation:
         r = self.result
         if not any(a.measure for a in self.plan.actions):
             self._measuring = True
-        self._start(self._thread())
-        self._user_process = self._user()
-        self._start(self._user_process)
+        self._push(self.now, URGENT, self._thread_start, None)
+        self._push(self.now, URGENT, self._user, None)
         self._push(self.config.time_limit, NORMAL, self._condition, None)
         queue = self._queue
         try:
