@@ -88,6 +88,26 @@ def request_bytes(node: Node, args: list[Any], changed: dict[str, bool]) -> int:
     return size
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_value(value: Any) -> Any:
+    """``copy.deepcopy`` of a prop value, with JSON's own shapes copied directly.
+
+    Prop values are replaced, never mutated in place, so only the copy's
+    contents matter: dicts and lists are rebuilt, scalars shared, anything
+    else goes to ``deepcopy``.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: copy_value(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_value(v) for v in value]
+    return copy.deepcopy(value)
+
+
 class RunawayLoop(Exception):
     """More requests than the run's budget: a callback loop that does not end."""
 
@@ -140,7 +160,7 @@ class Renderer:
         self.layout: dict[str, Any] = {}
         for cid, comp in graph.components.items():
             for prop, value in comp.initial.items():
-                self.layout[f"{cid}.{prop}"] = copy.deepcopy(value)
+                self.layout[f"{cid}.{prop}"] = copy_value(value)
         for node in graph.nodes:  # props a callback names but the layout leaves unset
             for key in node.input_keys + node.state_keys + node.plain_outputs:
                 self.layout.setdefault(key, None)
@@ -235,7 +255,7 @@ class Renderer:
         data = self.layout[prop]
         if prop in self._store_memory and same(self._store_memory[prop], data):
             return
-        self._store_memory[prop] = copy.deepcopy(data)
+        self._store_memory[prop] = copy_value(data)
         # Date.now(): integer milliseconds; a second write in the same millisecond
         # gives the same timestamp, and an equal value is not a change (R4).
         self.change({derived: EPOCH_MS + int(now)}, now, by="store")
@@ -260,7 +280,7 @@ class Renderer:
             if same(self.layout[prop], value):
                 self._event("unchanged", now, prop=prop, value=value, by=by)
                 continue
-            self._set(prop, copy.deepcopy(value), now, by=by)
+            self._set(prop, copy_value(value), now, by=by)
             self._trigger(prop, now, ())
             self._store_derived(prop, now)
 
