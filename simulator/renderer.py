@@ -234,7 +234,8 @@ class Renderer:
         req = Request(id=self.requests_created, node=node, changed=changed, predecessors=predecessors,
                       requested_at=now, initial=initial, group=group)
         self.requested.append(req)
-        self._event("requested", now, request=req, cause=cause)
+        if self._emit is not None:
+            self._event("requested", now, request=req, cause=cause)
         return req
 
     def _trigger(self, prop: str, now: float, predecessors: tuple[int, ...]) -> None:
@@ -245,7 +246,8 @@ class Renderer:
     def _set(self, prop: str, value: Any, now: float, *, by: str) -> None:
         self.layout[prop] = value
         self.layout_version += 1
-        self._event("prop", now, prop=prop, value=value, by=by)
+        if self._emit is not None:
+            self._event("prop", now, prop=prop, value=value, by=by)
 
     def _store_derived(self, prop: str, now: float) -> None:
         """R4: a Store that holds new data sets its own modified_timestamp."""
@@ -288,7 +290,13 @@ class Renderer:
     # the requested-list pass (observers/requestedCallbacks.ts)
     # ------------------------------------------------------------------
     def _requested_pass(self, now: float) -> bool:
-        """One run of the requested observer; returns whether anything moved."""
+        """One run of the requested observer; returns whether another run could move anything.
+
+        It could only if this one took requests out of the lists (pruned,
+        merged, superseded, dropped) or broke a deadlock: requests that
+        merely became ready leave the pending set, and so every other
+        request's readiness, as it was.
+        """
         before = list(self.requested)
         pending = self.pending  # taken before pruning, as the renderer does
 
@@ -300,6 +308,7 @@ class Renderer:
                 self._event("pruned", now, request=req)
             else:
                 requested.append(req)
+        removed = len(requested) < len(before)
 
         # R7: one request per unique identifier; the newest wins, triggers united;
         # an initial-call request gives way to a non-initial one.
@@ -309,6 +318,7 @@ class Renderer:
         rebuilt: set[int] = set()
         if len(groups) < len(requested):
             requested = self._merge(groups, rebuilt, now)
+            removed = True
 
         # R8: a requested callback supersedes the same callback waiting or in flight:
         # in each list, all but the newest of each identifier go (the requested
@@ -319,6 +329,7 @@ class Renderer:
                 continue
             last = {r.node.uid: r for r in lst}
             doomed = [r for r in lst if r.node.uid in newest_uid or last[r.node.uid] is not r]
+            removed = removed or bool(doomed)
             for r in doomed:
                 lst.remove(r)
                 newer = newest_uid.get(r.node.uid)
@@ -330,7 +341,7 @@ class Renderer:
         # changed by a pending request or anything downstream of one.
         outstanding: set[str] = set().union(*[r.node.downstream for r in pending])
         ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
-        return self._move_ready(now, before, requested, ready, pending, rebuilt)
+        return self._move_ready(now, before, requested, ready, pending, rebuilt, removed)
 
     def _merge(self, groups: dict[str, list[Request]], rebuilt: set[int], now: float) -> list[Request]:
         """R7 for identifiers requested more than once: what stays requested, in group order."""
@@ -362,8 +373,8 @@ class Renderer:
         return requested
 
     def _move_ready(self, now: float, before: list[Request], requested: list[Request], ready: list[Request],
-                    pending: list[Request], rebuilt: set[int]) -> bool:
-        """R10, R19, then the ready requests become prioritized; returns whether anything moved."""
+                    pending: list[Request], rebuilt: set[int], removed: bool) -> bool:
+        """R10, R19, then the ready requests become prioritized; see :meth:`_requested_pass` for what it returns."""
         # R10: a deadlock (everything pending is requested, nothing ready) is a
         # loop: assume the first is ready, then whatever that does not block.
         if not ready and requested and len(requested) == len(pending):
@@ -375,6 +386,7 @@ class Renderer:
             # (The renderer means to add the entry point to the blocked ones'
             # predecessors, but computes the blocked set as an empty difference.)
             self._event("deadlock", now, requests=list(ready))
+            removed = True
 
         # R19: in an execution group, drop a ready request none of whose Inputs
         # the group updated, when all of them were only potentially updated.
@@ -389,6 +401,7 @@ class Renderer:
                 potential = {p for s in entries for p in s.all_props}
                 if not (inputs & updated) and inputs <= potential:
                     dropped.append(r)
+            removed = removed or bool(dropped)
             for r in dropped:
                 r.status = "dropped"
                 ready.remove(r)
@@ -409,8 +422,9 @@ class Renderer:
         for r in ready:
             r.status = "prioritized"
             self.prioritized.append(r)
-            self._event("prioritized", now, request=r)
-        return before != self.requested or bool(ready)
+            if self._emit is not None:
+                self._event("prioritized", now, request=r)
+        return removed and (before != self.requested or bool(ready))
 
     def _forget_finished_groups(self) -> None:
         """storedCallbacks: a group's record goes once nothing of it is pending."""
@@ -437,7 +451,8 @@ class Renderer:
             req.status = "in_flight"
             req.request_bytes = request_bytes(node, req.args, req.changed)
             self.in_flight.append(req)
-            self._event("dispatched", now, request=req)
+            if self._emit is not None:
+                self._event("dispatched", now, request=req)
         return picked
 
     def schedule(self, now: float) -> list[Request]:

@@ -17,7 +17,8 @@ from hypothesis import given, settings, strategies as st
 
 import legacy_renderer
 import scenarios
-from simulator import Config, fastengine
+from simulator import (Action, Config, Dash, DashException, Input, Output, Plan, PreventUpdate, dcc, fastengine, html,
+                       no_update)
 from simulator.renderer import Renderer, request_bytes
 
 DISTRIBUTIONS = ["0", "fixed:10", "fixed:50", "uniform:0:300", "uniform:5:25", "exp:40", "lognormal:3.7:0.3",
@@ -70,6 +71,63 @@ def test_random_runs_give_the_legacy_renderers_events_and_figures(block):
         old = outcome(Legacy(s.graph, s.plan(seed), s.check, config, seed))
         assert new[1], "the renderer's events were recorded"
         assert new == old, f"{s.strategy.name} x {s.workload.name}, {len(s.keys)} keys, {config}, seed {seed}"
+
+
+def random_app(rng: random.Random):
+    """A random app: chains, fans, loops (bounded by the budget), multi-output, Stores, PreventUpdate."""
+    inputs = [f"i{n}" for n in range(rng.randint(1, 3))]
+    props = [f"p{n}" for n in range(rng.randint(1, 5))]
+    stores = {p for p in props if rng.random() < 0.4}
+    app = Dash("random")
+    app.layout = ([dcc.Input(id=i) for i in inputs]
+                  + [dcc.Store(id=p, data=None) if p in stores else html.Div(id=p) for p in props])
+    key = {**{i: f"{i}.value" for i in inputs}, **{p: f"{p}.data" if p in stores else f"{p}.children" for p in props}}
+    free = list(props)
+    rng.shuffle(free)
+    for n in range(rng.randint(1, 5)):
+        if not free:
+            break
+        outs = [free.pop() for _ in range(min(len(free), rng.choice([1, 1, 2])))]
+        sources = inputs + props + [f"{p}.modified_timestamp" for p in stores]
+        ins = rng.sample(sources, rng.randint(1, min(2, len(sources))))
+        ins_keys = [k if "." in k else key[k] for k in ins]
+        mode = rng.random()
+
+        def body(*args, n=n, outs=outs, mode=mode):
+            if args[0] is None and mode < 0.5:
+                raise PreventUpdate
+            values = [f"cb{n}:{str(args)[:20]}" for _ in outs]
+            if mode > 0.85:
+                values[0] = no_update
+            return values if len(outs) > 1 else values[0]
+        body.__name__ = f"cb{n}"
+        app.callback([Output(*key[o].split(".")) for o in outs] if len(outs) > 1 else Output(*key[outs[0]].split(".")),
+                     [Input(*k.split(".")) for k in ins_keys],
+                     prevent_initial_call=rng.random() < 0.5)(body)
+    actions = []
+    for n in range(rng.randint(1, 4)):
+        actions.append(Action({key[rng.choice(inputs)]: rng.choice(["a", "b", "ab", ""])},
+                              delay=rng.choice([0.0, 5.0, 40.0, 300.0]), wait_settle=rng.random() < 0.5,
+                              measure=n == 0))
+    return app, Plan(tuple(actions))
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_apps_give_the_legacy_renderers_events_and_figures(block):
+    rng = random.Random(f"random apps/{block}")
+    compared = 0
+    while compared < 150:
+        try:
+            app, plan = random_app(rng)
+            graph = app.graph
+        except DashException:
+            continue  # a layout Dash itself refuses: nothing to compare
+        config, seed = random_config(rng), f"{block}/{compared}"
+        config = Config(**{**vars(config), "request_budget": 60})
+        new = outcome(Recording(graph, plan, lambda layout: (), config, seed))
+        old = outcome(Legacy(graph, plan, lambda layout: (), config, seed))
+        assert new == old, f"block {block}, app {compared}: {[cb.describe() for cb in app.callbacks]}"
+        compared += 1
 
 
 def _legacy_size(node, args, changed) -> int:
