@@ -40,6 +40,7 @@ def _hash_inputs(inputs: Sequence[Input]) -> str:
 _encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(value, separators=(",", ":"))
 _scan = json.JSONDecoder().scan_once                         # json.loads of text with no surrounding space
 _SCALARS = (str, int, float, bool, type(None))
+_BODY_HEAD = '{"multi":true,"response":{'   # then {cid:{prop:value,...},...}}}
 
 
 def _encoded(value: Any) -> str:
@@ -133,6 +134,16 @@ class Callback:
             return Response("error", message=str(exc), nbytes=len(str(exc)))
         if not outputs:
             return Response("prevent", nbytes=0)
+        if len(outputs) == 1:  # the usual case, as below with one component and one prop
+            (key, value), = outputs.items()
+            try:
+                encoded = _encoded(value)
+            except (TypeError, ValueError) as exc:
+                message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
+                return Response("error", message=message, nbytes=len(message))
+            cid, prop = self._quoted(key)
+            size = len(_BODY_HEAD) + len(cid) + 2 + len(prop) + 1 + len(encoded) + 3
+            return Response("data", outputs={key: _received(encoded, value)}, nbytes=size)
         body: dict[str, dict[str, Any]] = {}
         for key, value in outputs.items():
             cid, _, prop = key.rpartition(".")
@@ -145,7 +156,7 @@ class Callback:
         except (TypeError, ValueError) as exc:
             message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
-        text = '{"multi":true,"response":{' + ",".join(
+        text = _BODY_HEAD + ",".join(
             encode_basestring_ascii(cid) + ":{" + ",".join(encode_basestring_ascii(prop) + ":" + text
                                                             for prop, text in props.items()) + "}"
             for cid, props in encoded.items()) + "}}"
@@ -154,6 +165,14 @@ class Callback:
             cid, _, prop = key.rpartition(".")
             received[key] = _received(encoded[cid][prop], value)
         return Response("data", outputs=received, nbytes=len(text))
+
+    def _quoted(self, key: str) -> tuple[str, str]:
+        """An output key's component id and prop, JSON-quoted (cached per callback)."""
+        cache = self.__dict__.setdefault("_quoted_keys", {})
+        if key not in cache:
+            cid, _, prop = key.rpartition(".")
+            cache[key] = (encode_basestring_ascii(cid), encode_basestring_ascii(prop))
+        return cache[key]
 
     def _outputs_of(self, result: Any) -> dict[str, Any]:
         if self.multi:

@@ -44,6 +44,8 @@ def same(a: Any, b: Any) -> bool:
     Python's ``==`` says ``True == 1``; JavaScript's deep equality does not.
     (``1 == 1.0`` is right in both: JSON has one kind of number.)
     """
+    if type(a) is str and type(b) is str:  # the common case, answered as below
+        return a == b
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, dict) and isinstance(b, dict):
@@ -151,19 +153,37 @@ class _Stored:
     updated_props: tuple[str, ...]  # plain props it did update
 
 
+def initial_layout(graph: Graph) -> dict[str, Any]:
+    """Every prop's value on page load: the components' initial props, then ``None`` for the rest.
+
+    The same for every run of an app (a graph is the app as it stood when
+    built), so the keys and shared scalars are worked out once per graph;
+    each run gets its own copies of the rest.
+    """
+    cached = getattr(graph, "_initial_layout", None)
+    if cached is None:
+        layout: dict[str, Any] = {}
+        for cid, comp in graph.components.items():
+            for prop, value in comp.initial.items():
+                layout[f"{cid}.{prop}"] = value
+        for node in graph.nodes:  # props a callback names but the layout leaves unset
+            for key in node.input_keys + node.state_keys + node.plain_outputs:
+                layout.setdefault(key, None)
+        containers = [k for k, v in layout.items() if type(v) not in _ATOMS]
+        cached = graph._initial_layout = (layout, containers)
+    layout = dict(cached[0])
+    for key in cached[1]:
+        layout[key] = copy_value(layout[key])
+    return layout
+
+
 class Renderer:
     """The requested / prioritized / in-flight lists and the rules that move requests."""
 
     def __init__(self, graph: Graph, *, request_budget: int = REQUEST_BUDGET,
                  on_event: Callable[..., None] | None = None):
         self.graph = graph
-        self.layout: dict[str, Any] = {}
-        for cid, comp in graph.components.items():
-            for prop, value in comp.initial.items():
-                self.layout[f"{cid}.{prop}"] = copy_value(value)
-        for node in graph.nodes:  # props a callback names but the layout leaves unset
-            for key in node.input_keys + node.state_keys + node.plain_outputs:
-                self.layout.setdefault(key, None)
+        self.layout: dict[str, Any] = initial_layout(graph)
         self._store_memory: dict[str, Any] = {}  # what each Store last stored (R4)
         self.requested: list[Request] = []
         self.prioritized: list[Request] = []

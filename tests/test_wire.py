@@ -85,3 +85,15 @@ def test_a_circular_value_is_an_error_response_as_before():
     cb, _ = app_returning([loop, 1, 2])
     assert cb.execute(["x", None], ()).message == reference_execute(cb, ["x", None], ()).message
     assert "not JSON serializable" in cb.execute(["x", None], ()).message
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(VALUES, st.sampled_from([("s1", "data"), ("d", "children"), ("odd-id", "data")]))
+def test_a_single_output_is_sized_and_received_as_the_whole_body(value, output):
+    app = Dash()
+    app.layout = [dcc.Input(id="a"), dcc.Store(id="s1"), html.Div(id="d"), dcc.Store(id="odd-id")]
+    app.callback(Output(*output), Input("a", "value"))(lambda a: value)
+    cb = app.callbacks[0]
+    got, expected = cb.execute(["x"], ()), reference_execute(cb, ["x"], ())
+    assert (got.kind, got.message, got.nbytes, repr(got.outputs)) == \
+        (expected.kind, expected.message, expected.nbytes, repr(expected.outputs))
