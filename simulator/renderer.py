@@ -459,10 +459,13 @@ class Renderer:
         available = max(0, CONCURRENCY_CAP - len(self.in_flight))          # R12
         if not available or not self.prioritized:
             return []
-        order = sorted(self.prioritized, key=lambda r: r.node.priority, reverse=True)  # R13, stable
-        picked = order[:available]
-        picked_ids = {id(r) for r in picked}
-        self.prioritized = [r for r in self.prioritized if id(r) not in picked_ids]
+        if len(self.prioritized) <= available and len({r.node.priority for r in self.prioritized}) == 1:
+            picked, self.prioritized = self.prioritized, []   # all of them, in order: what the sort below gives
+        else:
+            order = sorted(self.prioritized, key=lambda r: r.node.priority, reverse=True)  # R13, stable
+            picked = order[:available]
+            picked_ids = {id(r) for r in picked}
+            self.prioritized = [r for r in self.prioritized if id(r) not in picked_ids]
         layout = self.layout  # R14: values as the layout stands in this pass
         for req in picked:
             node = req.node
