@@ -51,3 +51,20 @@ def test_the_progress_total_follows_the_rounds():
 def test_a_precision_outside_0_1_is_refused():
     with pytest.raises(ScenarioError, match="precision must be between 0 and 1"):
         monte_carlo(CELLS, 10, precision=5)
+
+
+def test_the_cli_records_the_precision_and_refuses_a_cap_without_it(tmp_path, capsys):
+    import json
+
+    import cli
+    out = tmp_path / "report.json"
+    assert cli.main(["report", "--strategies", "naive", "--workloads", "interleave", "--trials", "200",
+                     "--precision", "0.1", "--jobs", "1", "--quiet", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["settings"]["precision"] == 0.1 and data["settings"]["max_trials"] == 1_000_000
+    [row] = data["results"]
+    assert row["trials"] > 200 and row["ci_high"] - row["ci_low"] <= 0.1
+    assert cli.main(["report", "--trials", "5", "--max-trials", "10", "--quiet"]) == 2
+    assert "--max-trials needs --precision" in capsys.readouterr().err
+    assert cli.main(["report", "--trials", "5", "--scheduler", "tcp://10.0.0.5:8786", "--quiet"]) == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err
