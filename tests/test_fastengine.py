@@ -102,3 +102,13 @@ def test_a_bandwidth_limit_stays_on_the_reference_engine():
                                   lambda layout: (), config)
     s = scenarios.scenario("patch", "load")
     assert figures(s.run("0/1", config)) == figures(simulate(s.graph, s.plan("0/1"), s.check, config, seed="0/1"))
+
+
+def test_a_config_field_it_does_not_model_sends_runs_to_the_reference_engine():
+    """A Config field added later (say by another feature) is not silently ignored by the fast clock."""
+    @dataclasses.dataclass(frozen=True)
+    class Extended(Config):
+        jitter: float = 0.0
+    assert fastengine.supports(Extended())
+    assert not fastengine.supports(Extended(jitter=1.0))
+    assert fastengine.MODELLED <= {f.name for f in dataclasses.fields(Config)}
