@@ -29,6 +29,7 @@ reference engine).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import random
 from collections import deque
@@ -224,7 +225,7 @@ class FastSimulation:
         self.plan, self.check, self.config = plan, check, config
         self.now: float = 0                       # simpy's clock starts at the integer 0
         self._queue: list = []
-        self._seq = 0
+        self._next = itertools.count().__next__   # simpy's event ids: ties at one instant go in scheduling order
         self.draw_net = sampler(config.network, random.Random(f"{seed}/network"))
         self.draw_server = sampler(config.server_delay, random.Random(f"{seed}/server"))
         self.draw_client = sampler(config.client_overhead, random.Random(f"{seed}/client"))
@@ -260,8 +261,7 @@ class FastSimulation:
     # the clock: simpy's schedule / step, for the few kinds of entry used here
     # ------------------------------------------------------------------
     def _push(self, t: float, priority: int, action: Callable[[Any], None], arg: Any) -> None:
-        self._seq += 1
-        heappush(self._queue, (t, priority, self._seq, action, arg))
+        heappush(self._queue, (t, priority, self._next(), action, arg))
 
     def _succeed(self, event: _Event) -> None:
         event.triggered = True
