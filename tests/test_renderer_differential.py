@@ -147,7 +147,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st
                     max_leaves=8)
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@settings(max_examples=600, deadline=None, derandomize=True, database=None)
 @given(st.sampled_from(NODES), st.data())
 def test_request_sizes_from_the_skeleton_equal_the_encoded_body(node, data):
     n = len(node.input_keys) + len(node.state_keys)

@@ -67,7 +67,7 @@ def app_returning(outputs):
     return app.callbacks[0], seen
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@settings(max_examples=600, deadline=None, derandomize=True, database=None)
 @given(st.lists(VALUES, min_size=3, max_size=3), st.lists(VALUES, min_size=2, max_size=2), st.floats())
 def test_execute_receives_and_returns_what_a_whole_json_round_trip_gives(outputs, args, now):
     cb, seen = app_returning(outputs)
