@@ -51,7 +51,11 @@ def worker(root: str) -> None:
 
 
 def extract(revision: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True).stdout
+    done = subprocess.run(["git", "-C", str(ROOT), "archive", revision], capture_output=True)
+    if done.returncode:
+        sys.exit(f"--before {revision}: not a revision of this repository ({done.stderr.decode().strip()}); "
+                 "give the commit to compare against, e.g. the one before simulator/fastengine.py was added")
+    archive = done.stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into)
     return into
