@@ -31,7 +31,7 @@ from simulator.dashapp.errors import CheckError
 from simulator.guard import Stop
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
 from simulator.explore import DEFAULT_MAX_STATES
-from simulator.montecarlo import monte_carlo
+from simulator.montecarlo import DEFAULT_MAX_TRIALS, monte_carlo
 from simulator.renderer import REQUEST_BUDGET
 from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, why,
                               write_csv, write_json)
@@ -100,6 +100,17 @@ def _add_monte_carlo(p: argparse.ArgumentParser, trials: int, per: str) -> None:
     p.add_argument("--seed", default=DEFAULTS["seed"], help="master seed (default: %(default)s)")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                    help="worker processes; results do not depend on it (default: %(default)s)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local: --jobs processes on this machine; dask: a dask.distributed cluster "
+                        "(--scheduler, or a local cluster of --jobs workers; pip install \".[dask]\"). "
+                        "Results do not depend on it (default: %(default)s)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                                                          "(its workers must have callback-race installed)")
+    p.add_argument("--precision", type=float, metavar="WIDTH",
+                   help="run until every 95%% interval is at most WIDTH wide, e.g. 0.005; --trials is the "
+                        "first round, each round doubles the cells still too wide")
+    p.add_argument("--max-trials", type=int, metavar="N",
+                   help="with --precision: at most N trials per cell (default: 1000000)")
     p.add_argument("--json", metavar="PATH", help=f"write one record per {per} as JSON")
     p.add_argument("--csv", metavar="PATH", help="write the same as CSV (a sweep's values first)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -114,6 +125,21 @@ def _jobs(args: argparse.Namespace) -> int:
         _note(f"--jobs {args.jobs}: this machine has {cores()} cores; using {cores()} worker processes")
         return cores()
     return args.jobs
+
+
+def _run_options(args: argparse.Namespace, bar: Progress, task: Any) -> dict[str, Any]:
+    """Executor and precision options for monte_carlo/sweep; the bar's total follows the rounds."""
+    if args.max_trials is not None and args.precision is None:
+        raise UsageError("--max-trials needs --precision")
+    return {"executor": args.executor, "scheduler": args.scheduler, "precision": args.precision,
+            "max_trials": args.max_trials, "planned": lambda total: bar.update(task, total=total)}
+
+
+def _precision(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings --precision adds (nothing without it, so plain runs record what they always did)."""
+    if args.precision is None:
+        return {}
+    return {"precision": args.precision, "max_trials": args.max_trials or DEFAULT_MAX_TRIALS}
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -144,13 +170,13 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--trials must be >= 1")
     cells = scenarios.cells(_names(args.strategies, "--strategies"), _names(args.workloads, "--workloads"),
                             args.keys, params)
-    settings = {**_settings(args, config, params), "trials": args.trials}
+    settings = {**_settings(args, config, params), "trials": args.trials, **_precision(args)}
     console.print(Text.assemble(("callback-race report", "bold"), " — ", settings_text(settings)))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("simulating", total=len(cells) * args.trials)
         summaries = monte_carlo(cells, args.trials, args.seed, config, jobs=_jobs(args),
-                                progress=lambda n: bar.advance(task, n))
+                                progress=lambda n: bar.advance(task, n), **_run_options(args, bar, task))
     console.print(summary_table(summaries, title="desync at quiescence, per strategy x workload"))
     if args.json:
         _write("--json", args.json, lambda: write_json(args.json, summaries, settings), console)
@@ -248,7 +274,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         return _config(ns), scenarios.cells(strategies, workloads, ns.keys, params)
 
     points = sweep.build_points(axes, build)
-    settings = {**_settings(args, _config(args), _params(args)), "trials": args.trials,
+    settings = {**_settings(args, _config(args), _params(args)), "trials": args.trials, **_precision(args),
                 "swept": {a.name: list(a.values) for a in axes}}
     console.print(Text.assemble(("callback-race sweep", "bold"), f" — {len(points)} grid points x "
                                 f"{len(points[0].cells)} cells x {args.trials} trials; ",
@@ -256,7 +282,8 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=console, transient=True, disable=args.quiet) as bar:
         task = bar.add_task("sweeping", total=sweep.total_runs(points, args.trials))
-        rows = sweep.sweep(points, args.trials, args.seed, jobs=_jobs(args), progress=lambda n: bar.advance(task, n))
+        rows = sweep.sweep(points, args.trials, args.seed, jobs=_jobs(args), progress=lambda n: bar.advance(task, n),
+                           **_run_options(args, bar, task))
     console.print(sweep.sweep_table(rows, axes, title="desync at quiescence, per strategy x workload x grid point"))
     if args.json:
         _write("--json", args.json, lambda: sweep.write_json(args.json, rows, axes, settings), console)

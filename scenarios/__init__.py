@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator import Config, Dash, Plan, Run, simulate
+from simulator import Config, Dash, Plan, Run, fastengine, simulate
 from simulator.errors import ScenarioError
 
 from .user_data import KEYS, MAX_KEYS, STRATEGIES, Strategy, check, keys_for, pad_user_data
@@ -34,6 +34,20 @@ def workload(name: str) -> Workload:
     return _lookup(WORKLOADS, name, "workload")
 
 
+class _Watched(random.Random):
+    """A workload's random source that notes whether anything was drawn from it."""
+
+    used = False
+
+    def random(self) -> float:
+        self.used = True
+        return super().random()
+
+    def getrandbits(self, k: int) -> int:
+        self.used = True
+        return super().getrandbits(k)
+
+
 @dataclass
 class Scenario:
     """A strategy's app under a workload, ready to run."""
@@ -51,11 +65,23 @@ class Scenario:
             self.workload.extend_app(self.app, self.keys)
         self.graph = self.app.graph  # validate and precompute once
         self.check = check(self.keys)
+        self._fixed_plan: Plan | None = None
 
     def plan(self, seed: Any) -> Plan:
-        return self.workload.plan(self.keys, random.Random(f"{seed}/workload"), self.params)
+        """The user's actions for ``seed``; built once when the workload draws nothing (load, storm, interval)."""
+        if self._fixed_plan is not None:
+            return self._fixed_plan
+        rng = _Watched(f"{seed}/workload")
+        plan = self.workload.plan(self.keys, rng, self.params)
+        if not rng.used:
+            # A plan is a function of keys, params and its draws: with no draw, every seed gives this one.
+            self._fixed_plan = plan
+        return plan
 
     def run(self, seed: Any = 0, config: Config = Config(), trace: bool = False) -> Run:
+        """One seeded run: on the fast clock when it can (the same Run), else on simpy with its trace."""
+        if not trace and fastengine.supports(config):
+            return fastengine.simulate(self.graph, self.plan(seed), self.check, config, seed=seed)
         return simulate(self.graph, self.plan(seed), self.check, config, seed=seed, trace=trace)
 
     def explore(self, seed: Any = 0, **kw: Any):

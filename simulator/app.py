@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring_ascii
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -37,8 +38,33 @@ def _hash_inputs(inputs: Sequence[Input]) -> str:
     return hashlib.sha256(".".join(str(i) for i in inputs).encode()).hexdigest()
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=False)
+_encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(value, separators=(",", ":"))
+_scan = json.JSONDecoder().scan_once                         # json.loads of text with no surrounding space
+_SCALARS = (str, int, float, bool, type(None))
+_BODY_HEAD = '{"multi":true,"response":{'   # then {cid:{prop:value,...},...}}}
+
+
+def _encoded(value: Any) -> str:
+    """``_encode(value)``; strings and None without the encoder."""
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    return "null" if value is None else _encode(value)
+
+
+def _wire(value: Any) -> Any:
+    """``json.loads(_encode(value))``: the value as it comes out of the other side of the wire.
+
+    JSON scalars come out equal (a float's repr round-trips exactly), so
+    only containers are encoded and decoded.
+    """
+    if type(value) in _SCALARS:
+        return value
+    return _scan(_encode(value), 0)[0]
+
+
+def _received(text: str, value: Any) -> Any:
+    """The value of ``text`` (its JSON) as the browser parses it."""
+    return value if type(value) in _SCALARS else _scan(text, 0)[0]
 
 
 @dataclass(frozen=True)
@@ -100,7 +126,7 @@ class Callback:
         """
         def body():
             with running(changed, now):
-                return self.func(*json.loads(_dumps(args)))
+                return self.func(*[_wire(a) for a in args])   # json.loads(_dumps(args)), item by item
 
         result, raised = guard.run(self.name, body)
         if isinstance(raised, PreventUpdate):
@@ -115,19 +141,47 @@ class Callback:
             return Response("error", message=str(exc), nbytes=len(str(exc)))
         if not outputs:
             return Response("prevent", nbytes=0)
+        if len(outputs) == 1:  # the usual case, as below with one component and one prop
+            (key, value), = outputs.items()
+            jsonvalue.check_depth(value, f"callback {self.name} returned to {key}")
+            try:
+                encoded = _encoded(value)
+            except (TypeError, ValueError) as exc:
+                message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
+                return Response("error", message=message, nbytes=len(message))
+            cid, prop = self._quoted(key)
+            size = len(_BODY_HEAD) + len(cid) + 2 + len(prop) + 1 + len(encoded) + 3
+            return Response("data", outputs={key: _received(encoded, value)}, nbytes=size)
         body: dict[str, dict[str, Any]] = {}
         for key, value in outputs.items():
             jsonvalue.check_depth(value, f"callback {self.name} returned to {key}")
             cid, _, prop = key.rpartition(".")
             body.setdefault(cid, {})[prop] = value
+        # The body is {"multi":true,"response":{cid:{prop:value}}}: its size is that of
+        # its parts (the encoder escapes all but ASCII: characters are bytes), and the
+        # browser receives each value as its JSON parses.
         try:
-            text = _dumps({"multi": True, "response": body})
+            encoded = {cid: {prop: _encoded(value) for prop, value in props.items()} for cid, props in body.items()}
         except (TypeError, ValueError) as exc:
             message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
-        wire = json.loads(text)["response"]  # what the browser receives
-        received = {key: wire[key.rpartition(".")[0]][key.rpartition(".")[2]] for key in outputs}
-        return Response("data", outputs=received, nbytes=len(text.encode()))
+        text = _BODY_HEAD + ",".join(
+            encode_basestring_ascii(cid) + ":{" + ",".join(encode_basestring_ascii(prop) + ":" + text
+                                                            for prop, text in props.items()) + "}"
+            for cid, props in encoded.items()) + "}}"
+        received = {}
+        for key, value in outputs.items():
+            cid, _, prop = key.rpartition(".")
+            received[key] = _received(encoded[cid][prop], value)
+        return Response("data", outputs=received, nbytes=len(text))
+
+    def _quoted(self, key: str) -> tuple[str, str]:
+        """An output key's component id and prop, JSON-quoted (cached per callback)."""
+        cache = self.__dict__.setdefault("_quoted_keys", {})
+        if key not in cache:
+            cid, _, prop = key.rpartition(".")
+            cache[key] = (encode_basestring_ascii(cid), encode_basestring_ascii(prop))
+        return cache[key]
 
     def _outputs_of(self, result: Any) -> dict[str, Any]:
         if self.multi:

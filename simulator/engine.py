@@ -362,15 +362,6 @@ class Simulation:
         self._last_version = self.renderer.layout_version
         self.result.observe(self.check(self.renderer.layout), self.env.now)
 
-    def _why_unsettled(self) -> str:
-        stranded = self.renderer.requested
-        if stranded and not (self._in_transit or self._inbox or self.renderer.prioritized
-                             or self.renderer.in_flight):
-            names = ", ".join(sorted({q.name for q in stranded}))
-            return (f"requests left waiting forever: {names} (held back by R9 behind a request that was "
-                    "superseded (R8); nothing is left to make the renderer's observers run again)")
-        return f"did not settle within {self.config.time_limit:g} ms of simulated time"
-
     # ------------------------------------------------------------------
     def run(self) -> Run:
         env, r = self.env, self.result
@@ -381,7 +372,7 @@ class Simulation:
         try:
             env.run(until=simpy.AnyOf(env, [user, env.timeout(self.config.time_limit)]))
             if not user.triggered:
-                r.unsettled = self._why_unsettled()
+                r.unsettled = why_unsettled(self.renderer, self._in_transit or self._inbox, self.config.time_limit)
         except RunawayLoop as exc:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else env.now
@@ -394,6 +385,16 @@ class Simulation:
         r.diverged = bool(r.wrong)
         r.layout = self.renderer.layout
         return r
+
+
+def why_unsettled(renderer: Renderer, busy: Any, time_limit: float) -> str:
+    """What to say of a run the time limit cut off; ``busy``: something still on the wire or in the inbox."""
+    stranded = renderer.requested
+    if stranded and not (busy or renderer.prioritized or renderer.in_flight):
+        names = ", ".join(sorted({q.name for q in stranded}))
+        return (f"requests left waiting forever: {names} (held back by R9 behind a request that was "
+                "superseded (R8); nothing is left to make the renderer's observers run again)")
+    return f"did not settle within {time_limit:g} ms of simulated time"
 
 
 def simulate(app: Dash | Graph, plan: Plan, check: Check, config: Config = Config(),

@@ -15,6 +15,7 @@ downstream therefore stops at such outputs.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import networkx as nx
@@ -38,6 +39,25 @@ class Node:
     uid: str                         # getUniqueIdentifier: Inputs + Outputs + States (R7, R8)
     priority: str                    # what the renderer sorts by (R13)
     intended_priority: str           # what getPriority was written to compute
+    request_skeleton: int = 0        # bytes of its request body before the values (see request_skeleton)
+
+
+def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tuple[str, ...]) -> int:
+    """Bytes of a callback's request body with every value ``null`` and no changedPropIds.
+
+    The body (``output``, ``outputs``, ``inputs`` and ``state`` with their
+    values, ``changedPropIds``) is the same for every request of a callback
+    but for the values and the trigger list, so a request's size is this
+    plus their JSON lengths (:func:`simulator.renderer.request_bytes`),
+    without encoding the whole body each time.
+    """
+    def ref(key: str, **value) -> dict:
+        cid, _, prop = key.rpartition(".")
+        return {"id": cid, "property": prop, **value}
+    body = {"output": "..".join(wire), "outputs": [ref(k) for k in wire],
+            "inputs": [ref(k, value=None) for k in inputs], "changedPropIds": [],
+            "state": [ref(k, value=None) for k in states]}
+    return len(json.dumps(body, separators=(",", ":"))) - len("null") * (len(inputs) + len(states)) - len("[]")
 
 
 class Graph:
@@ -136,6 +156,7 @@ class Graph:
             uid=",".join(inputs + wire + states),
             priority=self._priority(cb, keep_seen=True),
             intended_priority=self._priority(cb, keep_seen=False),
+            request_skeleton=request_skeleton(wire, inputs, states),
         )
 
     # --- questions asked at run time ----------------------------------------

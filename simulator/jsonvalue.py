@@ -40,9 +40,26 @@ def depth(value: Any) -> int:
     return deepest
 
 
+def circular(value: Any) -> bool:
+    """Whether a list or dict contains itself: no JSON at all, not a deep value."""
+    stack: list[tuple[Any, frozenset[int]]] = [(value, frozenset())]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, (dict, list, tuple)):
+            if id(item) in path:
+                return True
+            inner = path | {id(item)}
+            stack.extend((child, inner) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def check_depth(value: Any, where: str) -> None:
-    """Refuse a value nested deeper than :data:`MAX_DEPTH` (``where`` names who made it)."""
-    if depth(value) > MAX_DEPTH:
+    """Refuse a value nested deeper than :data:`MAX_DEPTH` (``where`` names who made it).
+
+    A value that contains itself is left to the JSON encoder, which fails on
+    it as Dash's server does: an error response (R18), not a refusal.
+    """
+    if depth(value) > MAX_DEPTH and not circular(value):
         raise ScenarioError(f"{where}: a value nested more than {MAX_DEPTH} levels deep; "
                             "values this deep are not modelled")
 

@@ -5,29 +5,32 @@ A *cell* is anything picklable with a ``label`` (strategy, workload) and a
 Trial ``k`` of every cell uses the seed ``f"{seed}/{k}"``, so strategies are
 compared on the same user actions and latencies where they overlap.
 
-Work is split into chunks of trials; with ``jobs > 1`` chunks run in worker
-processes.  Chunks are merged in a fixed order, so the result is the same
-bit for bit whatever ``jobs`` is.
+Work is split into chunks of trials, run by an executor
+(:mod:`simulator.executors`: this process, local processes, a Dask cluster)
+and folded in a fixed order — cell by cell, chunk by chunk — so the result
+is the same bit for bit whatever runs it and on how many workers.
+
+With a ``precision``, trials run in rounds until every cell's 95 % interval
+is at most that wide (or the cell reaches ``max_trials``): each round
+doubles the trials of the cells still too wide.  Which cells go on depends
+only on the folded figures, so this too is the same for any worker count.
 """
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
-import os
-import signal
 import sys
-import threading
-from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
+from . import executors
+from .executors import cores  # noqa: F401  (the CLI caps --jobs with it)
 from .engine import Config
 from .errors import ScenarioError
 from .metrics import Summary
 
 CHUNK = 200
+#: ``precision`` without ``max_trials``: at most this many trials per cell.
+DEFAULT_MAX_TRIALS = 1_000_000
 
 
 class Cell(Protocol):
@@ -47,32 +50,6 @@ def _run_chunk(task: tuple[int, Cell, Config, Any, int, int]) -> tuple[int, int,
     for k in range(start, stop):
         summary.add(runner.run(trial_seed(seed, k), config))
     return index, start, summary
-
-
-def cores() -> int:
-    """CPU cores this process may use: the most worker processes worth starting."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _quiet_worker() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it stops the pool), not every worker's traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """While worker processes may be started: a Ctrl-C then would hit one still importing, as a traceback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _refuse_in_bootstrap() -> None:
@@ -100,51 +77,62 @@ UNGUARDED = ("monte_carlo(jobs > 1) was called while a worker process imported y
              "or pass jobs=1")
 
 
+def width(summary: Summary) -> float:
+    """The width of the cell's 95 % Wilson interval for its desync rate."""
+    low, high = summary.ci
+    return high - low
+
+
 def monte_carlo(cells: Sequence[Cell], trials: int, seed: Any = 0, config: Config = Config(),
-                jobs: int = 1, progress: Callable[[int], None] | None = None) -> list[Summary]:
+                jobs: int = 1, progress: Callable[[int], None] | None = None,
+                executor: Any = None, precision: float | None = None, max_trials: int | None = None,
+                planned: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Summary]:
     """Run ``trials`` seeded runs of every cell; one :class:`Summary` per cell, in order.
 
-    Chunks are created lazily and folded in as they finish, in task order, a
-    few per worker at a time: memory does not grow with ``trials``.  At most
-    :func:`cores` workers start, whatever ``jobs`` asks (results do not
-    depend on it).
+    ``executor`` runs the chunks: ``"local"`` (the default: ``jobs`` local
+    processes), ``"dask"`` (the cluster at ``scheduler``, or a local one of
+    ``jobs`` workers), or an executor from :func:`simulator.executors.make`.  ``precision``: go on until every
+    interval is at most this wide, ``trials`` being the first round and
+    ``max_trials`` the cap per cell.  ``progress(n)`` is told of every
+    ``n`` trials folded in, ``planned(total)`` of the trials planned so far.
+    Chunks are created lazily, a few per worker in flight: memory does not
+    grow with ``trials``.
     """
     _refuse_in_bootstrap()
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise ScenarioError(f"trials must be a whole number >= 1, not {trials!r}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ScenarioError(f"jobs must be a whole number >= 1, not {jobs!r}")
-    tasks = ((i, cell, config, seed, start, min(start + CHUNK, trials))
-             for i, cell in enumerate(cells) for start in range(0, trials, CHUNK))
+    if precision is not None and not 0 < precision < 1:
+        raise ScenarioError(f"precision must be between 0 and 1 (an interval width), not {precision}")
+    cap = max(trials, max_trials or (DEFAULT_MAX_TRIALS if precision is not None else trials))
     summaries = [Summary(*cell.label) for cell in cells]
-
-    def fold(results) -> None:
-        for index, _start, part in results:  # in task order: the same sums whatever ``jobs`` is
-            summaries[index].merge(part)
-            if progress is not None:
-                progress(part.trials)
-
-    workers = min(jobs, cores(), len(cells) * -(-trials // CHUNK))
-    if workers > 1:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_quiet_worker)
-        try:
-            while batch := list(itertools.islice(tasks, 4 * workers)):
-                with _sigint_ignored():  # workers start here: they inherit SIGINT ignored, even mid start-up
-                    results = pool.map(_run_chunk, batch)
-                fold(results)
-        except BrokenProcessPool:
-            raise ScenarioError("a Monte-Carlo worker process died; if you ran this from a script, "
-                                "check it puts its code under  if __name__ == \"__main__\":  "
-                                "(workers re-import the script), or pass jobs=1") from None
-        finally:
-            _stop(pool)
-    else:
-        fold(map(_run_chunk, tasks))
-    return summaries
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Shut the pool down, dropping the chunks not started: after an error or Ctrl-C (which workers
-    ignore) each worker finishes the chunk it is on and exits; none is left behind."""
-    pool.shutdown(wait=True, cancel_futures=True)
+    done = [0] * len(cells)
+    target = [trials] * len(cells)
+    own = executor is None or isinstance(executor, str)
+    if own:
+        kind = executor or "local"
+        # No more local processes than first-round chunks; a cluster is the user's to size.
+        local = min(jobs, executors.cores(), len(cells) * -(-trials // CHUNK))  # results do not depend on it
+        executor = executors.make(kind, jobs if kind != "local" else local, scheduler)
+    try:
+        while True:
+            if planned is not None:
+                planned(sum(target))
+            tasks = ((i, cell, config, seed, start, min(start + CHUNK, target[i]))
+                     for i, cell in enumerate(cells) for start in range(done[i], target[i], CHUNK))
+            for index, _start, part in executor.map(_run_chunk, tasks):  # in task order: the same sums
+                summaries[index].merge(part)
+                if progress is not None:
+                    progress(part.trials)
+            done = list(target)
+            if precision is None:
+                return summaries
+            wide = [i for i, s in enumerate(summaries) if width(s) > precision and done[i] < cap]
+            if not wide:
+                return summaries
+            for i in wide:
+                target[i] = min(cap, 2 * done[i])
+    finally:
+        if own:
+            executor.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+from json.encoder import encode_basestring_ascii
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -43,6 +44,8 @@ def same(a: Any, b: Any) -> bool:
     Python's ``==`` says ``True == 1``; JavaScript's deep equality does not.
     (``1 == 1.0`` is right in both: JSON has one kind of number.)
     """
+    if type(a) is str and type(b) is str:  # the common case, answered as below
+        return a == b
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, dict) and isinstance(b, dict):
@@ -50,6 +53,61 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     return a == b
+
+
+_encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(v, separators=(",", ":"))
+
+
+def json_size(value: Any) -> int:
+    """``len(json.dumps(value, separators=(",", ":")))``, without encoding the common scalars.
+
+    The encoder escapes everything outside ASCII, so characters are bytes.
+    """
+    kind = type(value)
+    if kind is str:
+        return len(encode_basestring_ascii(value))
+    if value is None:
+        return 4
+    if kind is bool:
+        return 4 if value else 5
+    if kind is int:
+        return len(int.__repr__(value))
+    return len(_encode(value))
+
+
+def request_bytes(node: Node, args: list[Any], changed: dict[str, bool]) -> int:
+    """Bytes of the JSON body a dispatched request POSTs (R14: the values it read).
+
+    ``{"output", "outputs", "inputs": [{id, property, value}], "changedPropIds",
+    "state": [{id, property, value}]}``: the callback's fixed skeleton
+    (:func:`simulator.graph.request_skeleton`) plus the values and triggers.
+    """
+    size = node.request_skeleton + 2 + max(0, len(changed) - 1)
+    for key in changed:
+        size += len(encode_basestring_ascii(key))
+    for value in args:
+        size += json_size(value)
+    return size
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_value(value: Any) -> Any:
+    """``copy.deepcopy`` of a prop value, with JSON's own shapes copied directly.
+
+    Prop values are replaced, never mutated in place, so only the copy's
+    contents matter: dicts and lists are rebuilt, scalars shared, anything
+    else goes to ``deepcopy``.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: copy_value(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_value(v) for v in value]
+    return copy.deepcopy(value)
 
 
 class RunawayLoop(Exception):
@@ -100,19 +158,37 @@ class _Stored:
     updated_props: tuple[str, ...]  # plain props it did update
 
 
+def initial_layout(graph: Graph) -> dict[str, Any]:
+    """Every prop's value on page load: the components' initial props, then ``None`` for the rest.
+
+    The same for every run of an app (a graph is the app as it stood when
+    built), so the keys and shared scalars are worked out once per graph;
+    each run gets its own copies of the rest.
+    """
+    cached = getattr(graph, "_initial_layout", None)
+    if cached is None:
+        layout: dict[str, Any] = {}
+        for cid, comp in graph.components.items():
+            for prop, value in comp.initial.items():
+                layout[f"{cid}.{prop}"] = value
+        for node in graph.nodes:  # props a callback names but the layout leaves unset
+            for key in node.input_keys + node.state_keys + node.plain_outputs:
+                layout.setdefault(key, None)
+        containers = [k for k, v in layout.items() if type(v) not in _ATOMS]
+        cached = graph._initial_layout = (layout, containers)
+    layout = dict(cached[0])
+    for key in cached[1]:
+        layout[key] = copy_value(layout[key])
+    return layout
+
+
 class Renderer:
     """The requested / prioritized / in-flight lists and the rules that move requests."""
 
     def __init__(self, graph: Graph, *, request_budget: int = REQUEST_BUDGET,
                  on_event: Callable[..., None] | None = None):
         self.graph = graph
-        self.layout: dict[str, Any] = {}
-        for cid, comp in graph.components.items():
-            for prop, value in comp.initial.items():
-                self.layout[f"{cid}.{prop}"] = copy.deepcopy(value)
-        for node in graph.nodes:  # props a callback names but the layout leaves unset
-            for key in node.input_keys + node.state_keys + node.plain_outputs:
-                self.layout.setdefault(key, None)
+        self.layout: dict[str, Any] = initial_layout(graph)
         self._store_memory: dict[str, Any] = {}  # what each Store last stored (R4)
         self.requested: list[Request] = []
         self.prioritized: list[Request] = []
@@ -185,7 +261,8 @@ class Renderer:
         req = Request(id=self.requests_created, node=node, changed=changed, predecessors=predecessors,
                       requested_at=now, initial=initial, group=group)
         self.requested.append(req)
-        self._event("requested", now, request=req, cause=cause)
+        if self._emit is not None:
+            self._event("requested", now, request=req, cause=cause)
         return req
 
     def _trigger(self, prop: str, now: float, predecessors: tuple[int, ...]) -> None:
@@ -196,7 +273,8 @@ class Renderer:
     def _set(self, prop: str, value: Any, now: float, *, by: str) -> None:
         self.layout[prop] = value
         self.layout_version += 1
-        self._event("prop", now, prop=prop, value=value, by=by)
+        if self._emit is not None:
+            self._event("prop", now, prop=prop, value=value, by=by)
 
     def _store_derived(self, prop: str, now: float) -> None:
         """R4: a Store that holds new data sets its own modified_timestamp."""
@@ -206,7 +284,7 @@ class Renderer:
         data = self.layout[prop]
         if prop in self._store_memory and same(self._store_memory[prop], data):
             return
-        self._store_memory[prop] = copy.deepcopy(data)
+        self._store_memory[prop] = copy_value(data)
         # Date.now(): integer milliseconds; a second write in the same millisecond
         # gives the same timestamp, and an equal value is not a change (R4).
         self.change({derived: EPOCH_MS + int(now)}, now, by="store")
@@ -234,7 +312,7 @@ class Renderer:
             if same(self.layout[prop], value):
                 self._event("unchanged", now, prop=prop, value=value, by=by)
                 continue
-            self._set(prop, copy.deepcopy(value), now, by=by)
+            self._set(prop, copy_value(value), now, by=by)
             self._trigger(prop, now, ())
             self._store_derived(prop, now)
 
@@ -242,7 +320,13 @@ class Renderer:
     # the requested-list pass (observers/requestedCallbacks.ts)
     # ------------------------------------------------------------------
     def _requested_pass(self, now: float) -> bool:
-        """One run of the requested observer; returns whether anything moved."""
+        """One run of the requested observer; returns whether another run could move anything.
+
+        It could only if this one took requests out of the lists (pruned,
+        merged, superseded, dropped) or broke a deadlock: requests that
+        merely became ready leave the pending set, and so every other
+        request's readiness, as it was.
+        """
         before = list(self.requested)
         pending = self.pending  # taken before pruning, as the renderer does
 
@@ -254,13 +338,44 @@ class Renderer:
                 self._event("pruned", now, request=req)
             else:
                 requested.append(req)
+        removed = len(requested) < len(before)
 
         # R7: one request per unique identifier; the newest wins, triggers united;
         # an initial-call request gives way to a non-initial one.
         groups: dict[str, list[Request]] = {}
         for req in requested:
             groups.setdefault(req.node.uid, []).append(req)
-        requested, rebuilt = [], set()
+        rebuilt: set[int] = set()
+        if len(groups) < len(requested):
+            requested = self._merge(groups, rebuilt, now)
+            removed = True
+
+        # R8: a requested callback supersedes the same callback waiting or in flight:
+        # in each list, all but the newest of each identifier go (the requested
+        # ones being newer than any listed).
+        newest_uid = {r.node.uid: r for r in requested}
+        for lst in (self.prioritized, self.in_flight):
+            if not lst:
+                continue
+            last = {r.node.uid: r for r in lst}
+            doomed = [r for r in lst if r.node.uid in newest_uid or last[r.node.uid] is not r]
+            removed = removed or bool(doomed)
+            for r in doomed:
+                lst.remove(r)
+                newer = newest_uid.get(r.node.uid)
+                r.status = "superseded"
+                r.superseded_by = newer.id if newer else None
+                self._event("superseded", now, request=r, by=newer)
+
+        # R9: ready when no Input (other than its own outputs) may still be
+        # changed by a pending request or anything downstream of one.
+        outstanding: set[str] = set().union(*[r.node.downstream for r in pending])
+        ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
+        return self._move_ready(now, before, requested, ready, pending, rebuilt, removed)
+
+    def _merge(self, groups: dict[str, list[Request]], rebuilt: set[int], now: float) -> list[Request]:
+        """R7 for identifiers requested more than once: what stays requested, in group order."""
+        requested = []
         for group in groups.values():
             if len(group) == 1:
                 requested.append(group[0])
@@ -285,29 +400,11 @@ class Renderer:
                 self._event("merged", now, request=r, into=newest)
             requested.append(newest)
             rebuilt.add(newest.id)  # a new object in the renderer: it moves to the end
+        return requested
 
-        # R8: a requested callback supersedes the same callback waiting or in flight.
-        newest_uid = {r.node.uid: r for r in requested}
-        for lst in (self.prioritized, self.in_flight):
-            # group (list + requested) by uid; all but the last of each group go
-            by_uid: dict[str, list[Request]] = {}
-            for r in lst + requested:
-                by_uid.setdefault(r.node.uid, []).append(r)
-            doomed = {id(r) for g in by_uid.values() for r in g[:-1]}
-            for r in [r for r in lst if id(r) in doomed]:
-                lst.remove(r)
-                newer = newest_uid.get(r.node.uid)
-                r.status = "superseded"
-                r.superseded_by = newer.id if newer else None
-                self._event("superseded", now, request=r, by=newer)
-
-        # R9: ready when no Input (other than its own outputs) may still be
-        # changed by a pending request or anything downstream of one.
-        outstanding: set[str] = set()
-        for r in pending:
-            outstanding |= r.node.downstream
-        ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
-
+    def _move_ready(self, now: float, before: list[Request], requested: list[Request], ready: list[Request],
+                    pending: list[Request], rebuilt: set[int], removed: bool) -> bool:
+        """R10, R19, then the ready requests become prioritized; see :meth:`_requested_pass` for what it returns."""
         # R10: a deadlock (everything pending is requested, nothing ready) is a
         # loop: assume the first is ready, then whatever that does not block.
         if not ready and requested and len(requested) == len(pending):
@@ -319,6 +416,7 @@ class Renderer:
             # (The renderer means to add the entry point to the blocked ones'
             # predecessors, but computes the blocked set as an empty difference.)
             self._event("deadlock", now, requests=list(ready))
+            removed = True
 
         # R19: in an execution group, drop a ready request none of whose Inputs
         # the group updated, when all of them were only potentially updated.
@@ -333,14 +431,20 @@ class Renderer:
                 potential = {p for s in entries for p in s.all_props}
                 if not (inputs & updated) and inputs <= potential:
                     dropped.append(r)
+            removed = removed or bool(dropped)
             for r in dropped:
                 r.status = "dropped"
                 ready.remove(r)
                 requested.remove(r)
                 self._event("dropped", now, request=r)
 
-        ready_ids = {id(r) for r in ready}
-        waiting = [r for r in requested if id(r) not in ready_ids]
+        if ready:
+            ready_ids = {id(r) for r in ready}
+            waiting = [r for r in requested if id(r) not in ready_ids]
+        else:
+            waiting = requested
+        if not rebuilt and waiting == before:   # nothing pruned, merged, readied or dropped
+            return False
         waiting_ids = {id(r) for r in waiting}
         kept_in_place = [r for r in before if id(r) in waiting_ids and r.id not in rebuilt]
         kept_ids = {id(r) for r in kept_in_place}
@@ -348,8 +452,9 @@ class Renderer:
         for r in ready:
             r.status = "prioritized"
             self.prioritized.append(r)
-            self._event("prioritized", now, request=r)
-        return [id(r) for r in before] != [id(r) for r in self.requested] or bool(ready)
+            if self._emit is not None:
+                self._event("prioritized", now, request=r)
+        return removed and (before != self.requested or bool(ready))
 
     def _forget_finished_groups(self) -> None:
         """storedCallbacks: a group's record goes once nothing of it is pending."""
@@ -364,28 +469,23 @@ class Renderer:
         available = max(0, CONCURRENCY_CAP - len(self.in_flight))          # R12
         if not available or not self.prioritized:
             return []
-        order = sorted(self.prioritized, key=lambda r: r.node.priority, reverse=True)  # R13, stable
-        picked = order[:available]
-        picked_ids = {id(r) for r in picked}
-        self.prioritized = [r for r in self.prioritized if id(r) not in picked_ids]
+        if len(self.prioritized) <= available and len({r.node.priority for r in self.prioritized}) == 1:
+            picked, self.prioritized = self.prioritized, []   # all of them, in order: what the sort below gives
+        else:
+            order = sorted(self.prioritized, key=lambda r: r.node.priority, reverse=True)  # R13, stable
+            picked = order[:available]
+            picked_ids = {id(r) for r in picked}
+            self.prioritized = [r for r in self.prioritized if id(r) not in picked_ids]
         layout = self.layout  # R14: values as the layout stands in this pass
         for req in picked:
             node = req.node
             req.args = [layout[k] for k in node.input_keys + node.state_keys]
             req.dispatched_at = now
             req.status = "in_flight"
-            req.request_bytes = len(json.dumps({
-                "output": "..".join(node.wire_outputs),
-                "outputs": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2]}
-                            for k in node.wire_outputs],
-                "inputs": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2], "value": v}
-                           for k, v in zip(node.input_keys, req.args)],
-                "changedPropIds": list(req.changed),
-                "state": [{"id": k.rpartition(".")[0], "property": k.rpartition(".")[2], "value": v}
-                          for k, v in zip(node.state_keys, req.args[len(node.input_keys):])],
-            }, separators=(",", ":")).encode())
+            req.request_bytes = request_bytes(node, req.args, req.changed)
             self.in_flight.append(req)
-            self._event("dispatched", now, request=req)
+            if self._emit is not None:
+                self._event("dispatched", now, request=req)
         return picked
 
     def schedule(self, now: float) -> list[Request]:

@@ -260,8 +260,12 @@ def total_runs(points: Sequence[Point], trials: int) -> int:
 
 
 def sweep(points: Sequence[Point], trials: int, seed: Any = 0, jobs: int = 1,
-          progress: Callable[[int], None] | None = None) -> list[SweepRow]:
-    """Run every point's cells; rows grouped by strategy, workload, then grid order."""
+          progress: Callable[[int], None] | None = None, **options: Any) -> list[SweepRow]:
+    """Run every point's cells; rows grouped by strategy, workload, then grid order.
+
+    ``options`` go to :func:`~simulator.montecarlo.monte_carlo`: ``executor``,
+    ``precision``, ``max_trials``, ``planned``.
+    """
     if trials < 1:
         raise ScenarioError("--trials must be >= 1")
     bound, owners = [], []
@@ -269,7 +273,7 @@ def sweep(points: Sequence[Point], trials: int, seed: Any = 0, jobs: int = 1,
         for cell in p.cells:
             bound.append(_Bound(cell, p.config))
             owners.append(p)
-    summaries = monte_carlo(bound, trials, seed, jobs=jobs, progress=progress)
+    summaries = monte_carlo(bound, trials, seed, jobs=jobs, progress=progress, **options)
     rows = [SweepRow(p.values, s, p.config) for p, s in zip(owners, summaries)]
     order_s = {s: i for i, s in enumerate(dict.fromkeys(r.summary.strategy for r in rows))}
     order_w = {w: i for i, w in enumerate(dict.fromkeys(r.summary.workload for r in rows))}

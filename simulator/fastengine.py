@@ -1,0 +1,501 @@
+"""A lean clock for Monte-Carlo: the reference engine's runs, without simpy.
+
+:mod:`simulator.engine` builds each run from simpy processes, events and
+resources.  That is the clearest way to write the model, and it stays the
+reference (and the engine for traced runs, bandwidth-limited links and
+anything else this module does not take).  But a Monte-Carlo trial is only a
+few requests, and profiling showed simpy's bookkeeping (an event object, a
+callback list and a generator resume per step) costing more than the
+renderer's rules themselves.
+
+This engine runs the same three processes (the renderer thread, one process
+per request, the user) on a plain heap of ``(time, priority, sequence,
+action)`` entries, and schedules exactly the entries simpy would, in the same
+order and with the same tie-breaks: process start (urgent), timeouts, a
+triggered event processed later in the same instant, a connection or worker
+granted only when its release is processed (simpy's ``Resource``), the
+``AnyOf(user, time limit)`` stop two steps after the user ends.  So the same
+seed gives the same random draws in the same order, the renderer sees the
+same calls at the same simulated times, and every :class:`~simulator.engine.Run`
+figure is bit-identical (``tests/test_fastengine.py`` checks it cell by cell).
+
+The renderer (:mod:`simulator.renderer`) is shared, unchanged: the rules live
+in one place; only the clock differs.  What is left out, because Monte-Carlo
+never asks for it: the trace, and links with a bandwidth (processor sharing
+needs simpy's events; :func:`supports` says no and the caller uses the
+reference engine).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import random
+from collections import deque
+from heapq import heappop, heappush
+from random import NV_MAGICCONST
+from typing import Any, Callable
+
+from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, why_unsettled
+from .graph import Graph
+from .latency import MAX_DRAW_MS, Distribution, Fixed, LogNormal, Uniform
+from .renderer import Renderer, Request, RunawayLoop
+from .validate import check_function
+from .workload import Plan, resolve
+
+URGENT, NORMAL = 0, 1  # simpy's priorities: process starts come before anything else at one instant
+
+
+#: The Config fields this engine models as the reference does.  A field added
+#: to Config later is not modelled until listed here: a config that sets it
+#: away from its default runs on the reference engine instead.
+MODELLED = frozenset({"server_delay", "network", "client_overhead", "transport", "server", "bandwidth",
+                      "request_budget", "time_limit"})
+_checked: dict[int, tuple[Config, bool]] = {}
+
+
+def supports(config: Config) -> bool:
+    """Whether this engine runs ``config`` exactly as the reference does: no bandwidth limit, nothing unmodelled."""
+    seen = _checked.get(id(config))
+    if seen is not None and seen[0] is config:
+        return seen[1]
+    default = type(config)()
+    ok = not config.bandwidth and all(getattr(config, f.name) == getattr(default, f.name)
+                                      for f in dataclasses.fields(config) if f.name not in MODELLED)
+    if len(_checked) > 1000:
+        _checked.clear()
+    _checked[id(config)] = (config, ok)
+    return ok
+
+
+def sampler(dist: Distribution, rng: random.Random) -> Callable[[], float]:
+    """``dist.draw(rng)`` as a zero-argument function, the same numbers with fewer calls."""
+    kind = type(dist)
+    if kind is Uniform:
+        low, span, draw = dist.low, dist.high - dist.low, rng.random
+        return lambda: low + span * draw()           # random.uniform's own arithmetic
+    if kind is Fixed:
+        value = dist.value
+        return lambda: value
+    if kind is LogNormal:
+        mu, sigma, uniform, log, exp = math.log(dist.median), dist.sigma, rng.random, math.log, math.exp
+
+        def draw_lognormal() -> float:
+            # random.lognormvariate(mu, sigma): exp of normalvariate's Kinderman-Monahan loop
+            while True:
+                u1 = uniform()
+                u2 = 1.0 - uniform()
+                z = NV_MAGICCONST * (u1 - 0.5) / u2
+                if z * z / 4.0 <= -log(u2):
+                    break
+            try:
+                return min(exp(mu + z * sigma), MAX_DRAW_MS)
+            except OverflowError:
+                return MAX_DRAW_MS
+        return draw_lognormal
+    return lambda: dist.draw(rng)
+
+
+class _Event:
+    """A simpy event reduced to what the engine uses: triggered, then processed, one waiter."""
+
+    __slots__ = ("triggered", "processed", "waiter")
+
+    def __init__(self) -> None:
+        self.triggered = False
+        self.processed = False
+        self.waiter = None
+
+
+class _Stop(Exception):
+    """The run's ``AnyOf(user, time limit)`` has been processed."""
+
+
+class _Pool:
+    """simpy's ``Resource``: FIFO requests, granted when a slot is free or a release is processed."""
+
+    __slots__ = ("capacity", "users", "queue", "sim")
+
+    def __init__(self, capacity: int, sim: "FastSimulation"):
+        self.capacity, self.users, self.queue, self.sim = capacity, 0, deque(), sim
+
+    def request(self) -> _Event:
+        event = _Event()
+        self.queue.append(event)
+        self._grant()
+        return event
+
+    def release(self) -> None:
+        # simpy frees the slot at once but grants the next request only when the
+        # Release event is processed, later in the same instant.
+        self.users -= 1
+        self.sim._push(self.sim.now, NORMAL, self._grant, None)
+
+    def _grant(self, _arg: Any = None) -> None:
+        # Resource._trigger_put looks at the head of the queue only.
+        if self.queue and self.users < self.capacity:
+            self.users += 1
+            self.sim._succeed(self.queue.popleft())
+
+
+class _Link:
+    """A :class:`~simulator.network.Channel` without bandwidth: delay, and in-order delivery if ``ordered``."""
+
+    __slots__ = ("ordered", "last")
+
+    def __init__(self, ordered: bool):
+        self.ordered, self.last = ordered, float("-inf")
+
+    def wait(self, now: float, delay: float) -> float:
+        arrival = now + delay
+        if self.ordered:
+            arrival = max(arrival, self.last)
+            self.last = arrival
+        return arrival - now
+
+
+class _Flight:
+    """One HTTP request's trip (the reference's request process), one method per step."""
+
+    __slots__ = ("sim", "req", "slot", "worker", "response")
+
+    def __init__(self, sim: "FastSimulation", req: Request):
+        self.sim, self.req, self.slot, self.worker, self.response = sim, req, None, None, None
+
+    def start(self, _arg: Any = None) -> None:
+        sim, req = self.sim, self.req
+        if req.callback.clientside:                             # R15: no HTTP
+            sim._post("response", (req, req.callback.execute(req.args, tuple(req.changed), sim.now)))
+            return
+        sim._in_transit += 1
+        if sim.connections is not None:
+            self.slot = sim.connections.request()
+            self.slot.waiter = self.connected                   # http1: a free connection
+        else:
+            self.connected()
+
+    def connected(self) -> None:
+        sim = self.sim
+        sim._push(sim.now + sim.uplink.wait(sim.now, sim.draw_net()), NORMAL, self.uploaded, None)
+
+    def uploaded(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if sim.workers is not None:
+            self.worker = sim.workers.request()
+            self.worker.waiter = self.at_worker                 # FIFO queue for a worker / thread
+        else:
+            self.at_worker()
+
+    def at_worker(self) -> None:
+        sim, req = self.sim, self.req
+        self.response = req.callback.execute(req.args, tuple(req.changed), sim.now)
+        sim._push(sim.now + (sim.draw_server() + self.response.elapsed), NORMAL, self.processed, None)
+
+    def processed(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if self.worker is not None:
+            sim.workers.release()
+        sim._push(sim.now + sim.downlink.wait(sim.now, sim.draw_net()), NORMAL, self.downloaded, None)
+
+    def downloaded(self, _arg: Any = None) -> None:
+        sim = self.sim
+        if self.slot is not None:
+            sim.connections.release()
+        sim._in_transit -= 1
+        if not sim._in_transit and not sim._drained.triggered:
+            sim._succeed(sim._drained)
+        sim._post("response", (self.req, self.response))
+
+
+class FastSimulation:
+    """One run, as :class:`simulator.engine.Simulation` runs it, on a heap clock.
+
+    The reference's three generator processes become methods that schedule
+    their own continuation: the renderer thread (``_thread_*``), a
+    :class:`_Flight` per request, and the user (``_user``, a position in the
+    plan and a stage).  The figures the reference tallies from renderer
+    events are read from what the renderer returns (:meth:`_pass`).
+    """
+
+    def __init__(self, app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0):
+        if not supports(config):
+            raise ValueError("the fast engine does not model bandwidth (or a Config field outside MODELLED); "
+                             "use simulator.engine")
+        self.graph = app if isinstance(app, Graph) else app.graph
+        self.plan, self.check, self.config = plan, check_function(check), config
+        self.now: float = 0                       # simpy's clock starts at the integer 0
+        self._queue: list = []
+        self._next = itertools.count().__next__   # simpy's event ids: ties at one instant go in scheduling order
+        self.draw_net = sampler(config.network, random.Random(f"{seed}/network"))
+        self.draw_server = sampler(config.server_delay, random.Random(f"{seed}/server"))
+        self.draw_client = sampler(config.client_overhead, random.Random(f"{seed}/client"))
+        self.result = Run(seed=seed)
+        self.renderer = self._renderer(self.graph, config)
+        transport = config.transport
+        self.connections = _Pool(transport.connections, self) if transport.connections else None
+        slots = transport.executor or config.server.slots
+        self.workers = _Pool(slots, self) if slots else None
+        self.uplink, self.downlink = _Link(transport.ordered), _Link(transport.ordered)
+        plan.validate(self.renderer.layout)
+        self._inbox: list[tuple[str, Any]] = []
+        self._wake: _Event | None = None
+        self._busy = False
+        self._settled = _Event()
+        self._measuring = False
+        self._first_measured = 1                  # requests from this id on were created while measuring
+        self._last_version = -1
+        self._last_action = 0.0
+        self._settled_at: float | None = None
+        self._in_transit = 0
+        self._drained = _Event()
+        self._stopping = False                    # the AnyOf has been triggered
+        self._user_ended = False
+        self._action = 0                          # the user's position in the plan
+        self._stage = 0                           # and in that action (or in the end phase)
+
+    @staticmethod
+    def _renderer(graph: Graph, config: Config) -> Renderer:
+        """The renderer, with no event listener: the figures come from what it returns."""
+        return Renderer(graph, request_budget=config.request_budget)
+
+    # ------------------------------------------------------------------
+    # the clock: simpy's schedule / step, for the few kinds of entry used here
+    # ------------------------------------------------------------------
+    def _push(self, t: float, priority: int, action: Callable[[Any], None], arg: Any) -> None:
+        heappush(self._queue, (t, priority, self._next(), action, arg))
+
+    def _succeed(self, event: _Event) -> None:
+        event.triggered = True
+        self._push(self.now, NORMAL, self._process, event)
+
+    def _process(self, event: _Event) -> None:
+        event.processed = True
+        waiter = event.waiter
+        if waiter is not None:
+            event.waiter = None
+            waiter()
+
+    def _condition(self, _arg: Any) -> None:
+        """AnyOf(user, time limit) checked: the first trigger schedules the stop."""
+        if not self._stopping:
+            self._stopping = True
+            self._push(self.now, NORMAL, self._stop, None)
+
+    @staticmethod
+    def _stop(_arg: Any) -> None:
+        raise _Stop
+
+    @staticmethod
+    def _fail(exc: Exception) -> None:
+        raise exc
+
+    def _failed(self, exc: Exception) -> None:
+        """A process raised: simpy fails it, and the run raises when that failure is processed."""
+        self._push(self.now, NORMAL, self._fail, exc)
+
+    def _post(self, kind: str, payload: Any) -> None:
+        self._inbox.append((kind, payload))
+        wake = self._wake
+        if wake is not None and not wake.triggered:
+            self._succeed(wake)
+
+    # ------------------------------------------------------------------
+    # the renderer thread (R20): wait for work, intake, scheduling, send
+    # ------------------------------------------------------------------
+    def _thread_start(self, _arg: Any = None) -> None:
+        self._inbox.append(("load", None))  # page load: the first pass (R5)
+        self._thread_idle()
+
+    def _thread_idle(self) -> None:
+        if not self._inbox:
+            self._busy = False
+            self._note_settled()
+            self._wake = _Event()
+            self._wake.waiter = self._thread_idle
+            return
+        self._busy = True
+        intake = self.draw_client() * INTAKE_SHARE              # R20, intake
+        if intake > 0:
+            self._push(self.now + intake, NORMAL, self._thread_pass, None)
+        else:
+            self._thread_pass()
+
+    def _thread_pass(self, _arg: Any = None) -> None:
+        try:
+            sent, extra_outputs = self._pass()
+        except Exception as exc:
+            self._failed(exc)
+            return
+        cost = self.draw_client() * (1 + EXTRA_OUTPUT_COST * extra_outputs)
+        if cost > 0:
+            self._push(self.now + cost, NORMAL, self._thread_send, sent)
+        else:
+            self._thread_send(sent)
+
+    def _thread_send(self, sent: list[Request]) -> None:
+        for req in sent:  # requests dispatched in a pass leave at its end (R20)
+            self._push(self.now, URGENT, _Flight(self, req).start, None)
+        self._thread_idle()
+
+    def _pass(self) -> tuple[list[Request], int]:
+        """Apply what arrived in arrival order, run the observers; tally what the reference's events count."""
+        renderer, r = self.renderer, self.result
+        # A request belongs to the phase it was created in (as the reference counts it).
+        first = self._first_measured if self._measuring else renderer.requests_created + 1
+        batch, self._inbox = self._inbox, []
+        extra_outputs = 0
+        observed = False  # did anything change that the renderer's observers watch? (R8)
+        now = self.now
+        for kind, payload in batch:  # applied in arrival order (R20)
+            if kind == "load":
+                renderer.load(now)
+                observed = True
+            elif kind == "change":
+                renderer.change(resolve(payload, renderer.layout), now)
+                observed = True
+            else:
+                req, response = payload
+                counted = req.id >= first
+                if counted:
+                    r.responses += 1
+                    r.bytes_down += response.nbytes
+                try:
+                    status = renderer.receive(req, response, now)
+                except RunawayLoop:  # raised by what an applied response triggers: it was applied
+                    if counted and req.status == "applied":
+                        r.applied += 1
+                    raise
+                observed = observed or status != "ignored"
+                if counted:
+                    if status == "applied":
+                        r.applied += 1
+                    elif status == "ignored":
+                        r.ignored += 1
+                    elif status == "error":
+                        r.errors.append(req.response.message)
+                if status == "applied":
+                    extra_outputs += max(0, len(response.outputs) - 1)
+        if not observed:
+            sent = []
+        elif self._measuring:
+            # R8 supersedes only in schedule(), only requests pending before it.
+            pending = renderer.requested + renderer.prioritized + renderer.in_flight
+            sent = renderer.schedule(now)
+            for req in pending:
+                if req.status == "superseded" and req.id >= first:
+                    r.superseded += 1
+            for req in sent:
+                if req.id >= first:
+                    r.sent += 1
+                    r.bytes_up += req.request_bytes
+        else:
+            sent = renderer.schedule(now)
+        self._track_divergence()
+        return sent, extra_outputs
+
+    # ------------------------------------------------------------------
+    # the user: each action (wait to settle, wait its delay, act), then the end phase
+    # ------------------------------------------------------------------
+    def _quiet(self) -> bool:
+        return self.renderer.idle and not self._inbox and not self._busy
+
+    def _await_settled(self) -> None:
+        if self._settled.triggered:
+            self._settled = _Event()
+        self._settled.waiter = self._user
+
+    def _note_settled(self) -> None:
+        if self.renderer.idle and not self._inbox and not self._settled.triggered:
+            self._succeed(self._settled)
+
+    def _user(self, _arg: Any = None) -> None:
+        try:
+            self._user_steps()
+        except Exception as exc:
+            self._failed(exc)
+
+    def _user_steps(self) -> None:
+        actions = self.plan.actions
+        while self._action < len(actions):
+            action = actions[self._action]
+            if self._stage == 0:                                # wait for the page to settle
+                if action.wait_settle and not self._quiet():
+                    self._await_settled()
+                    return
+                self._stage = 1
+                if action.delay > 0:
+                    self._push(self.now + action.delay, NORMAL, self._user, None)
+                    return
+            if action.measure and not self._measuring:
+                self._measuring = True
+                self._first_measured = self.renderer.requests_created + 1
+                self._track_divergence()
+            self._last_action = self.now
+            self._post("change", action.props)
+            self._action += 1
+            self._stage = 0
+        if self._stage == 0:                                    # the reference's timeout(0)
+            self._stage = 1
+            self._push(self.now + 0, NORMAL, self._user, None)
+            return
+        if self._stage == 1:
+            if not self._quiet():
+                self._await_settled()
+                return
+            self._settled_at = self.now
+            self._stage = 2
+        if self._stage == 2:
+            # Superseded requests may still be on the wire: their responses change
+            # nothing (R8) but count as ignored, and their bytes as received.
+            if self._in_transit:
+                self._drained = _Event()
+                self._drained.waiter = self._user
+                return
+            self._stage = 3
+        if not self._quiet():
+            self._await_settled()
+            return
+        self._user_ended = True
+        self._push(self.now, NORMAL, self._condition, None)
+
+    def _track_divergence(self) -> None:
+        if not self._measuring or self.renderer.layout_version == self._last_version:
+            return
+        self._last_version = self.renderer.layout_version
+        self.result.observe(self.check(self.renderer.layout), self.now)
+
+    # ------------------------------------------------------------------
+    def run(self) -> Run:
+        r = self.result
+        if not any(a.measure for a in self.plan.actions):
+            self._measuring = True
+        self._push(self.now, URGENT, self._thread_start, None)
+        self._push(self.now, URGENT, self._user, None)
+        self._push(self.config.time_limit, NORMAL, self._condition, None)
+        queue = self._queue
+        try:
+            while True:
+                t, _priority, _seq, action, arg = heappop(queue)
+                self.now = t
+                action(arg)
+        except _Stop:
+            if not self._user_ended:
+                r.unsettled = why_unsettled(self.renderer, self._in_transit or self._inbox, self.config.time_limit)
+        except RunawayLoop as exc:
+            r.runaway = str(exc)
+        end = self._settled_at if self._settled_at is not None else self.now
+        r.end = end
+        r.settle_ms = end - self._last_action
+        self._last_version = -1
+        self._track_divergence()
+        r.close(end)
+        r.wrong = tuple(self.check(self.renderer.layout))
+        r.diverged = bool(r.wrong)
+        r.layout = self.renderer.layout
+        return r
+
+
+def simulate(app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0) -> Run:
+    """One seeded run on the fast clock; the same :class:`Run` as :func:`simulator.engine.simulate`."""
+    return FastSimulation(app, plan, check, config, seed).run()
