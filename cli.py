@@ -312,7 +312,8 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     _require_pages(args)
     s = scenarios.scenario(args.strategy, args.workload, args.keys)
     result = s.explore(max_schedules=args.max_schedules, max_depth=args.max_depth, max_states=args.max_states,
-                       reduction=not args.no_reduction, same_ms=args.same_ms, passes=args.passes)
+                       reduction=not args.no_reduction, same_ms=not args.distinct_ms,
+                     passes=not args.no_passes)
     console.print(Text.assemble((args.strategy, "bold"), " under ", (args.workload, "bold"),
                                 f", {args.keys} keys: every schedule"))
     actions = [a.describe() + ("" if a.wait_settle else " (at any point after the previous one)")
@@ -338,7 +339,8 @@ def cmd_explore(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         options = {"strategy": args.strategy, "workload": args.workload, "keys": args.keys,
                    "max_schedules": args.max_schedules, "max_depth": args.max_depth, "max_states": args.max_states,
-                   "reduction": not args.no_reduction, "same_ms": args.same_ms, "passes": args.passes}
+                   "reduction": not args.no_reduction, "same_ms": not args.distinct_ms,
+                   "passes": not args.no_passes}
         _write("--json", args.json, lambda: explore.write_json(args.json, result, options), console)
     return 1 if args.fail_on_diverge and result.diverging else 0
 
@@ -434,8 +436,9 @@ def parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("explore", help="every ordering the model allows: prove no divergence, or the shortest "
                                         "schedule that diverges",
-                        description="Enumerate every schedule of the renderer model (the instantaneous renderer, "
-                                    "client overhead 0; with --passes, R20's batched passes): which response "
+                        description="Enumerate every schedule of the renderer model (by default the widest: "
+                                    "R20's batched passes and events sharing a millisecond, which covers the "
+                                    "engine whatever the latency laws): which response "
                                     "arrives next, and where each user action falls, with state "
                                     "hashing and partial-order reduction. Prints how many schedules, distinct end "
                                     "states and diverging ones, whether the result is complete, and the shortest "
@@ -449,10 +452,13 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-states", type=int, metavar="N", default=DEFAULT_MAX_STATES,
                     help="expand at most N states (default: %(default)s)")
     ex.add_argument("--no-reduction", action="store_true", help="no partial-order reduction (state hashing stays)")
-    ex.add_argument("--same-ms", action="store_true",
-                    help="also explore events sharing a millisecond (equal Store timestamps, R4)")
-    ex.add_argument("--passes", action="store_true",
-                    help="R20: responses may share a renderer pass, as with the default client overhead")
+    ex.add_argument("--distinct-ms", action="store_true",
+                    help="a narrower model: no two events share a millisecond (no equal Store timestamps, R4)")
+    ex.add_argument("--no-passes", action="store_true",
+                    help="a narrower model: the instantaneous renderer, one pass per event (client overhead 0; "
+                         "R20 passes are the default)")
+    ex.add_argument("--same-ms", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
+    ex.add_argument("--passes", action="store_true", help=argparse.SUPPRESS)   # likewise
     ex.add_argument("--json", metavar="PATH", help="write the result (end states, counterexample trace) as JSON")
     ex.add_argument("--html", metavar="PATH.html", help="write the shortest diverging schedule as an interactive "
                                                         "page (Plotly; needs the html extra)")

@@ -852,10 +852,10 @@ def summary_lines(result: Result) -> list[str]:
     how = ("partial-order reduction" if result.reduction else "no reduction") + \
           (" + state hashing" if result.hashing else ", no state hashing")
     lines = [
-        "model: " + ("R20 passes (responses may share a pass, as with client overhead > 0)" if result.passes
+        "model: " + ("responses may share a renderer pass, as with client overhead > 0 (R20)" if result.passes
                      else "the instantaneous renderer (client overhead 0: a pass per event)")
         + "; any response may overtake any other; actions without wait_settle at any point after the "
-          "previous one; " + ("events may share a millisecond (R4 timestamps), a round trip takes at least 1 ms"
+          "previous one; " + ("events may share a millisecond, even a round trip, so Store timestamps may be equal (R4): every latency law"
                               if result.same_ms else "each event in a millisecond of its own"),
         f"schedules explored: {result.schedules:,} ({result.states:,} states, {result.transitions:,} transitions, "
         f"longest {result.longest} steps; {how}; {result.seconds:.2f} s)",
@@ -874,11 +874,11 @@ def summary_lines(result: Result) -> list[str]:
         lines.append(f"PARTIAL: stopped by {why}; the counts are lower bounds and nothing is proved")
     if not result.passes:
         lines.append("note: the engine's default client overhead batches responses into passes (R20), which can "
-                     "reach end states this model does not: explore with passes (--passes) to include them")
+                     "reach end states this model does not: explore with passes (drop --no-passes) to include them")
     if result.observes_time and not result.same_ms:
         lines.append("note: this app sees when events happen (a callback reads a Store's modified_timestamp or "
                      "calls server_time()); two Store writes in one millisecond give one timestamp and the "
-                     "second triggers nothing (R4): explore with same_ms (--same-ms) to include that")
+                     "second triggers nothing (R4): explore with same_ms (drop --distinct-ms) to include that")
     return lines
 
 

@@ -338,7 +338,7 @@ def test_renderer_clone_is_independent_and_behaves_the_same():
 def test_cli_explore_prints_counts_and_the_shortest_counterexample(tmp_path, capsys):
     import cli
     out = tmp_path / "explore.json"
-    code = cli.main(["explore", "naive", "--workload", "load", "--json", str(out)])
+    code = cli.main(["explore", "naive", "--workload", "load", "--no-passes", "--distinct-ms", "--json", str(out)])
     text = capsys.readouterr().out
     assert code == 0
     assert "schedules explored: 2" in text and "distinct end states: 2; diverging: 2" in text
@@ -346,6 +346,17 @@ def test_cli_explore_prints_counts_and_the_shortest_counterexample(tmp_path, cap
     data = json.loads(out.read_text())
     assert data["result"]["complete"] and data["result"]["diverging"] == 2
     assert len(data["result"]["counterexample"]["wrong"]) == 1
+
+
+def test_cli_explore_defaults_to_the_model_that_covers_the_engine(capsys):
+    """By default the CLI explores R20 passes and shared milliseconds: a proof covers every latency law."""
+    import cli
+    assert cli.main(["explore", "chained_modified_timestamp", "--workload", "load", "--fail-on-diverge"]) == 1
+    text = capsys.readouterr().out
+    assert "share a renderer pass" in text and "share a millisecond" in text
+    assert cli.main(["explore", "chained_modified_timestamp", "--workload", "load", "--no-passes",
+                     "--distinct-ms", "--fail-on-diverge"]) == 0
+    assert "proved for this bounded scenario, in this model" in capsys.readouterr().out
 
 
 def test_cli_explore_partial_and_proof(capsys):
