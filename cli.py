@@ -352,7 +352,21 @@ def cmd_rules(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _check_page(path: str, result: Any, console: Console) -> None:
+    from simulator import pages
+    worst = next((w for w in result.workloads if w.counterexample is not None), None)
+    if worst is None:
+        console.print(Text(f"nothing diverges: no page written to {path}"))
+        return
+    store = worst.differs[0][0] if worst.differs else next(iter(worst.wrong), "")
+    verdict_text = (f"{result.target}, workload {worst.name}: {', '.join(p for p, _, _ in worst.differs)} "
+                    "ends different from every serial order of the actions")
+    _write_page(path, pages.run_page(worst.counterexample, verdict_text, title=f"{result.target}: {worst.name}",
+                                     store_prop=store), console)
+
+
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    _require_pages(args)
     from simulator.dashapp.check import Options, check
     from simulator.dashapp.report import print_report, write_json as write_check_json
     from simulator.dashapp.workloads import Params as CheckParams
@@ -371,6 +385,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         write_check_json(args.json, result)
     print_report(result, console)
+    if args.html:
+        _check_page(args.html, result, console)
     return 1 if result.diverges else 0
 
 
@@ -489,6 +505,8 @@ def parser() -> argparse.ArgumentParser:
                     help="also require each store key to equal its input once settled, e.g. "
                          "user_data.data:first_name=first_name.value,last_name=last_name.value")
     ck.add_argument("--json", metavar="PATH", help="write the report as JSON")
+    ck.add_argument("--html", metavar="PATH.html", help="write the first diverging workload's shortest schedule "
+                                                        "as an interactive page (Plotly; needs the html extra)")
     ck.add_argument("--server-delay", action="append", metavar="[CALLBACK=]DIST",
                     help=f"server time per request (default: {DEFAULTS['server_delay']}); CALLBACK=DIST for one "
                          "callback, e.g. update_info=uniform:2000:4000; repeatable")

@@ -79,6 +79,16 @@ def test_explore_counterexample_page_loads_and_shows_its_verdict(tmp_path):
 
 
 @needs_browser
+def test_check_page_of_a_real_app_loads_and_names_the_store_that_lost_an_update(tmp_path, capsys):
+    page = tmp_path / "check.html"
+    app = Path(__file__).parent / "apps" / "naive.py"
+    assert cli.main(["check", str(app), "--trials", "20", "--workloads", "load_data", "--html", str(page)]) == 1
+    assert f"wrote {page}" in " ".join(capsys.readouterr().out.split())
+    dom = assert_page_works(page, "user_data.data ends different from every serial order of the actions")
+    assert "user_data" in dom  # the charts follow the store that diverged
+
+
+@needs_browser
 def test_sweep_page_loads_and_draws_the_rate_curves_with_their_intervals(tmp_path):
     page = tmp_path / "sweep.html"
     assert cli.main(["sweep", "--param", "server-delay=uniform:0:{50,200}", "--strategies", "naive,patch",

@@ -46,6 +46,8 @@ class WorkloadResult:
     timeline: list[str] = field(default_factory=list)
     differs: list[tuple[str, Any, Any]] = field(default_factory=list)   # prop, expected, got
     anomaly: Anomaly | None = None
+    #: the shortest diverging schedule (or a diverging Monte-Carlo run), traced: for ``--html``
+    counterexample: Any = field(default=None, repr=False, compare=False)
 
     @property
     def diverges(self) -> bool:
@@ -142,7 +144,7 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
     elif ex.complete:
         proof = "proved safe"
     else:
-        proof = f"not proved ({ex.bound or ex.runaway})"
+        proof = f"not proved ({ex.bound or ex.runaway or ex.refused})"
     result = WorkloadResult(w.name, w.describe(), summary.trials, summary.diverged, summary.ci,
                             dict(sorted(summary.wrong_keys.items())), summary.applied_share,
                             summary.ignored.mean, summary.errors, summary.runaway, proof, ex.schedules)
@@ -155,6 +157,7 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
                 ce = run
                 break
     if ce is not None:
+        result.counterexample = ce
         result.timeline = narrate(ce.trace)
         result.differs = oracle.explain(ce.layout)
         result.anomaly = classify(ce.trace, tuple(ce.wrong), conv.callbacks,

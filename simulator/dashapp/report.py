@@ -36,11 +36,11 @@ def workload_table(result: CheckResult) -> Table:
         table.add_column(col, justify=just, no_wrap=col in ("workload", "desync", "95% CI"))
     for w in result.workloads:
         low, high = w.ci
-        table.add_row(w.name, Text(f"{w.diverged}/{w.trials} {_pct(w.rate)}", style="bold red" if w.diverged else
+        table.add_row(Text(w.name), Text(f"{w.diverged}/{w.trials} {_pct(w.rate)}", style="bold red" if w.diverged else
                                    "green"), f"{_pct(low)}-{_pct(high)}",
                       Text(w.proof, style="bold red" if w.proof == "diverges" else
                            "green" if w.proof == "proved safe" else "yellow"),
-                      ", ".join(f"{k} {v}" for k, v in w.wrong.items()) or "-", _pct(w.applied_share))
+                      Text(", ".join(f"{k} {v}" for k, v in w.wrong.items()) or "-"), _pct(w.applied_share))
     return table
 
 
@@ -49,69 +49,76 @@ def _worst(ws: list[WorkloadResult]) -> WorkloadResult:
     return min(with_story or ws, key=lambda w: (len(w.timeline) or 10 ** 6, -w.rate))
 
 
+def _say(console: Console, *parts: Any) -> None:
+    """One line, verbatim: ``parts`` are plain strings (user text: never markup) or (text, style) pairs."""
+    console.print(Text.assemble(*parts), highlight=False)
+
+
 def print_report(result: CheckResult, console: Console) -> None:
     c = result.config
-    console.print(f"[bold]callback-race check {result.target}[/]")
-    console.print(f"model: server delay {c['server_delay']}, network {c['network']} each way, renderer passes "
+    _say(console, (f"callback-race check {result.target}", "bold"))
+    _say(console, f"model: server delay {c['server_delay']}, network {c['network']} each way, renderer passes "
                   f"{c['client_overhead']}, {c['transport']}, {c['server']}; explorer: every ordering, R20 passes "
-                  "and same-millisecond events", highlight=False)
-    console.print("oracle: each workload's settled layout against every serial execution of its actions "
-                  "(one request at a time, each cascade settled before the next action)", highlight=False)
-    console.print(f"inputs a user changes: {', '.join(result.inputs) or 'none'}", highlight=False)
+                  "and same-millisecond events")
+    _say(console, "oracle: each workload's settled layout against every serial execution of its actions "
+                  "(one request at a time, each cascade settled before the next action)")
+    _say(console, f"inputs a user changes: {', '.join(result.inputs) or 'none'}")
     if result.unchanged:
-        console.print(f"Inputs no workload changes (not user-facing, or give values with --values): "
-                      f"{', '.join(result.unchanged)}", highlight=False)
+        _say(console, f"Inputs no workload changes (not user-facing, or give values with --values): "
+                      f"{', '.join(result.unchanged)}")
     if any(i.endswith("(tick)") for i in result.inputs):
-        console.print("note: a dcc.Interval ticks only in its own `ticks` workload; the other workloads keep it "
-                      "still", highlight=False)
+        _say(console, "note: a dcc.Interval ticks only in its own `ticks` workload; the other workloads keep it "
+                      "still")
     if result.lint:
-        console.print("[bold]lint[/] (static, before any run):")
+        _say(console, ("lint", "bold"), " (static, before any run):")
         for f in result.lint:
-            console.print(f"  [yellow]{f.code}[/]: {f.message}", highlight=False)
+            _say(console, "  ", (f.code, "yellow"), f": {f.message}")
     console.print(workload_table(result))
     erring = [w for w in result.workloads if w.errors]
     if erring:
-        console.print("[yellow]callbacks answered HTTP 500 (an exception, R18; the page keeps its values)[/]: "
-                      + ", ".join(f"{w.name} {w.errors}x in {w.trials} runs" for w in erring), highlight=False)
-    console.print("[dim]generated actions (each from a settled page):[/]")
+        _say(console, ("callbacks answered HTTP 500 (an exception, R18; the page keeps its values)", "yellow"),
+             ": " + ", ".join(f"{w.name} {w.errors}x in {w.trials} runs" for w in erring))
+    _say(console, ("generated actions (each from a settled page):", "dim"))
     for w in result.workloads:
-        console.print(f"[dim]  {w.name}: {w.actions}[/]", highlight=False)
+        _say(console, (f"  {w.name}: {w.actions}", "dim"))
     props = result.props()
     for prop, ws in props.items():
         w = _worst(ws)
         name = w.anomaly.name if w.anomaly else "lost update (mechanism not recognised)"
-        console.print(f"\n[bold red]{prop} can lose updates[/]: {name}", highlight=False)
+        _say(console, "\n", (f"{prop} can lose updates", "bold red"), f": {name}")
         for x in ws:
             low, high = x.ci
-            console.print(f"  {x.name}: {x.diverged}/{x.trials} runs ({_pct(x.rate)}, 95% CI {_pct(low)}-"
-                          f"{_pct(high)}); explorer: {x.proof}", highlight=False)
+            _say(console, f"  {x.name}: {x.diverged}/{x.trials} runs ({_pct(x.rate)}, 95% CI {_pct(low)}-"
+                          f"{_pct(high)}); explorer: {x.proof}")
         if w.timeline:
-            console.print(f"  shortest diverging schedule ({w.name}):", highlight=False)
+            _say(console, f"  shortest diverging schedule ({w.name}):")
             for line in w.timeline:
-                console.print(f"    {line}", highlight=False)
+                _say(console, f"    {line}")
         if w.anomaly and w.anomaly.story:
-            console.print(f"  what happened: {w.anomaly.story}", highlight=False)
+            _say(console, f"  what happened: {w.anomaly.story}")
         for p, want, got in w.differs:
-            console.print(f"  {p}: expected {_short(want)} (a serial execution), got {_short(got)}", highlight=False)
+            _say(console, f"  {p}: expected {_short(want)} (a serial execution), got {_short(got)}")
         if w.anomaly and w.anomaly.fix:
-            console.print(f"  [bold]fix[/]: {w.anomaly.fix}", highlight=False)
+            _say(console, "  ", ("fix", "bold"), f": {w.anomaly.fix}")
     starved = [w for w in result.workloads if w.anomaly and not w.diverges]
     for w in starved:
-        console.print(f"\n[yellow]{w.name}: {w.anomaly.name}[/]: {w.anomaly.story}; fix: {w.anomaly.fix}",
-                      highlight=False)
+        _say(console, "\n", (f"{w.name}: {w.anomaly.name}", "yellow"), f": {w.anomaly.story}; fix: {w.anomaly.fix}")
     if result.diverges:
-        console.print(f"\n[bold red]DIVERGES[/]: {len(props)} prop(s) can lose updates", highlight=False)
+        _say(console, "\n", ("DIVERGES", "bold red"), f": {len(props)} prop(s) can lose updates")
     else:
         proved = sum(w.proof == "proved safe" for w in result.workloads)
         rest = len(result.workloads) - proved
-        console.print(f"\n[green]no divergence found[/]: {proved} of {len(result.workloads)} workloads proved "
-                      "safe over every ordering" + (f"; {rest} only sampled (the explorer hit a bound)" if rest
-                                                    else ""), highlight=False)
+        _say(console, "\n", ("no divergence found", "green"),
+             f": {proved} of {len(result.workloads)} workloads proved safe over every ordering"
+             + (f"; {rest} not proved (the explorer hit a bound or cannot cover the clock): only sampled"
+                if rest else ""))
 
 
 def record(result: CheckResult) -> dict[str, Any]:
     """``--json``: the same content, machine-readable."""
     out = asdict(result)
+    for w in out["workloads"]:
+        w.pop("counterexample", None)  # the traced run: --html draws it; the JSON has its timeline
     out["diverges"] = result.diverges
     out["props"] = {}
     for prop, ws in result.props().items():
