@@ -376,15 +376,21 @@ class Simulation:
         except RunawayLoop as exc:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else env.now
-        r.end = end
-        r.settle_ms = end - self._last_action
-        self._last_version = -1
-        self._track_divergence()
-        r.close(end)
-        r.wrong = tuple(self.check(self.renderer.layout))
-        r.diverged = bool(r.wrong)
-        r.layout = self.renderer.layout
-        return r
+        self._last_version = -1  # the divergence check's last word, whatever changed
+        return close_run(r, self.renderer.layout, self.check, end, self._last_action, self._track_divergence)
+
+
+def close_run(r: Run, layout: dict[str, Any], check: Callable[[dict[str, Any]], tuple], end: float,
+              last_action: float, track: Callable[[], None]) -> Run:
+    """A run's closing figures, the same in both engines: settle time, the check at the end."""
+    r.end = end
+    r.settle_ms = end - last_action
+    track()
+    r.close(end)
+    r.wrong = tuple(check(layout))
+    r.diverged = bool(r.wrong)
+    r.layout = layout
+    return r
 
 
 def why_unsettled(renderer: Renderer, busy: Any, time_limit: float) -> str:

@@ -37,7 +37,7 @@ from heapq import heappop, heappush
 from random import NV_MAGICCONST
 from typing import Any, Callable
 
-from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, why_unsettled
+from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, close_run, why_unsettled
 from .graph import Graph
 from .latency import MAX_DRAW_MS, Distribution, Fixed, LogNormal, Uniform
 from .renderer import Renderer, Request, RunawayLoop
@@ -485,15 +485,8 @@ class FastSimulation:
         except RunawayLoop as exc:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else self.now
-        r.end = end
-        r.settle_ms = end - self._last_action
-        self._last_version = -1
-        self._track_divergence()
-        r.close(end)
-        r.wrong = tuple(self.check(self.renderer.layout))
-        r.diverged = bool(r.wrong)
-        r.layout = self.renderer.layout
-        return r
+        self._last_version = -1  # the divergence check's last word, whatever changed
+        return close_run(r, self.renderer.layout, self.check, end, self._last_action, self._track_divergence)
 
 
 def simulate(app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0) -> Run:
