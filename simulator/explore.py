@@ -868,10 +868,11 @@ def summary_lines(result: Result) -> list[str]:
         verdict = ("no schedule diverges: proved for this bounded scenario, in this model" if not result.diverging
                    else f"every schedule explored: {counted}")
         lines.append(f"complete: {verdict}")
-    else:
-        why = "; ".join(filter(None, [result.bound, result.runaway and f"runaway loop: {result.runaway}",
-                                      result.refused]))
+    elif result.bound or result.runaway:
+        why = "; ".join(filter(None, [result.bound, result.runaway and f"runaway loop: {result.runaway}"]))
         lines.append(f"PARTIAL: stopped by {why}; the counts are lower bounds and nothing is proved")
+    if result.refused:
+        lines.append(f"NOT A PROOF: {result.refused}")
     if not result.passes:
         lines.append("note: the engine's default client overhead batches responses into passes (R20), which can "
                      "reach end states this model does not: explore with passes (drop --no-passes) to include them")

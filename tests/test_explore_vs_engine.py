@@ -145,6 +145,9 @@ def test_behaviour_that_depends_on_the_clock_is_no_proof():
     app, plan = _stamping(late)
     result = explore(app, plan, no_check, passes=True, same_ms=True)
     assert not result.complete and "late" in result.refused
+    from simulator.explore import summary_lines
+    assert any(line.startswith("NOT A PROOF: callback late") for line in summary_lines(result))
+    assert not any("proved" in line for line in summary_lines(result))
 
 
 def test_a_check_that_reads_a_clock_prop_is_no_proof():
