@@ -139,6 +139,7 @@ class _Trace:
     steps: list[Step]                              # requests, in id order
     writes: list[tuple[Step, Change]]              # store-key changes, in the order they were applied
     unchanged_stamps: dict[int, Any]               # request -> the timestamp its write left unchanged (R4)
+    stamp_triggers: bool                           # some request was triggered by the store's timestamp
     requested: list[tuple[float, int, str]]        # (t, request, callback), in order
     by_id: dict[int, Step]
 
@@ -150,6 +151,7 @@ def _read(trace, store_prop) -> _Trace:
     applying: Step | None = None        # the request whose response is being applied
     writes: list[tuple[Step, Change]] = []
     unchanged_stamps: dict[int, Any] = {}
+    stamp_triggers = False
     requested: list[tuple[float, int, str]] = []
     stamp_prop = store_prop.rpartition(".")[0] + ".modified_timestamp"
     stale_now: dict[str, bool] = {}     # store key -> its current value came from a stale write
@@ -161,6 +163,7 @@ def _read(trace, store_prop) -> _Trace:
             step = steps.setdefault(rid, Step(rid, e.get("callback", "")))
         if kind == "requested":
             requested.append((e["t"], rid, e["callback"]))
+            stamp_triggers = stamp_triggers or e.get("cause") == stamp_prop
         elif kind == "dispatched":
             step.read, step.changed_props = dict(e["read"]), list(e["changed"])
             known.update(e["read"])              # R14: what it read is the layout at that moment
@@ -190,7 +193,7 @@ def _read(trace, store_prop) -> _Trace:
         elif kind == "unchanged" and e.get("prop") == stamp_prop and applying is not None:
             unchanged_stamps[applying.id] = e["value"]  # this response's write did not stamp (R4)
     shown = [s for _, s in sorted(steps.items()) if s.read or s.outcome != "pending"]
-    return _Trace(shown, writes, unchanged_stamps, requested, steps)
+    return _Trace(shown, writes, unchanged_stamps, stamp_triggers, requested, steps)
 
 
 def _diff(prop, old, new, read, store_prop) -> list[Change]:
@@ -249,7 +252,8 @@ def _lost_update(key, w: Step, change: Change, erased: Step | None, tr: _Trace, 
     applied = f"#{w.id} was applied after #{erased.id} and {replaced}"
     # Why did nothing supersede the stale request?  The erased write should have requested its
     # callback again (a newer request supersedes one in flight, R8).
-    if erased.id in tr.unchanged_stamps:   # R4: the write did not move the Store's timestamp
+    if erased.id in tr.unchanged_stamps and tr.stamp_triggers:  # R4: the write did not move a timestamp
+        # that a callback listens to (a timestamp nobody reads explains nothing)
         return "timestamp unchanged", (
             f"timestamp unchanged: #{erased.id}'s write of {key}={show(change.old)} landed in the same millisecond "
             f"as the previous {store} write, so modified_timestamp stayed {tr.unchanged_stamps[erased.id]} "
