@@ -368,7 +368,7 @@ def graph_dot(graph: Graph) -> str:
             '    "legend:d" [label="prop"]; "legend:e" [label="callback"]; "legend:f" [label="prop"];',
             f'    "legend:a" -> "legend:b" [{DOT_EDGES["input"]}, label="Input"];',
             f'    "legend:b" -> "legend:c" [{DOT_EDGES["output"]}, label="Output"];',
-            f'    "legend:d" -> "legend:e" [style=dashed, color="#1565c0", label="State"];',
+            '    "legend:d" -> "legend:e" [style=dashed, color="#1565c0", label="State"];',
             '    "legend:e" -> "legend:f" [style=bold, color="#6a1b9a", fontcolor="#6a1b9a", '
             'label="allow_duplicate (R11)"];',
             '  }']

@@ -106,7 +106,6 @@ def test_jobs_beyond_the_cores_are_capped_with_a_note(capsys, monkeypatch):
 
 
 def test_a_write_error_names_the_file(capsys, monkeypatch, tmp_path):
-    from simulator import report
 
     def full(path, *a, **k):
         raise OSError(28, "No space left on device")

@@ -4,12 +4,11 @@ import csv
 import io
 import json
 
-import pytest
 from conftest import Sequence, fixed_config, run_engine
 from rich.console import Console
 
 import cli
-from simulator import Action, Config, Dash, Input, Output, State, dcc, html
+from simulator import Action, Dash, Input, Output, State, dcc, html
 from simulator.engine import Run
 from simulator.metrics import Summary
 from simulator.report import summary_table, write_csv, write_json

@@ -7,7 +7,7 @@ import sys
 import pytest
 from conftest import Driver, run_engine
 
-from simulator import Action, Dash, Input, Output, Plan, ScenarioError, State, click, dcc, html, simulate
+from simulator import Action, Dash, Input, Output, Plan, ScenarioError, click, dcc, html, simulate
 from simulator import guard
 from simulator.jsonvalue import MAX_DEPTH
 

@@ -11,7 +11,6 @@ text report and ``--json``.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 

@@ -10,7 +10,7 @@ skips the extra process (tests, or an app object already imported).
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Config
