@@ -64,6 +64,9 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
                              "lognormal:MEDIAN:SIGMA, pareto:SCALE:ALPHA, empirical:FILE, or a number)")
     g.add_argument("--server-delay", default=DEFAULTS["server_delay"], metavar="DIST",
                    help="server processing time per request (default: %(default)s)")
+    g.add_argument("--callback-delay", action="append", metavar="CALLBACK=DIST",
+                   help="one callback's own server time, e.g. update_last_name=uniform:2000:4000 (repeatable; "
+                        "the other callbacks keep --server-delay)")
     g.add_argument("--network", default=DEFAULTS["network"], metavar="DIST",
                    help="one-way network delay, drawn for upload and for download (default: %(default)s)")
     g.add_argument("--client-overhead", default=DEFAULTS["client_overhead"], metavar="DIST",
@@ -149,7 +152,21 @@ def _config(args: argparse.Namespace) -> Config:
     return Config.make(server_delay=args.server_delay, network=args.network,
                        client_overhead=args.client_overhead, transport=args.transport,
                        server=args.server, bandwidth=parse_bandwidth(args.bandwidth),
-                       request_budget=args.request_budget)
+                       request_budget=args.request_budget,
+                       callback_delays=_callback_delays(getattr(args, "callback_delay", None)))
+
+
+def _callback_delays(entries: list[str] | None) -> dict[str, Any] | None:
+    """``--callback-delay NAME=DIST``, repeatable: each callback's own server-time law."""
+    laws: dict[str, Any] = {}
+    for entry in entries or ():
+        name, eq, law = entry.partition("=")
+        if not eq or not name.strip() or not law.strip():
+            raise UsageError(f"--callback-delay {entry!r}: give CALLBACK=DIST, e.g. update_last_name=uniform:0:50")
+        if name.strip() in laws:
+            raise UsageError(f"--callback-delay: {name.strip()!r} is given twice")
+        laws[name.strip()] = parse_distribution(law.strip())
+    return laws or None
 
 
 def _params(args: argparse.Namespace) -> scenarios.Params:
@@ -227,7 +244,8 @@ def _sweepable() -> dict[str, argparse.Action]:
     """Every option of the environment and workload groups, by its CLI name: what --param can sweep."""
     p = argparse.ArgumentParser(add_help=False)
     _add_environment(p)
-    return {a.option_strings[0][2:]: a for a in p._actions if a.option_strings}
+    # --callback-delay is a list of laws, not one value: give it as an option of the sweep itself.
+    return {a.option_strings[0][2:]: a for a in p._actions if a.option_strings and a.dest != "callback_delay"}
 
 
 def _given(argv: list[str], option: str, options: dict) -> str | None:

@@ -114,6 +114,9 @@ class Config:
             "client_overhead": str(self.client_overhead), "transport": self.transport.name,
             "server": self.transport.server_name(self.server),
             "bandwidth_bytes_per_ms": self.bandwidth, "request_budget": self.request_budget,
+            # only when set, so that runs without it record what they always did
+            **({"callback_delays": {k: str(v) for k, v in self.callback_delays.items()}}
+               if self.callback_delays else {}),
         }
 
 
@@ -183,6 +186,10 @@ class Simulation:
         self.graph = app if isinstance(app, Graph) else app.graph
         self.plan = plan
         self.check = check_function(check)  # a tuple, list, set or bool: always a tuple
+        unknown = sorted(set(config.callback_delays or ()) - {cb.name for cb in self.graph.callbacks})
+        if unknown:
+            raise ScenarioError(f"callback_delays names {', '.join(map(repr, unknown))}, which is no callback of "
+                                f"this app; its callbacks: {', '.join(cb.name for cb in self.graph.callbacks)}")
         self.config = config
         self.env = simpy.Environment()
         self.rng_net = random.Random(f"{seed}/network")

@@ -104,6 +104,7 @@ def summary_table(summaries: Sequence[Summary], title: str = "", extra: Sequence
 LABELS = {
     "server_delay": "server delay (ms)", "network": "network, each way (ms)", "client_overhead": "renderer pass (ms)",
     "bandwidth_bytes_per_ms": "bandwidth", "request_budget": "loop guard (requests per action)",
+    "callback_delays": "server delay of one callback (ms)",
     "interleave_window": "interleave window (ms)", "typing_interval": "typing interval (ms)",
     "field_switch": "field switch (ms)", "interval_period": "interval period (ms)",
     "interval_ticks": "interval ticks", "dict_size": "dict size (bytes)",
@@ -121,6 +122,8 @@ def settings_text(settings: dict[str, Any]) -> str:
     def value(key: str, v: Any) -> str:
         if key == "bandwidth_bytes_per_ms":
             return "unlimited" if v is None else f"{v * 8 / 1000:g} Mbit/s"
+        if isinstance(v, dict):
+            return ", ".join(f"{name}={law}" for name, law in v.items())
         return str(v)
     return "; ".join(f"{label(k)}: {value(k, v)}" for k, v in settings.items())
 

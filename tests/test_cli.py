@@ -113,3 +113,26 @@ def test_heavy_tails_are_capped_not_a_crash(capsys):
     # lognormal:1:1000 overflows a float on some draws; draws are capped at a simulated day.
     assert cli.main(["run", "naive", "--seed", "2", "--server-delay", "lognormal:1:1000"]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_slow_callback_of_its_own_decides_which_key_is_lost(tmp_path):
+    """--callback-delay: update_first_name answers after 1-2 s, so its stale dict always lands last (R16)."""
+    import cli
+    out = tmp_path / "r.json"
+    assert cli.main(["report", "--strategies", "naive", "--workloads", "load", "--trials", "100", "--quiet",
+                     "--callback-delay", "update_first_name=uniform:1000:2000", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["settings"]["callback_delays"] == {"update_first_name": "uniform:1000:2000"}
+    (cell,) = data["results"]
+    assert cell["diverged"] == 100 and cell["wrong_keys"] == {"last_name": 100}
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("nope=fixed:1", "'nope', which is no callback of this app"),
+    ("update_first_name", "give CALLBACK=DIST"),
+])
+def test_a_bad_callback_delay_is_a_clear_error(entry, message, capsys):
+    import cli
+    assert cli.main(["report", "--strategies", "naive", "--workloads", "load", "--trials", "5", "--quiet",
+                     "--callback-delay", entry]) == 2
+    assert message in capsys.readouterr().err
