@@ -69,6 +69,9 @@ def _add_environment(p: argparse.ArgumentParser) -> None:
                         "the other callbacks keep --server-delay)")
     g.add_argument("--network", default=DEFAULTS["network"], metavar="DIST",
                    help="one-way network delay, drawn for upload and for download (default: %(default)s)")
+    g.add_argument("--network-up", metavar="DIST", help="the upload's own delay, browser to server (default: --network)")
+    g.add_argument("--network-down", metavar="DIST",
+                   help="the download's own delay, server to browser (default: --network)")
     g.add_argument("--client-overhead", default=DEFAULTS["client_overhead"], metavar="DIST",
                    help="cost of one renderer pass, R20 (default: %(default)s; 0 = instantaneous renderer)")
     g.add_argument("--transport", default=DEFAULTS["transport"],
@@ -150,6 +153,7 @@ def _config(args: argparse.Namespace) -> Config:
     if args.request_budget < 1:
         raise UsageError(f"--request-budget must be >= 1, not {args.request_budget}")
     return Config.make(server_delay=args.server_delay, network=args.network,
+                       network_up=args.network_up, network_down=args.network_down,
                        client_overhead=args.client_overhead, transport=args.transport,
                        server=args.server, bandwidth=parse_bandwidth(args.bandwidth),
                        request_budget=args.request_budget,

@@ -69,6 +69,8 @@ class Config:
 
     server_delay: Distribution = Uniform(0, 300)     # processing time per request
     network: Distribution = Uniform(5, 25)           # one-way delay, each direction
+    network_up: Distribution | None = None           # browser -> server, when it differs (None: network)
+    network_down: Distribution | None = None         # server -> browser, likewise
     client_overhead: Distribution = DEFAULT_CLIENT_OVERHEAD  # R20
     transport: TransportSpec = TRANSPORTS["http1"]
     server: ServerSpec = parse_server("threaded")
@@ -79,8 +81,10 @@ class Config:
 
     def __post_init__(self):
         """Accept CLI-style strings (``Config(server_delay="uniform:0:50")``) and refuse nonsense."""
-        for key in ("server_delay", "network", "client_overhead"):
+        for key in ("server_delay", "network", "client_overhead", "network_up", "network_down"):
             value = getattr(self, key)
+            if value is None and key.startswith("network_"):
+                continue
             if isinstance(value, bool) or not isinstance(value, (str, int, float, Distribution)):
                 raise ScenarioError(f"Config {key} must be a Distribution, a number of ms or a string such as "
                                     f"'uniform:0:300', not {value!r}")
@@ -108,9 +112,21 @@ class Config:
         """Build from CLI-style strings, leaving out what is ``None``: ``Config.make(server_delay="uniform:0:50")``."""
         return cls(**{k: v for k, v in kw.items() if v is not None})
 
+    @property
+    def up(self) -> Distribution:
+        """The one-way delay of an upload (a request going to the server)."""
+        return self.network if self.network_up is None else self.network_up
+
+    @property
+    def down(self) -> Distribution:
+        """The one-way delay of a download (a response coming back)."""
+        return self.network if self.network_down is None else self.network_down
+
     def describe(self) -> dict[str, Any]:
         return {
             "server_delay": str(self.server_delay), "network": str(self.network),
+            **({"network_up": str(self.up)} if self.network_up is not None else {}),
+            **({"network_down": str(self.down)} if self.network_down is not None else {}),
             "client_overhead": str(self.client_overhead), "transport": self.transport.name,
             "server": self.transport.server_name(self.server),
             "bandwidth_bytes_per_ms": self.bandwidth, "request_budget": self.request_budget,
@@ -302,7 +318,7 @@ class Simulation:
         if slot is not None:
             yield slot                                   # http1: a free connection
         self._note("uploading", req)
-        yield from self.uplink.carry(req.request_bytes + tp.header_up, cfg.network.draw(self.rng_net))
+        yield from self.uplink.carry(req.request_bytes + tp.header_up, cfg.up.draw(self.rng_net))
         self._note("at_server", req)
         worker = self.workers.request() if self.workers is not None else None
         if worker is not None:
@@ -314,7 +330,7 @@ class Simulation:
         if worker is not None:
             self.workers.release(worker)
         self._note("downloading", req)                   # websocket: sent as soon as it finishes
-        yield from self.downlink.carry(response.nbytes + tp.header_down, cfg.network.draw(self.rng_net))
+        yield from self.downlink.carry(response.nbytes + tp.header_down, cfg.down.draw(self.rng_net))
         if slot is not None:
             self.connections.release(slot)
         self._note("arrived", req)

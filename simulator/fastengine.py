@@ -50,7 +50,8 @@ URGENT, NORMAL = 0, 1  # simpy's priorities: process starts come before anything
 #: The Config fields this engine models as the reference does.  A field added
 #: to Config later is not modelled until listed here: a config that sets it
 #: away from its default runs on the reference engine instead.
-MODELLED = frozenset({"server_delay", "network", "client_overhead", "transport", "server", "bandwidth",
+MODELLED = frozenset({"server_delay", "network", "network_up", "network_down", "client_overhead", "transport",
+                      "server", "bandwidth",
                       "request_budget", "time_limit"})
 _checked: dict[int, tuple[Config, bool]] = {}
 
@@ -177,7 +178,7 @@ class _Flight:
 
     def connected(self) -> None:
         sim = self.sim
-        sim._push(sim.now + sim.uplink.wait(sim.now, sim.draw_net()), NORMAL, self.uploaded, None)
+        sim._push(sim.now + sim.uplink.wait(sim.now, sim.draw_up()), NORMAL, self.uploaded, None)
 
     def uploaded(self, _arg: Any = None) -> None:
         sim = self.sim
@@ -196,7 +197,7 @@ class _Flight:
         sim = self.sim
         if self.worker is not None:
             sim.workers.release()
-        sim._push(sim.now + sim.downlink.wait(sim.now, sim.draw_net()), NORMAL, self.downloaded, None)
+        sim._push(sim.now + sim.downlink.wait(sim.now, sim.draw_down()), NORMAL, self.downloaded, None)
 
     def downloaded(self, _arg: Any = None) -> None:
         sim = self.sim
@@ -227,7 +228,8 @@ class FastSimulation:
         self.now: float = 0                       # simpy's clock starts at the integer 0
         self._queue: list = []
         self._next = itertools.count().__next__   # simpy's event ids: ties at one instant go in scheduling order
-        self.draw_net = sampler(config.network, random.Random(f"{seed}/network"))
+        rng_net = random.Random(f"{seed}/network")  # one stream for both ways, drawn in the reference's order
+        self.draw_up, self.draw_down = sampler(config.up, rng_net), sampler(config.down, rng_net)
         self.draw_server = sampler(config.server_delay, random.Random(f"{seed}/server"))
         self.draw_client = sampler(config.client_overhead, random.Random(f"{seed}/client"))
         self.result = Run(seed=seed)

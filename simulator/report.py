@@ -105,6 +105,7 @@ LABELS = {
     "server_delay": "server delay (ms)", "network": "network, each way (ms)", "client_overhead": "renderer pass (ms)",
     "bandwidth_bytes_per_ms": "bandwidth", "request_budget": "loop guard (requests per action)",
     "callback_delays": "server delay of one callback (ms)",
+    "network_up": "upload (ms)", "network_down": "download (ms)",
     "interleave_window": "interleave window (ms)", "typing_interval": "typing interval (ms)",
     "field_switch": "field switch (ms)", "interval_period": "interval period (ms)",
     "interval_ticks": "interval ticks", "dict_size": "dict size (bytes)",

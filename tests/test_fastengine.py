@@ -30,6 +30,7 @@ CONFIGS = {
     "ties+queue": Config.make(client_overhead="0", network="fixed:5", server_delay="fixed:20", server="gunicorn:2"),
     "runaway": Config(request_budget=4),
     "time limit": Config(time_limit=250.0),
+    "up/down": Config.make(network_up="fixed:40", network_down="uniform:0:3"),
 }
 
 

@@ -315,3 +315,33 @@ def test_default_environment_is_unchanged_by_transport_bytes():
     a = s.run(seed=3, config=fixed_config(server_delay=Uniform(0, 300), network=Uniform(5, 25)))
     b = s.run(seed=3, config=fixed_config(server_delay=Uniform(0, 300), network=Uniform(5, 25)))
     assert (a.diverged, a.settle_ms, a.bytes_up) == (b.diverged, b.settle_ms, b.bytes_up)
+
+
+# --- separate upload and download laws ----------------------------------------------------------
+
+def test_network_up_and_down_default_to_network_and_draw_the_same_numbers():
+    """network_up/network_down left unset are --network: the same runs, bit for bit."""
+    import scenarios
+    from simulator import Config, simulate
+    from simulator.latency import Uniform
+    s = scenarios.scenario("naive", "interleave")
+    for seed in ("0/0", "0/1", "0/2"):
+        one = simulate(s.graph, s.plan(seed), s.check, Config(network=Uniform(5, 25)), seed=seed)
+        two = simulate(s.graph, s.plan(seed), s.check,
+                       Config(network_up=Uniform(5, 25), network_down=Uniform(5, 25)), seed=seed)
+        assert (one.layout, one.end, one.settle_ms) == (two.layout, two.end, two.settle_ms)
+
+
+def test_a_slow_upload_and_a_fast_download_each_take_their_own_law():
+    import scenarios
+    from simulator import Config, simulate
+    s = scenarios.scenario("naive", "load")
+    run = simulate(s.graph, s.plan("0/0"), s.check, Config.make(network_up="fixed:40", network_down="fixed:1",
+                                                                   server_delay="fixed:0"), seed="0/0", trace=True)
+    at = {}
+    for e in run.trace:
+        if e["kind"] in ("uploading", "at_server", "downloading", "arrived"):
+            at.setdefault(e["request"], {})[e["kind"]] = e["t"]
+    for phases in at.values():
+        assert phases["at_server"] - phases["uploading"] == pytest.approx(40)
+        assert phases["arrived"] - phases["downloading"] == pytest.approx(1)
