@@ -137,6 +137,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -157,6 +158,8 @@ Label = tuple
 EndState = tuple
 
 DEFAULT_MAX_STATES = 200_000
+#: Random schedules tried when a bound stops the proof before a divergence is found.
+RANDOM_WALKS = 200
 _CLOCK_PROBE_MS = 86_400_000.0   # a second run of each callback, a day later
 _CLOCK_DEPENDENT = object()
 
@@ -618,6 +621,8 @@ class Result:
     #: the app can see when an event happened (a callback reads a Store timestamp or calls server_time())
     observes_time: bool = False
     clock_props: frozenset[str] = frozenset()
+    #: random schedules tried after a bound stopped the search (0: none were needed)
+    walks: int = 0
     longest: int = 0
     seconds: float = 0.0
 
@@ -643,6 +648,7 @@ class Result:
         ce = self.counterexample
         return {
             "complete": self.complete, "bound": self.bound, "runaway": self.runaway, "refused": self.refused,
+            "random_walks": self.walks,
             "reduction": self.reduction, "hashing": self.hashing, "same_ms": self.same_ms,
             "passes": self.passes,
             "observes_time": self.observes_time,
@@ -665,12 +671,15 @@ class Result:
 def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules: int | None = None,
             max_depth: int | None = None, reduction: bool = True, *, hashing: bool = True,
             same_ms: bool = False, passes: bool = False, max_states: int | None = DEFAULT_MAX_STATES,
-            request_budget: int = REQUEST_BUDGET) -> Result:
+            request_budget: int = REQUEST_BUDGET, random_walks: int = RANDOM_WALKS) -> Result:
     """Explore every schedule of ``plan`` on the app; see the module docstring for the model.
 
     ``complete`` is True only when no bound cut anything (and no runaway
     loop was met): then every end state the model allows is in
     ``end_states``, and ``diverging == 0`` is a proof for this scenario.
+    When a bound cuts the search before any diverging end state is met,
+    ``random_walks`` seeded random schedules are tried (:func:`_random_search`):
+    a diverging one becomes the counterexample; the result stays partial.
     """
     graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
     plan.validate(Renderer(graph).layout)
@@ -689,9 +698,17 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
         else:
             o.schedules += count
             o.shortest = min(o.shortest, steps)
+    walked = 0
+    if bound is not None and first_bad is None and not any(o.wrong for o in outcomes.values()):
+        # The proof could not finish: look for a counterexample at random, so that a bounded
+        # search still finds what it can (and never claims more: the result stays partial).
+        walked, first_bad = random_walks, _random_search(model, random_walks, reduction)
     counterexample, steps = (None, [])
     if first_bad is not None:
         counterexample, steps = _replay(model, first_bad)
+        if walked:
+            es = end_state(counterexample.layout, model.clock_props)
+            outcomes.setdefault(es, Outcome(es, counterexample.layout, tuple(counterexample.wrong), 1, len(first_bad)))
     return Result(complete=bound is None and runaway is None and model.refused is None,
                   schedules=schedules, states=states,
                   transitions=transitions, outcomes=sorted(outcomes.values(), key=lambda o: (o.shortest, o.end_state)),
@@ -699,8 +716,33 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
                   refused=model.refused,
                   reduction=reduction, hashing=hashing, same_ms=same_ms, passes=passes,
                   observes_time=bool(model.live_ts_stores or model.clock_props - set(graph.derived.values())),
-                  clock_props=frozenset(model.clock_props),
+                  clock_props=frozenset(model.clock_props), walks=walked,
                   longest=longest, seconds=time.perf_counter() - started)
+
+
+def _random_search(model: _Model, walks: int, reduction: bool, seed: int = 0) -> list[Label] | None:
+    """Up to ``walks`` schedules drawn at random (seeded: the same ones every time); the shortest that diverges.
+
+    Each step picks one transition the search would explore, and one of its
+    successors, uniformly.  It proves nothing; it finds counterexamples deep
+    in spaces too large for the breadth-first proof (e.g. many keystrokes).
+    """
+    rng = random.Random(seed)
+    best: list[Label] | None = None
+    for _ in range(walks):
+        st, path = model.initial(), []
+        while best is None or len(path) < len(best):
+            labels = model.choose(st, reduction)
+            if not labels:
+                if model.verdict(st):
+                    best = path
+                break
+            children = _successors(model, st, rng.choice(labels))
+            if isinstance(children, str):  # a runaway loop on this path
+                break
+            label, st = rng.choice(children)
+            path = path + [label]
+    return best
 
 
 def _successors(model: _Model, st: _State, label: Label) -> list[tuple[Label, _State]] | str:
@@ -873,6 +915,10 @@ def summary_lines(result: Result) -> list[str]:
         lines.append(f"PARTIAL: stopped by {why}; the counts are lower bounds and nothing is proved")
     if result.refused:
         lines.append(f"NOT A PROOF: {result.refused}")
+    if result.walks:
+        found = (f"found a diverging schedule of {len(result.counterexample_steps) or result.outcomes[0].shortest} steps"
+                 if result.counterexample is not None else "found no diverging schedule (which proves nothing)")
+        lines.append(f"random schedule search after the bound: {result.walks} seeded random schedules; {found}")
     if not result.passes:
         lines.append("note: the engine's default client overhead batches responses into passes (R20), which can "
                      "reach end states this model does not: explore with passes (drop --no-passes) to include them")

@@ -377,3 +377,22 @@ def test_explore_refuses_an_action_on_an_unknown_prop():
     s = scenarios.scenario("naive", "load")
     with pytest.raises(ScenarioError, match="'frist_name.value'"):
         explore(s.graph, Plan((Action({"frist_name.value": "x"}),)), s.check)
+
+
+def test_a_bounded_search_still_finds_a_counterexample_by_random_schedules():
+    """naive x typing at 6 keys is far past the state bound; random schedules still find a lost key."""
+    result = _explore("naive", "typing", keys=6, max_states=2_000, passes=True, same_ms=True)
+    assert not result.complete and result.bound == "max_states=2000"
+    assert result.walks > 0 and result.counterexample is not None and result.diverging >= 1
+    assert result.counterexample.diverged
+    again = _explore("naive", "typing", keys=6, max_states=2_000, passes=True, same_ms=True)
+    assert again.counterexample_steps == result.counterexample_steps  # seeded: the same schedule
+
+
+def test_random_schedules_that_find_nothing_prove_nothing():
+    from simulator.explore import summary_lines
+    result = _explore("patch", "typing", keys=4, max_states=500)
+    assert not result.complete and result.walks > 0 and result.counterexample is None
+    lines = summary_lines(result)
+    assert any("found no diverging schedule (which proves nothing)" in line for line in lines)
+    assert not any("proved for" in line for line in lines)
