@@ -136,6 +136,7 @@ schedules), for comparison.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import random
 import time
@@ -760,7 +761,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
     diverging end state met is reached by a shortest diverging schedule.
     """
     root = model.initial()
-    k0 = model.key(root)
+    k0 = _digest(model.key(root))
     level: dict[tuple, _State] = {k0: root}
     counts: dict[tuple, int] = {k0: 1}
     costs: dict[tuple, int] = {k0: 0}  # fewest same-millisecond coincidences on a path here
@@ -800,7 +801,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
                     continue
                 for label, child in children:
                     transitions += 1
-                    ck = model.key(child)
+                    ck = _digest(model.key(child))
                     cost = costs[key] + (label[2:] == ("same",))
                     if ck not in nxt:
                         nxt[ck] = child
@@ -821,6 +822,17 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
             bound = f"max_schedules={max_schedules}"
             break
     return terminals, schedules, states, transitions, bound, runaway, first_bad, longest
+
+
+def _digest(key: tuple) -> bytes:
+    """A state's canonical key as 16 bytes: the visited set and the level maps hold these, not the tuples.
+
+    (Two distinct states share a 128-bit BLAKE2 digest with a probability
+    far below one in 10^20 for the billions of states a search could ever
+    hold; the keys' own text is exact JSON, so equal digests mean equal
+    states in any search this side of that.)
+    """
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
 
 
 def _path(parents: list[tuple[int, Label] | None], state: int) -> list[Label]:
