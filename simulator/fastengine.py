@@ -366,7 +366,7 @@ class FastSimulation:
                     if counted and req.status == "applied":
                         r.applied += 1
                     raise
-                observed = observed or status != "ignored"
+                observed = observed or status != "ignored" or bool(response.side)  # R8, R21
                 if counted:
                     if status == "applied":
                         r.applied += 1
