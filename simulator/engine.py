@@ -423,7 +423,7 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             node = req.node
             entry["read"] = dict(zip(node.input_keys + node.state_keys, copy.deepcopy(req.args)))
             entry["changed"] = list(req.changed)
-        elif kind == "applied":
+        elif kind in ("applied", "side_update"):
             entry["values"] = copy.deepcopy(f["values"])
         elif kind in ("error", "prevented"):
             entry["message"] = f.get("message", "")
