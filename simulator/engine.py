@@ -189,6 +189,7 @@ class Simulation:
         self.rng_server = random.Random(f"{seed}/server")
         self.rng_client = random.Random(f"{seed}/client")
         self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
+        self.renderer.side_refused = side_refusal(config)
         self.connections = config.transport.build(self.env)
         self.workers = config.transport.workers(config.server, self.env)
         self.uplink, self.downlink = config.transport.channels(self.env, config.bandwidth)
@@ -402,6 +403,19 @@ def why_unsettled(renderer: Renderer, busy: Any, time_limit: float) -> str:
         return (f"requests left waiting forever: {names} (held back by R9 behind a request that was "
                 "superseded (R8); nothing is left to make the renderer's observers run again)")
     return f"did not settle within {time_limit:g} ms of simulated time"
+
+
+def side_refusal(config: Config) -> str | None:
+    """Why this configuration cannot model set_props side updates (R21), or None.
+
+    Over Dash 4's WebSocket transport the server streams each set_props call
+    as it is made (``dash/_callback_context.py``, ``set_props``), while the
+    callback still runs; the model sends them with the response only.
+    """
+    if config.transport.executor is None:
+        return None
+    return ("over the WebSocket transport Dash streams set_props while the callback runs, "
+            "which is not modelled (use --transport http1 or http2)")
 
 
 def simulate(app: Dash | Graph, plan: Plan, check: Check, config: Config = Config(),

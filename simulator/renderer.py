@@ -28,7 +28,7 @@ from typing import Any, Callable
 from .app import Response
 from .graph import Graph, Node
 from .patch import is_patch, apply_patch
-from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException
+from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, ScenarioError
 
 CONCURRENCY_CAP = 12          # R12
 REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per user action (one cascade)
@@ -200,6 +200,9 @@ class Renderer:
         self.layout_version = 0
         self._next_group = 0
         self._emit = on_event
+        #: Why side updates cannot be modelled in this run (the WebSocket transport streams
+        #: set_props while the callback runs, instead of sending them with its response), or None.
+        self.side_refused: str | None = None
 
     # ------------------------------------------------------------------
     # inspection
@@ -551,6 +554,8 @@ class Renderer:
     def receive(self, req: Request, response: Response, now: float) -> str:
         """A response arrives; returns what became of it."""
         req.response = response
+        if response.side and self.side_refused:
+            raise ScenarioError(f"callback {req.name}: set_props side updates: {self.side_refused}")
         if response.side:
             # R21: set_props side updates land as the response arrives, before the
             # superseded check: even a superseded request's do.

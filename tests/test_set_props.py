@@ -218,3 +218,10 @@ def test_r21_the_explorer_covers_a_superseded_set_props_landing_after_the_newer_
 
 def _fixed():
     return Config(server_delay=Fixed(5), network=Fixed(1), client_overhead=Fixed(0))
+
+
+def test_r21_set_props_over_the_websocket_transport_is_refused_not_guessed():
+    # Dash streams set_props over a WebSocket while the callback runs; the model does not.
+    config = Config(server_delay=Fixed(5), network=Fixed(1), client_overhead=Fixed(0), transport="websocket")
+    with pytest.raises(ScenarioError, match="callback save: set_props side updates: over the WebSocket"):
+        simulate(echo_app(), Plan((Action({"a.value": "x"}),)), lambda layout: (), config)
