@@ -27,7 +27,10 @@ from simulator import (Action, Dash, Input, Output, Patch, Plan, PreventUpdate, 
                        no_update, server_time, set_props)
 
 #: What a callback body does with its arguments.
-BODIES = ("join", "merge", "patch", "partial", "prevent_falsy", "raise_odd", "side", "stamp", "triggered")
+BODIES = ("join", "merge", "patch", "partial", "prevent_falsy", "raise_odd", "stamp", "triggered")
+#: A body that also calls set_props on another component (R21); drawn only when asked for
+#: (``apps(bodies=...)``), so the default apps stay the ones drawn before set_props was modelled.
+SIDE = "side"
 
 #: Component kinds: (constructor, the prop callbacks use, initial value).
 KINDS = {
@@ -62,16 +65,13 @@ def apps(draw, max_components: int = 4, max_callbacks: int = 4, max_actions: int
         outs = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2, unique=True))
         ins = draw(st.lists(st.sampled_from(props), min_size=1, max_size=2, unique=True))
         states = draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True))
-        callbacks.append({
-            "outputs": outs,
-            "dup": draw(st.booleans()),
-            "inputs": ins,
-            "states": states,
-            "body": draw(st.sampled_from(bodies)),
-            "side": draw(st.integers(0, n - 1)),  # the component a "side" body set_props
-            "clientside": draw(st.booleans()) and draw(st.booleans()),
-            "pic": draw(st.booleans()),
-        })
+        cb = {"outputs": outs, "dup": draw(st.booleans()), "inputs": ins, "states": states,
+              "body": draw(st.sampled_from(bodies))}
+        if cb["body"] == SIDE:
+            cb["side"] = draw(st.integers(0, n - 1))  # the component it set_props
+        cb["clientside"] = draw(st.booleans()) and draw(st.booleans())
+        cb["pic"] = draw(st.booleans())
+        callbacks.append(cb)
     settable = [c for c in range(n) if components[c] in ("input", "button", "store")]
     actions = []
     if settable:
@@ -91,6 +91,7 @@ def _body(spec: dict, i: int, cb: dict):
     """A pure body for callback ``i``: what ``cb["body"]`` says, per output."""
     kind = cb["body"]
     n_out = len(cb["outputs"])
+    bounded = any(c["body"] == SIDE for c in spec["callbacks"])
 
     def value_for(args, j):
         if kind == "join":
@@ -98,7 +99,9 @@ def _body(spec: dict, i: int, cb: dict):
             # not stop it) would otherwise double the value at every turn; a digest of the
             # rest keeps every change of the arguments visible (the explorer's clock probes)
             text = f"{i}:{j}:" + "|".join(map(repr, args))
-            return text if len(text) <= 48 else text[:32] + hashlib.sha256(text.encode()).hexdigest()[:16]
+            if len(text) <= 48 or not bounded:
+                return text
+            return text[:32] + hashlib.sha256(text.encode()).hexdigest()[:16]
         if kind == "merge":  # read-modify-write of the first State (or a fresh dict)
             base = args[-1] if cb["states"] and isinstance(args[-1], dict) else {}
             base = dict(base)
@@ -117,7 +120,7 @@ def _body(spec: dict, i: int, cb: dict):
         return f"{i}:{j}:{args[0]!r}"[:20]
 
     def body(*args):
-        if kind == "side":  # R21: set_props on another component, then the outputs as "join"
+        if kind == SIDE:  # R21: set_props on another component, then the outputs as "join"
             target = cb["side"]
             if spec["components"][target] == "store":  # a stale copy of the State, written back
                 value = dict(args[-1]) if cb["states"] and isinstance(args[-1], dict) else {}
@@ -148,7 +151,7 @@ def build(spec: dict) -> tuple[Dash, Plan]:
         pic = cb["pic"] or cb["dup"]  # Dash refuses allow_duplicate without prevent_initial_call
         deps = (outputs if len(outputs) > 1 else outputs[0], *inputs, *states)
         body = _body(spec, i, cb)
-        if cb["clientside"] and cb["body"] != "side":  # dash_clientside.set_props is not modelled
+        if cb["clientside"] and cb["body"] != SIDE:  # dash_clientside.set_props is not modelled
             app.clientside_callback(body, *deps, prevent_initial_call=pic)
         else:
             app.callback(*deps, prevent_initial_call=pic)(body)
