@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from simulator import Dash, Input, Output, Patch, PreventUpdate, State, ctx, dcc, html, server_time
+from simulator import Dash, Input, Output, Patch, PreventUpdate, State, ctx, dcc, html, server_time, set_props
 from simulator.components import walk
 from simulator.errors import ScenarioError
 
@@ -259,6 +259,27 @@ def patch(keys: tuple[str, ...]) -> Dash:
     return app
 
 
+def side_update(keys: tuple[str, ...]) -> Dash:
+    """As ``naive``, but each key's callback writes the dict back with ``set_props`` (R21).
+
+    Each callback outputs only a status line and sets ``user_data`` as a side
+    update, from its ``State`` copy: superseding does not help, because a
+    superseded request's set_props still lands, so a stale copy can win.
+    """
+    app = Dash("side_update")
+    app.layout = _layout(keys, [html.Div(id=f"{key}_status") for key in keys])
+    for key in keys:
+        def update(value, user_data, key=key):
+            if value:
+                set_props("user_data", {"data": {**user_data, key: value}})
+                return f"saved {key}"
+            raise PreventUpdate
+        app.callback(Output(f"{key}_status", "children"), Input(key, "value"), State("user_data", "data"),
+                     prevent_initial_call=True)(_named(update, f"update_{key}"))
+    _add_load_data(app, keys)
+    return app
+
+
 @dataclass(frozen=True)
 class Strategy:
     name: str
@@ -279,6 +300,7 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
     Strategy("merged_unfiltered", merged_unfiltered, False),
     Strategy("intermediary_stores", intermediary_stores, True),
     Strategy("patch", patch, True),
+    Strategy("side_update", side_update, False),
 )}
 
 

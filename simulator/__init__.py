@@ -2,13 +2,13 @@
 
 The public API, re-exported from the modules that define it::
 
-    from simulator import Dash, Output, Input, State, Patch, no_update, PreventUpdate, ctx, dcc, html
+    from simulator import Dash, Output, Input, State, Patch, no_update, PreventUpdate, ctx, set_props, dcc, html
     from simulator import Config, simulate, Plan, Action
 """
 
 from . import dcc, html
 from .app import Callback, Dash, Response
-from .context import callback_context, ctx, no_update, server_time
+from .context import callback_context, ctx, no_update, server_time, set_props
 from .dependencies import Input, Output, State
 from .engine import Config, Run, Simulation, simulate
 from .errors import (DashException, DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
@@ -21,7 +21,7 @@ from .renderer import Renderer, Request
 from .workload import CLICK, Action, Plan, click, type_into
 
 __all__ = [
-    "dcc", "html", "Dash", "Callback", "Response", "ctx", "callback_context", "no_update", "server_time",
+    "dcc", "html", "Dash", "Callback", "Response", "ctx", "callback_context", "no_update", "server_time", "set_props",
     "Input", "Output", "State", "Patch", "PreventUpdate", "Config", "Run", "Simulation", "simulate",
     "DashException", "DependencyException", "DuplicateCallback", "InvalidCallbackReturnValue",
     "InvalidPatchOperation", "InvalidPropertyException", "NonExistentIdException", "ScenarioError",

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 from . import guard, jsonvalue
 from .components import Component, flatten
-from .context import no_update, running
+from .context import SetPropsNotModelled, no_update, running
 from .dependencies import Input, Output, State
 from .errors import (DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
                      NonExistentIdException, InvalidPropertyException, PreventUpdate)
@@ -81,6 +81,9 @@ class Response:
     message: str = ""
     nbytes: int = 0
     elapsed: float = 0.0  # ms the callback itself spent on the server (a real app's time.sleep)
+    #: ``set_props`` side updates (R21), plain prop keys -> value as received, in the order
+    #: the body set them; only a ``"data"`` response carries any.
+    side: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -124,11 +127,50 @@ class Callback:
         escapes: a real Ctrl-C, a body over its wall-clock limit, and a value
         too deep to model (:mod:`.guard`, :mod:`.jsonvalue`).
         """
+        side: dict[str, dict[str, Any]] = {}
+
         def body():
-            with running(changed, now):
+            with running(changed, now, side):
                 return self.func(*[_wire(a) for a in args])   # json.loads(_dumps(args)), item by item
 
         result, raised = guard.run(self.name, body)
+        if isinstance(raised, SetPropsNotModelled):
+            raise SetPropsNotModelled(f"callback {self.name}: {raised}") from None
+        response = self._response(result, raised)
+        if side and self.clientside:
+            raise SetPropsNotModelled(
+                f"callback {self.name}: dash_clientside.set_props in a clientside callback is not modelled "
+                "(the renderer applies it while the function runs, not with a response)")
+        if not side or response.kind == "error" or isinstance(raised, PreventUpdate):
+            return response   # PreventUpdate or an error: Dash sends no sideUpdate (R21)
+        return self._with_side(response, side)
+
+    def _with_side(self, response: Response, side: dict[str, dict[str, Any]]) -> Response:
+        """R21: the response with its ``sideUpdate``, as ``dash/_callback.py`` puts it in the body.
+
+        The body becomes ``{"multi":true,"sideUpdate":{cid:{prop:value}},"response":{...}}``
+        (a response of nothing but side updates still goes back, with an empty ``response``).
+        """
+        props: dict[str, Any] = {}
+        for cid, values in side.items():
+            for prop, value in values.items():
+                jsonvalue.check_depth(value, f"callback {self.name} set_props to {cid}.{prop}")
+                props[f"{cid}.{prop}"] = value.to_plotly_json() if isinstance(value, Patch) else value
+        try:
+            text = _encode({cid: {p: (v.to_plotly_json() if isinstance(v, Patch) else v) for p, v in values.items()}
+                            for cid, values in side.items()})
+        except (TypeError, ValueError) as exc:
+            message = f"Callback {self.name} set_props a value that is not JSON serializable: {exc}"
+            return Response("error", message=message, nbytes=len(message))
+        received = {key: _wire(value) for key, value in props.items()}
+        if response.kind == "data":
+            return Response("data", outputs=response.outputs, nbytes=response.nbytes + len('"sideUpdate":,') + len(text),
+                            elapsed=response.elapsed, side=received)
+        empty = len(_BODY_HEAD) + 2  # {"multi":true,"response":{}}
+        return Response("data", nbytes=empty + len('"sideUpdate":,') + len(text), side=received)
+
+    def _response(self, result: Any, raised: BaseException | None) -> Response:
+        """The response for what the body returned or raised, before any side updates."""
         if isinstance(raised, PreventUpdate):
             return Response("prevent", nbytes=0)
         if raised is not None:

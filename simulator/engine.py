@@ -212,6 +212,7 @@ class Simulation:
         self.rng_server = random.Random(f"{seed}/server")
         self.rng_client = random.Random(f"{seed}/client")
         self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
+        self.renderer.side_refused = side_refusal(config)
         self.connections = config.transport.build(self.env)
         self.workers = config.transport.workers(config.server, self.env)
         self.uplink, self.downlink = config.transport.channels(self.env, config.bandwidth)
@@ -291,7 +292,8 @@ class Simulation:
                         self.result.responses += 1
                         self.result.bytes_down += response.nbytes
                     status = renderer.receive(req, response, env.now)
-                    observed = observed or status != IGNORED  # R8: an ignored response moves no list
+                    # R8: an ignored response moves no list, unless its side updates land (R21)
+                    observed = observed or status != IGNORED or bool(response.side)
                     if status == APPLIED:
                         extra_outputs += max(0, len(response.outputs) - 1)
             # R20, scheduling: the observers run; what arrives now waits for the next pass.
@@ -426,6 +428,19 @@ def why_unsettled(renderer: Renderer, busy: Any, time_limit: float) -> str:
     return f"did not settle within {time_limit:g} ms of simulated time"
 
 
+def side_refusal(config: Config) -> str | None:
+    """Why this configuration cannot model set_props side updates (R21), or None.
+
+    Over Dash 4's WebSocket transport the server streams each set_props call
+    as it is made (``dash/_callback_context.py``, ``set_props``), while the
+    callback still runs; the model sends them with the response only.
+    """
+    if config.transport.executor is None:
+        return None
+    return ("over the WebSocket transport Dash streams set_props while the callback runs, "
+            "which is not modelled (use --transport http1 or http2)")
+
+
 def simulate(app: Dash | Graph, plan: Plan, check: Check, config: Config = Config(),
              seed: Any = 0, trace: bool = False) -> Run:
     """Run one seeded simulation and return its :class:`Run`."""
@@ -445,7 +460,7 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             node = req.node
             entry["read"] = dict(zip(node.input_keys + node.state_keys, copy.deepcopy(req.args)))
             entry["changed"] = list(req.changed)
-        elif kind == "applied":
+        elif kind in ("applied", "side_update"):
             entry["values"] = copy.deepcopy(f["values"])
         elif kind in ("error", "prevented"):
             entry["message"] = f.get("message", "")

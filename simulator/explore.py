@@ -35,7 +35,8 @@ The model explored
 * **Logical time.**  Each event that is not an ignored response takes one
   millisecond: the n-th such event happens at ``t = n``.  Store timestamps
   (R4) and :func:`~simulator.server_time` read this clock.  An ignored
-  response (R8) changes nothing, so it takes no time.  A callback runs once,
+  response (R8) changes nothing, so it takes no time (unless it carries
+  side updates, which land: R21).  A callback runs once,
   at dispatch (``Callback.execute(args, changed, t)``): callbacks are pure
   functions of their arguments.  By default no two events share a
   millisecond, which an app can notice: two Store writes within one
@@ -100,7 +101,9 @@ still reaches every reachable deadlock -- here, every end state):
 1. **An ignored response** (its request superseded in flight, R8) changes
    nothing, takes no time, is never disabled and commutes with everything:
    it alone is a persistent set, so such responses are taken at once, in one
-   order, instead of at every possible point.
+   order, instead of at every possible point.  Not one that carries
+   ``set_props`` side updates: they land (R21), so it is a real event that
+   takes time and runs a pass like a delivery, explored at every point.
 2. **Commuting sink responses.**  When no user action can come before the
    in-flight responses (none left, or the next one waits for quiescence),
    nothing is requested or prioritized, and every in-flight response is a
@@ -153,7 +156,9 @@ from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
 from .workload import Action, Plan, resolve
 
 Check = Callable[[dict[str, Any]], tuple]
-#: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index).
+#: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index)
+#: | ("side", (callback index, its side updates' JSON)): an ignored response that carries
+#: set_props side updates (R21), which is a real event.
 Label = tuple
 #: A canonical end layout: sorted (prop, JSON) pairs, clock props left out.
 EndState = tuple
@@ -291,7 +296,10 @@ class _Model:
 
     @staticmethod
     def _noop(label: Label) -> bool:
-        """An ignored response (R8) changes nothing and runs no observer: no time, no pass."""
+        """An ignored response (R8) changes nothing and runs no observer: no time, no pass.
+
+        Not one with side updates (R21): that is a ``("side", ...)`` label, a real event.
+        """
         return label[0] == "ignored"
 
     def successor(self, st: _State, label: Label) -> _State:
@@ -359,10 +367,16 @@ class _Model:
             rec.track(r.layout, st.clock)
 
     def _find(self, st: _State, label: Label) -> int:
-        want_in_flight = label[0] == "deliver"
-        for i, (req, _) in enumerate(st.arrivals):
-            if req.callback.index == label[1] and (req.status == "in_flight") == want_in_flight:
-                return i
+        kind = label[0]
+        for i, (req, resp) in enumerate(st.arrivals):
+            if kind == "deliver":
+                if req.status == "in_flight" and req.callback.index == label[1]:
+                    return i
+            elif req.status != "in_flight":
+                if kind == "ignored" and not resp.side and req.callback.index == label[1]:
+                    return i
+                if kind == "side" and resp.side and (req.callback.index, _dumps(resp.side)) == label[1]:
+                    return i
         raise KeyError(f"no arrival for {label}")
 
     def _pass(self, st: _State, rec: _Recorder | None) -> None:
@@ -399,30 +413,37 @@ class _Model:
             args[i] = _perturb(args[i])
             probes.append((keys[i], cb.execute(args, changed, now)))
         for source, probe in probes:
-            if probe.kind != response.kind or set(probe.outputs) != set(response.outputs):
+            if (probe.kind != response.kind or set(probe.outputs) != set(response.outputs)
+                    or set(probe.side) != set(response.side)):
                 self.refused = self.refused or (
                     f"callback {cb.name} behaves differently depending on {source}, a clock value; "
                     "the explorer's logical clock orders events but does not measure the time between "
                     "them, so it cannot cover real latencies (use Monte-Carlo)")
             self.clock_props |= {p for p in response.outputs
                                  if _dumps(response.outputs[p]) != _dumps(probe.outputs.get(p))}
+            self.clock_props |= {p for p in response.side                       # R21
+                                 if _dumps(response.side[p]) != _dumps(probe.side.get(p))}
         self._responses[key] = response
         return response
 
     # --- transitions --------------------------------------------------------
     def enabled(self, st: _State) -> list[Label]:
         labels: list[Label] = []
-        ignored: set[int] = set()
+        ignored: set = set()
         flying = [req.callback.index for req in st.renderer.in_flight]
         if len(set(flying)) != len(flying):  # R8 keeps one per callback; labels rely on it
             raise RuntimeError(f"two in-flight requests of one callback: {st.renderer.in_flight}")
-        for req, _ in st.arrivals:
+        for req, resp in st.arrivals:
             index = req.callback.index
             if req.status == "in_flight":
                 labels.append(("deliver", index))
-            elif index not in ignored:  # superseded responses of one callback are interchangeable
-                ignored.add(index)
-                labels.append(("ignored", index))
+                continue
+            # Superseded responses of one callback are interchangeable, unless their
+            # side updates (R21) differ: those land, so each distinct one is an event.
+            label = ("side", (index, _dumps(resp.side))) if resp.side else ("ignored", index)
+            if label not in ignored:
+                ignored.add(label)
+                labels.append(label)
         if st.action < len(self.actions):
             if not self.actions[st.action].wait_settle or (st.renderer.idle and not st.open):
                 labels.append(("act", st.action))
@@ -438,8 +459,9 @@ class _Model:
         for label in labels:            # 1. an ignored response that changes nothing is persistent
             if self._noop(label):
                 return [label]
-        # 2. commuting sink responses (see the module docstring); not with passes
-        if self.passes or any(label[0] == "act" for label in labels):
+        # 2. commuting sink responses (see the module docstring); not with passes, nor
+        # beside an ignored response whose side updates land (R21)
+        if self.passes or any(label[0] in ("act", "side") for label in labels):
             return labels
         if st.action < len(self.actions) and not self.actions[st.action].wait_settle:
             return labels
@@ -466,7 +488,18 @@ class _Model:
 
     @staticmethod
     def _writes(response: Response) -> dict[str, Any]:
-        return response.outputs if response.kind == "data" else {}
+        """The props a response sets: its outputs and its side updates (R21).
+
+        A prop set both ways counts as a full value (``None``), which never commutes.
+        """
+        if response.kind != "data":
+            return {}
+        if not response.side:
+            return response.outputs
+        writes = dict(response.outputs)
+        for prop, value in response.side.items():
+            writes[prop] = None if prop in writes else value
+        return writes
 
     def _sink(self, response: Response) -> bool:
         """Applying it requests nothing (R1, R2, R4)."""
@@ -530,9 +563,9 @@ class _Model:
         ignored = []
         for q, resp in st.arrivals:
             if q.status == "in_flight":
-                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), resp.message))
+                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), _dumps(resp.side), resp.message))
             else:
-                ignored.append(q.callback.index)
+                ignored.append((q.callback.index, _dumps(resp.side)))
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
         return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory,
                 tuple(enc(q) for q in r.requested), tuple(enc(q) for q in r.prioritized),

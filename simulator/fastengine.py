@@ -37,7 +37,7 @@ from heapq import heappop, heappush
 from random import NV_MAGICCONST
 from typing import Any, Callable
 
-from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, close_run, why_unsettled
+from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, close_run, side_refusal, why_unsettled
 from .graph import Graph
 from .latency import MAX_DRAW_MS, Distribution, Fixed, LogNormal, Uniform
 from .renderer import Renderer, Request, RunawayLoop
@@ -259,7 +259,9 @@ class FastSimulation:
     @staticmethod
     def _renderer(graph: Graph, config: Config) -> Renderer:
         """The renderer, with no event listener: the figures come from what it returns."""
-        return Renderer(graph, request_budget=config.request_budget)
+        renderer = Renderer(graph, request_budget=config.request_budget)
+        renderer.side_refused = side_refusal(config)
+        return renderer
 
     # ------------------------------------------------------------------
     # the clock: simpy's schedule / step, for the few kinds of entry used here
@@ -368,7 +370,7 @@ class FastSimulation:
                     if counted and req.status == "applied":
                         r.applied += 1
                     raise
-                observed = observed or status != "ignored"
+                observed = observed or status != "ignored" or bool(response.side)  # R8, R21
                 if counted:
                     if status == "applied":
                         r.applied += 1

@@ -28,7 +28,7 @@ from typing import Any, Callable
 from .app import Response
 from .graph import Graph, Node
 from .patch import is_patch, apply_patch
-from .errors import InvalidPatchOperation
+from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, ScenarioError
 
 CONCURRENCY_CAP = 12          # R12
 REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per user action (one cascade)
@@ -200,6 +200,9 @@ class Renderer:
         self.layout_version = 0
         self._next_group = 0
         self._emit = on_event
+        #: Why side updates cannot be modelled in this run (the WebSocket transport streams
+        #: set_props while the callback runs, instead of sending them with its response), or None.
+        self.side_refused: str | None = None
 
     # ------------------------------------------------------------------
     # inspection
@@ -499,9 +502,64 @@ class Renderer:
     # ------------------------------------------------------------------
     # responses (executingCallbacks.ts, executedCallbacks.ts, patch.ts)
     # ------------------------------------------------------------------
+    def _side_updates(self, req: Request, response: Response, now: float) -> None:
+        """R21: apply a response's ``sideUpdate`` (``actions/callbacks.ts``, ``sideUpdate``).
+
+        Per component, its props are set and then their listeners requested,
+        as ``updateComponent`` does (``updateProps`` then ``notifyObservers``):
+        with no equality check (like R2) and no predecessors (like a
+        component change, R3).  A Patch applies to the value current on
+        arrival (R17).  A Store that takes new data stamps it (R4).
+        """
+        values: dict[str, Any] = {}
+        for prop, value in response.side.items():
+            self._check_side(req, prop)
+            if is_patch(value):
+                try:
+                    value = apply_patch(self.layout.get(prop), value)
+                except InvalidPatchOperation as exc:  # what the renderer then does is not modelled
+                    raise InvalidPatchOperation(
+                        f"callback {req.name}: a Patch given to set_props for {prop} cannot apply: {exc} "
+                        "(not modelled: the renderer's handling of it is not followed)") from None
+            values[prop] = value
+        self._event("side_update", now, request=req, values=values)
+        by_component: dict[str, list[str]] = {}
+        for prop in values:
+            by_component.setdefault(prop.rpartition(".")[0], []).append(prop)
+        for props in by_component.values():
+            for prop in props:
+                self._set(prop, values[prop], now, by=f"{req.name} (set_props)")
+            for prop in props:
+                self._trigger(prop, now, ())
+        for prop in values:
+            self._store_derived(prop, now)
+
+    def _check_side(self, req: Request, prop: str) -> None:
+        """A side update to a component or prop the layout does not have is refused (R21).
+
+        The renderer reports "ID running component not found in layout" and
+        skips it; an app that does so has a bug the model does not guess around.
+        """
+        cid, _, name = prop.rpartition(".")
+        comp = self.graph.components.get(cid)
+        if comp is None:
+            raise NonExistentIdException(
+                f"callback {req.name}: set_props({cid!r}, ...) names the component id {cid!r}, which is not "
+                "in the layout (the renderer reports: ID running component not found in layout)")
+        if not comp.has_prop(name):
+            raise InvalidPropertyException(
+                f"callback {req.name}: set_props({cid!r}, {{{name!r}: ...}}): {type(comp).__name__} has no prop "
+                f"{name!r} (it has {', '.join(comp.props or ())})")
+
     def receive(self, req: Request, response: Response, now: float) -> str:
         """A response arrives; returns what became of it."""
         req.response = response
+        if response.side and self.side_refused:
+            raise ScenarioError(f"callback {req.name}: set_props side updates: {self.side_refused}")
+        if response.side:
+            # R21: set_props side updates land as the response arrives, before the
+            # superseded check: even a superseded request's do.
+            self._side_updates(req, response, now)
         if req.status != "in_flight":
             # R8: it was superseded while in flight: the work is done, the result ignored.
             req.status = IGNORED

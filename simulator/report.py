@@ -219,6 +219,9 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", widt
             detail = f"by #{e['by']}: its response will be ignored (R8)" if e.get("by") else "(R8)"
         elif kind == "ignored":
             detail = "response ignored: superseded while in flight (R8)"
+        elif kind == "side_update":
+            detail = "set_props " + ", ".join(f"{k} = {show(v)}" if k != store_prop else f"a new {k}"
+                                              for k, v in e["values"].items()) + " (R21)"
         elif kind in ("error", "prevented"):
             detail = e.get("message") or ("PreventUpdate / no_update: nothing applied" if kind == "prevented" else "")
         elif kind == "merged":

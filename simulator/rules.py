@@ -1,4 +1,4 @@
-"""The renderer rules R1..R20, as data the installed package carries.
+"""The renderer rules R1..R21, as data the installed package carries.
 
 Every rule the model follows has an id (``R8``), a short label a timeline
 can print next to the number (``R8 superseded``), a one-line title, the
@@ -145,6 +145,15 @@ RULES: tuple[Rule, ...] = (
          "response applied; 3.7 ms from applied to the next request leaving, 5.3 ms for several outputs). "
          "Responses that land in one pass are all applied before any request they trigger is sent, so a "
          "newer request cannot supersede (R8) one whose response came in the same pass."),
+    Rule("R21", "set_props side updates", "a response's set_props land when it arrives, even from a "
+         "superseded request, and trigger like an applied output",
+         ("actions/callbacks.ts", "observers/executingCallbacks.ts", "actions/index.js",
+          "actions/dependencies_ts.ts"),
+         "A callback's set_props(id, {prop: value}) calls go back with its response as sideUpdate. The "
+         "renderer applies them as soon as the response arrives, before it checks whether the request was "
+         "superseded (R8): a superseded request's main outputs are ignored, its side updates are not. They "
+         "land before the response's own outputs and request the listeners of every prop they set, even "
+         "for an equal value, with no predecessors (so R6 does not stop a set_props loop)."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

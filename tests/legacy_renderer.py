@@ -388,6 +388,21 @@ class Renderer:
     def receive(self, req: Request, response: Response, now: float) -> str:
         """A response arrives; returns what became of it."""
         req.response = response
+        for prop in response.side:   # R21: side updates land on arrival, superseded or not
+            cid, _, name = prop.rpartition(".")
+            if cid not in self.graph.components or not self.graph.components[cid].has_prop(name):
+                raise KeyError(f"set_props to unknown {prop}")
+        side = {p: (apply_patch(self.layout.get(p), v) if is_patch(v) else v) for p, v in response.side.items()}
+        owners: dict[str, list[str]] = {}
+        for prop in side:
+            owners.setdefault(prop.rpartition(".")[0], []).append(prop)
+        for props in owners.values():
+            for prop in props:
+                self._set(prop, side[prop], now, by=req.name + " (set_props)")
+            for prop in props:
+                self._trigger(prop, now, ())
+        for prop in side:
+            self._store_derived(prop, now)
         if req.status != "in_flight":
             # R8: it was superseded while in flight: the work is done, the result ignored.
             req.status = IGNORED

@@ -6,7 +6,8 @@ so hypothesis can shrink and print it) and :func:`build` turns a spec into a
 what can make orderings matter: several writers of one prop, ``State`` reads
 (read-modify-write), ``allow_duplicate``, chains and loops between
 callbacks, clientside callbacks (R15), ``Patch`` (R17), ``no_update``,
-``PreventUpdate``, callbacks that raise (R18), Stores whose
+``PreventUpdate``, callbacks that raise (R18), ``set_props`` side updates to
+another component, from a stale copy of a State when it is a Store (R21), Stores whose
 ``modified_timestamp`` is an Input (R4), callbacks that read the clock
 (:func:`~simulator.server_time`), and user actions with or without
 ``wait_settle``.
@@ -17,15 +18,19 @@ clock readers, of the simulated time), as the explorer requires.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from hypothesis import strategies as st
 
 from simulator import (Action, Dash, Input, Output, Patch, Plan, PreventUpdate, State, ctx, dcc, html,
-                       no_update, server_time)
+                       no_update, server_time, set_props)
 
 #: What a callback body does with its arguments.
 BODIES = ("join", "merge", "patch", "partial", "prevent_falsy", "raise_odd", "stamp", "triggered")
+#: A body that also calls set_props on another component (R21); drawn only when asked for
+#: (``apps(bodies=...)``), so the default apps stay the ones drawn before set_props was modelled.
+SIDE = "side"
 
 #: Component kinds: (constructor, the prop callbacks use, initial value).
 KINDS = {
@@ -49,7 +54,8 @@ def _key(spec: dict, c: int) -> str:
 
 
 @st.composite
-def apps(draw, max_components: int = 4, max_callbacks: int = 4, max_actions: int = 3) -> dict:
+def apps(draw, max_components: int = 4, max_callbacks: int = 4, max_actions: int = 3,
+         bodies: tuple[str, ...] = BODIES) -> dict:
     """An app spec: components, callbacks and user actions (plain data)."""
     n = draw(st.integers(1, max_components))
     components = draw(st.lists(st.sampled_from(sorted(KINDS)), min_size=n, max_size=n))
@@ -59,15 +65,13 @@ def apps(draw, max_components: int = 4, max_callbacks: int = 4, max_actions: int
         outs = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2, unique=True))
         ins = draw(st.lists(st.sampled_from(props), min_size=1, max_size=2, unique=True))
         states = draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True))
-        callbacks.append({
-            "outputs": outs,
-            "dup": draw(st.booleans()),
-            "inputs": ins,
-            "states": states,
-            "body": draw(st.sampled_from(BODIES)),
-            "clientside": draw(st.booleans()) and draw(st.booleans()),
-            "pic": draw(st.booleans()),
-        })
+        cb = {"outputs": outs, "dup": draw(st.booleans()), "inputs": ins, "states": states,
+              "body": draw(st.sampled_from(bodies))}
+        if cb["body"] == SIDE:
+            cb["side"] = draw(st.integers(0, n - 1))  # the component it set_props
+        cb["clientside"] = draw(st.booleans()) and draw(st.booleans())
+        cb["pic"] = draw(st.booleans())
+        callbacks.append(cb)
     settable = [c for c in range(n) if components[c] in ("input", "button", "store")]
     actions = []
     if settable:
@@ -87,10 +91,17 @@ def _body(spec: dict, i: int, cb: dict):
     """A pure body for callback ``i``: what ``cb["body"]`` says, per output."""
     kind = cb["body"]
     n_out = len(cb["outputs"])
+    bounded = any(c["body"] == SIDE for c in spec["callbacks"])
 
     def value_for(args, j):
         if kind == "join":
-            return f"{i}:{j}:" + "|".join(map(repr, args))
+            # bounded: a set_props loop (R21 side updates carry no predecessors, so R6 does
+            # not stop it) would otherwise double the value at every turn; a digest of the
+            # rest keeps every change of the arguments visible (the explorer's clock probes)
+            text = f"{i}:{j}:" + "|".join(map(repr, args))
+            if len(text) <= 48 or not bounded:
+                return text
+            return text[:32] + hashlib.sha256(text.encode()).hexdigest()[:16]
         if kind == "merge":  # read-modify-write of the first State (or a fresh dict)
             base = args[-1] if cb["states"] and isinstance(args[-1], dict) else {}
             base = dict(base)
@@ -109,6 +120,14 @@ def _body(spec: dict, i: int, cb: dict):
         return f"{i}:{j}:{args[0]!r}"[:20]
 
     def body(*args):
+        if kind == SIDE:  # R21: set_props on another component, then the outputs as "join"
+            target = cb["side"]
+            if spec["components"][target] == "store":  # a stale copy of the State, written back
+                value = dict(args[-1]) if cb["states"] and isinstance(args[-1], dict) else {}
+                value[f"s{i}"] = repr(args[0])[:12]
+            else:
+                value = f"s{i}:{args[0]!r}"[:20]
+            set_props(f"c{target}", {KINDS[spec["components"][target]][1]: value})
         if kind == "prevent_falsy" and not args[0]:
             raise PreventUpdate
         if kind == "raise_odd" and isinstance(args[0], int) and args[0] % 2:
@@ -132,7 +151,7 @@ def build(spec: dict) -> tuple[Dash, Plan]:
         pic = cb["pic"] or cb["dup"]  # Dash refuses allow_duplicate without prevent_initial_call
         deps = (outputs if len(outputs) > 1 else outputs[0], *inputs, *states)
         body = _body(spec, i, cb)
-        if cb["clientside"]:
+        if cb["clientside"] and cb["body"] != SIDE:  # dash_clientside.set_props is not modelled
             app.clientside_callback(body, *deps, prevent_initial_call=pic)
         else:
             app.callback(*deps, prevent_initial_call=pic)(body)

@@ -51,7 +51,7 @@ def test_the_cli_prints_bad_input_as_one_line_without_traceback(target, message)
     ("refused/no_output.py", r"callback log \(.*no_output.py:\d+\): a callback with no outputs"),
     ("refused/running.py", r"callback work \(.*running.py:\d+\): running="),
     ("refused/returns_component.py", r"callback greet \(.*returns_component.py:\d+\): returns components for out.children"),
-    ("refused/set_props.py", r"callback greet \(.*\): set_props side updates"),
+    ("refused/set_props.py", r"callback greet \(.*\): set_props on the pattern-matching id"),
     ("clientside_writer.py", r"clientside \(JavaScript\) callback"),
 ])
 def test_unmodelled_features_are_refused_naming_the_callback(app, feature):

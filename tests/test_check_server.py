@@ -49,9 +49,9 @@ def test_allow_duplicate_outputs_keep_dash_s_hash(real_app):
     assert conv.app.graph.listeners(first.wire_outputs[0]) == []     # an @hash output triggers nothing
 
 
-def test_set_props_is_refused_when_seen(real_app):
+def test_set_props_on_a_pattern_matching_id_is_refused_when_seen(real_app):
     conv = real_app("refused/set_props")
-    with pytest.raises(Unsupported, match=r"greet \(.*set_props.py:\d+\): set_props side updates \(side.children\)"):
+    with pytest.raises(Unsupported, match=r"greet \(.*set_props.py:\d+\): set_props on the pattern-matching id"):
         conv.callbacks[0].execute(["x"], ("name.value",))
 
 
@@ -103,7 +103,8 @@ def test_fast_path_and_flask_test_client_answer_identically(real_app, name):
     for cb, args, changed in _payloads(fast, rng):
         other = next(c for c in slow.callbacks if c.output_id == cb.output_id)
         a, b = cb.execute(args, changed, 100.0), other.execute(args, changed, 100.0)
-        assert (a.kind, json.dumps(a.outputs, sort_keys=True), a.nbytes, a.elapsed) == \
-               (b.kind, json.dumps(b.outputs, sort_keys=True), b.nbytes, b.elapsed), (cb.name, args, changed)
+        assert (a.kind, json.dumps(a.outputs, sort_keys=True), json.dumps(a.side), a.nbytes, a.elapsed) == \
+               (b.kind, json.dumps(b.outputs, sort_keys=True), json.dumps(b.side), b.nbytes, b.elapsed), \
+               (cb.name, args, changed)
         if a.kind == "error":
             assert a.message.split(":")[-1] == b.message.split(":")[-1]

@@ -199,3 +199,21 @@ def test_every_engine_end_state_is_explored_with_passes(spec):
 @given(apps())
 def test_every_instantaneous_engine_end_state_is_explored_without_passes(spec):
     _cross_check(spec, passes=False)
+
+
+#: Apps whose callbacks mostly call set_props (R21), so the cross-check covers side updates
+#: landing from applied and from superseded requests.
+SIDE_BODIES = ("side", "side", "side", "merge", "join", "patch")
+_SIDE_SETTINGS = settings(_SETTINGS, max_examples=max(1, EXAMPLES // 4))  # set_props loops cost more states
+
+
+@_SIDE_SETTINGS
+@given(apps(bodies=SIDE_BODIES))
+def test_r21_every_engine_end_state_of_a_set_props_app_is_explored_with_passes(spec):
+    _cross_check(spec, passes=True)
+
+
+@_SIDE_SETTINGS
+@given(apps(bodies=SIDE_BODIES))
+def test_r21_every_instantaneous_engine_end_state_of_a_set_props_app_is_explored_without_passes(spec):
+    _cross_check(spec, passes=False)

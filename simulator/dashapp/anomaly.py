@@ -71,6 +71,9 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
         elif kind == "applied":
             vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items()) or "nothing"
             lines.append(f"t={t:g}: {who} response applied: {vals}")
+        elif kind == "side_update":
+            vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items())
+            lines.append(f"t={t:g}: {who} response's set_props land: {vals} (R21)")
         elif kind == "superseded":
             lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
         elif kind == "merged":

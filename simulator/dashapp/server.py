@@ -184,9 +184,16 @@ def to_response(answer: Answer, name: str) -> Response:
         message = f"Callback error in {name}: HTTP {answer.status}: {answer.text}"
         return Response("error", message=message, nbytes=len(answer.text), elapsed=answer.slept_ms)
     body = answer.body or {}
-    if body.get("sideUpdate"):
-        props = ", ".join(f"{i}.{p}" for i, v in body["sideUpdate"].items() for p in v)
-        raise Unsupported(f"callback {name}: set_props side updates ({props}) are not modelled")
+    side: dict[str, Any] = {}
+    for cid, props in (body.get("sideUpdate") or {}).items():   # set_props (R21)
+        if cid.startswith("{"):
+            raise Unsupported(f"callback {name}: set_props on the pattern-matching id {cid}; "
+                              "pattern-matching ids are not modelled")
+        for prop, value in props.items():
+            if _has_component(value):
+                raise Unsupported(f"callback {name}: set_props gives components to {cid}.{prop} (a layout "
+                                  "change); callbacks that change the layout are not modelled")
+            side[f"{cid}.{prop}"] = value
     outputs: dict[str, Any] = {}
     for cid, props in (body.get("response") or {}).items():
         for prop, value in props.items():
@@ -195,4 +202,4 @@ def to_response(answer: Answer, name: str) -> Response:
                                   "callbacks that change the layout are not modelled")
             outputs[f"{cid}.{prop}"] = value
     return Response("data", outputs=outputs, nbytes=len(json.dumps(body, separators=(",", ":"))),
-                    elapsed=answer.slept_ms)
+                    elapsed=answer.slept_ms, side=side)

@@ -1,3 +1,5 @@
+"""set_props on a pattern-matching id: check refuses it (R21 is modelled for string ids only)."""
+
 from dash import Dash, Input, Output, dcc, html, set_props
 
 app = Dash(__name__)
@@ -6,5 +8,5 @@ app.layout = html.Div([dcc.Input(id="name"), html.Div(id="out"), html.Div(id="si
 
 @app.callback(Output("out", "children"), Input("name", "value"), prevent_initial_call=True)
 def greet(name):
-    set_props("side", {"children": "touched"})
+    set_props({"type": "side", "index": 0}, {"children": "touched"})
     return f"hello {name}"
