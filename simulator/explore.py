@@ -166,7 +166,10 @@ EndState = tuple
 DEFAULT_MAX_STATES = 200_000
 #: Random schedules tried when a bound stops the proof before a divergence is found.
 RANDOM_WALKS = 200
-_CLOCK_PROBE_MS = 86_400_000.0   # a second run of each callback, a day later
+#: How far the clock probes move a clock value: a day, a second and a millisecond, so that a
+#: callback keeping only the time of day, the seconds or the milliseconds still sees it move.
+_CLOCK_PROBE_MS = 86_400_000 + 1_000 + 1
+_DIGIT_SHIFT = str.maketrans("0123456789", "1234567890")
 _CLOCK_DEPENDENT = object()
 
 
@@ -391,8 +394,9 @@ class _Model:
         The logical clock says in which order events happened, not how far
         apart they were, so a value computed from it (a ``server_time()``
         stamp, a Store's ``modified_timestamp``) is not a value the engine
-        would compute.  Each distinct call is therefore run again (a) a day
-        later and (b) with each clock-valued argument changed.  Outputs that
+        would compute.  Each distinct call is therefore run again (a) a day, a
+        second and a millisecond later and (b) with each clock-valued argument
+        changed (:func:`_perturb`).  Outputs that
         change are *clock props*: left out of end states, and their readers
         probed in turn.  A response whose kind or written props change is
         behaviour that depends on when events happened, which this model
@@ -593,13 +597,19 @@ class _Watched(dict):
 
 
 def _perturb(value: Any) -> Any:
-    """Another value of the same shape: numbers a day later, strings longer."""
+    """Another value of the same shape: numbers later by :data:`_CLOCK_PROBE_MS`, strings changed throughout.
+
+    A string computed from the clock shows it in its digits, wherever they
+    are: every digit moves by one, and a character is appended.  (Appending
+    alone was once cut off again by a callback keeping the head of the
+    string, which hid a clock prop.)
+    """
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
         return value + _CLOCK_PROBE_MS
     if isinstance(value, str):
-        return value + "~"
+        return value.translate(_DIGIT_SHIFT) + "~"
     if isinstance(value, list):
         return [_perturb(v) for v in value]
     if isinstance(value, dict):

@@ -156,6 +156,37 @@ def test_a_check_that_reads_a_clock_prop_is_no_proof():
     assert not result.complete and "stamp.data" in result.refused
 
 
+def _timestamped(show, copy):
+    """A Store's ``modified_timestamp`` (a clock value) shown by one callback and copied on by another."""
+    app = Dash("timestamped")
+    app.layout = [dcc.Input(id="x"), dcc.Store(id="s"), html.Div(id="shown"), html.Div(id="copied")]
+    app.callback(Output("s", "data"), Input("x", "value"), prevent_initial_call=True)(lambda x: {"x": x})
+    app.callback(Output("shown", "title"), Input("s", "modified_timestamp"), prevent_initial_call=True)(show)
+    app.callback(Output("copied", "title"), Input("shown", "title"), prevent_initial_call=True)(copy)
+    return app, Plan((Action({"x.value": "a"}, delay=20.0),))
+
+
+def test_a_clock_value_cut_short_downstream_is_still_a_clock_prop():
+    """A copy that keeps only the head of a clock-derived string still carries clock digits.
+
+    The probe once appended a character to such a string, which ``[:12]``
+    cuts off again: ``copied.title`` looked clock-free and the explorer's
+    logical timestamps ended up in its end states, which no engine run has.
+    """
+    app, plan = _timestamped(lambda ts: f"t{ts}", lambda shown: shown[:12])
+    result = explore(app, plan, no_check, passes=True, same_ms=True)
+    assert {"shown.title", "copied.title"} <= result.clock_props
+    _assert_covers(result, _ends(app, plan, seeds=range(5)))
+
+
+def test_the_milliseconds_of_a_clock_value_are_a_clock_prop():
+    """A callback that keeps only the milliseconds: a probe shifted by whole days would not move them."""
+    app, plan = _timestamped(lambda ts: f"ms {int(ts) % 1000}", lambda shown: shown)
+    result = explore(app, plan, no_check, passes=True, same_ms=True)
+    assert {"shown.title", "copied.title"} <= result.clock_props
+    _assert_covers(result, _ends(app, plan, seeds=range(5)))
+
+
 # --- the permanent cross-check --------------------------------------------------------------
 
 #: More examples for a deeper search: CALLBACK_RACE_CROSSCHECK=1000 python -m pytest tests/test_explore_vs_engine.py
