@@ -91,15 +91,15 @@ def _body(spec: dict, i: int, cb: dict):
     """A pure body for callback ``i``: what ``cb["body"]`` says, per output."""
     kind = cb["body"]
     n_out = len(cb["outputs"])
-    bounded = any(c["body"] == SIDE for c in spec["callbacks"])
 
     def value_for(args, j):
         if kind == "join":
-            # bounded: a set_props loop (R21 side updates carry no predecessors, so R6 does
-            # not stop it) would otherwise double the value at every turn; a digest of the
-            # rest keeps every change of the arguments visible (the explorer's clock probes)
+            # bounded: a loop R6 does not stop (a set_props loop, R21; a callback fed by the
+            # timestamp of the Store it writes) would otherwise double the value at every
+            # turn (repr escapes the quotes of the last one) until memory runs out; a digest
+            # of the rest keeps every change of the arguments visible (the clock probes)
             text = f"{i}:{j}:" + "|".join(map(repr, args))
-            if len(text) <= 48 or not bounded:
+            if len(text) <= 48:
                 return text
             return text[:32] + hashlib.sha256(text.encode()).hexdigest()[:16]
         if kind == "merge":  # read-modify-write of the first State (or a fresh dict)
