@@ -60,11 +60,15 @@ def outcome(sim) -> tuple:
     return figures, sim.events
 
 
+#: The legacy copy predates set_props (R21): strategies that call it are left out.
+STRATEGIES = [name for name in scenarios.STRATEGIES if name != "side_update"]
+
+
 @pytest.mark.parametrize("block", range(5))
 def test_random_runs_give_the_legacy_renderers_events_and_figures(block):
     rng = random.Random(f"differential/{block}")
     for i in range(200):
-        s = scenarios.scenario(rng.choice(list(scenarios.STRATEGIES)), rng.choice(list(scenarios.WORKLOADS)),
+        s = scenarios.scenario(rng.choice(STRATEGIES), rng.choice(list(scenarios.WORKLOADS)),
                                keys=rng.randint(1, 3))
         config, seed = random_config(rng), f"{block}/{i}"
         new = outcome(Recording(s.graph, s.plan(seed), s.check, config, seed))
