@@ -19,6 +19,11 @@ from .errors import ScenarioError
 
 #: Deepest nesting of lists and dicts the model handles (Dash apps use a handful).
 MAX_DEPTH = 100
+#: Largest response body the model handles.  A large figure is a few MB; a body past this is
+#: nearly always a value that grows at every turn of a loop R6 cannot stop (a callback fed by
+#: the timestamp of the Store it writes), which doubles until memory runs out long before the
+#: request budget ends the loop -- in a browser too.  Refused, naming the callback.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 def depth(value: Any) -> int:
@@ -62,6 +67,14 @@ def check_depth(value: Any, where: str) -> None:
     if depth(value) > MAX_DEPTH and not circular(value):
         raise ScenarioError(f"{where}: a value nested more than {MAX_DEPTH} levels deep; "
                             "values this deep are not modelled")
+
+
+def check_size(nbytes: int, where: str) -> None:
+    """Refuse a response body over :data:`MAX_BYTES` (``where`` names the callback)."""
+    if nbytes > MAX_BYTES:
+        raise ScenarioError(f"{where}: a response body of {nbytes / 2**20:,.1f} MiB, over the "
+                            f"{MAX_BYTES / 2**20:g} MiB the simulator handles; a value that grows at every "
+                            "turn of a loop (a callback fed by the Store it writes) ends like this")
 
 
 def check(value: Any, where: str) -> None:

@@ -108,3 +108,15 @@ def test_fast_path_and_flask_test_client_answer_identically(real_app, name):
                (cb.name, args, changed)
         if a.kind == "error":
             assert a.message.split(":")[-1] == b.message.split(":")[-1]
+
+
+def test_a_real_response_over_the_size_bound_is_refused_naming_the_callback(monkeypatch):
+    """A real app's body past jsonvalue.MAX_BYTES stops the check as the model's own callbacks do."""
+    from simulator import ScenarioError, jsonvalue
+    from simulator.dashapp.server import Answer, to_response
+    monkeypatch.setattr(jsonvalue, "MAX_BYTES", 2**12)
+    body = {"multi": True, "response": {"s": {"data": "ab" * 4096}}}
+    with pytest.raises(ScenarioError, match="callback grow: a response body of"):
+        to_response(Answer(200, body, json.dumps(body)), "grow")
+    small = {"multi": True, "response": {"s": {"data": "ab"}}}
+    assert to_response(Answer(200, small, json.dumps(small)), "grow").outputs == {"s.data": "ab"}

@@ -7,8 +7,8 @@ import sys
 import pytest
 from conftest import Driver, run_engine
 
-from simulator import Action, Dash, Input, Output, Plan, ScenarioError, click, dcc, html, simulate
-from simulator import guard
+from simulator import Action, Dash, Input, Output, Plan, ScenarioError, State, click, dcc, fastengine, html, simulate
+from simulator import Config, guard, jsonvalue
 from simulator.jsonvalue import MAX_DEPTH
 
 
@@ -94,6 +94,42 @@ def test_a_value_as_deep_as_the_model_allows_is_stored():
     app = _one_callback_app(lambda x: _nested(MAX_DEPTH), output=("s", "data"))
     run = run_engine(app, [Action({"x.value": "a"})])
     assert not run.errors and run.layout["s.data"] == _nested(MAX_DEPTH)
+
+
+def _doubling_loop():
+    """A callback fed by the timestamp of the Store it writes, doubling the value each turn (R6 does not stop it)."""
+    app = Dash()
+    app.layout = [dcc.Input(id="x"), dcc.Store(id="s", data="x")]
+    app.callback(Output("s", "data"), Input("x", "value"), prevent_initial_call=True)(lambda x: x)
+
+    def double(ts, data):
+        return data + data
+    app.callback(Output("s", "data", allow_duplicate=True), Input("s", "modified_timestamp"), State("s", "data"),
+                 prevent_initial_call=True)(double)
+    return app
+
+
+#: With the size bound at 1 MiB the value is refused at its 20th doubling; a budget of 24 requests
+#: ends the loop as a runaway just after, so a broken bound fails these tests instead of eating memory.
+_SMALL_BUDGET = 24
+
+
+@pytest.mark.parametrize("engine", ["simpy", "fast"])
+def test_a_value_that_doubles_in_a_loop_is_refused_before_memory_runs_out(engine, monkeypatch):
+    """The request budget (2,000) would come long after the value outgrew memory: the size bound names it."""
+    monkeypatch.setattr(jsonvalue, "MAX_BYTES", 2**20)
+    sim = simulate if engine == "simpy" else fastengine.simulate
+    with pytest.raises(ScenarioError, match=r"callback double: a response body of 1\.0 MiB, over the 1 MiB"):
+        sim(_doubling_loop(), Plan((Action({"x.value": "ab"}),)), lambda layout: (),
+            Config(request_budget=_SMALL_BUDGET), seed=0)
+
+
+def test_the_explorer_refuses_a_value_that_doubles_in_a_loop(monkeypatch):
+    """The same in the explorer, with a 4 KiB bound (a budget of 14 then ends it in seconds if the bound breaks)."""
+    from simulator.explore import explore
+    monkeypatch.setattr(jsonvalue, "MAX_BYTES", 2**12)
+    with pytest.raises(ScenarioError, match="callback double: a response body of .* MiB the simulator handles"):
+        explore(_doubling_loop(), Plan((Action({"x.value": "ab"}),)), lambda layout: (), request_budget=14)
 
 
 @pytest.mark.parametrize("wire, says", [

@@ -33,6 +33,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .. import jsonvalue
 from ..app import Response
 from .clock import Clock
 from .errors import Unsupported
@@ -201,5 +202,6 @@ def to_response(answer: Answer, name: str) -> Response:
                 raise Unsupported(f"callback {name}: returns components for {cid}.{prop} (a layout change); "
                                   "callbacks that change the layout are not modelled")
             outputs[f"{cid}.{prop}"] = value
-    return Response("data", outputs=outputs, nbytes=len(json.dumps(body, separators=(",", ":"))),
-                    elapsed=answer.slept_ms, side=side)
+    nbytes = len(json.dumps(body, separators=(",", ":")))
+    jsonvalue.check_size(nbytes, f"callback {name}")
+    return Response("data", outputs=outputs, nbytes=nbytes, elapsed=answer.slept_ms, side=side)
