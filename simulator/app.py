@@ -137,14 +137,13 @@ class Callback:
         if isinstance(raised, SetPropsNotModelled):
             raise SetPropsNotModelled(f"callback {self.name}: {raised}") from None
         response = self._response(result, raised)
-        jsonvalue.check_size(response.nbytes, f"callback {self.name}")
         if side and self.clientside:
             raise SetPropsNotModelled(
                 f"callback {self.name}: dash_clientside.set_props in a clientside callback is not modelled "
                 "(the renderer applies it while the function runs, not with a response)")
-        if not side or response.kind == "error" or isinstance(raised, PreventUpdate):
-            return response   # PreventUpdate or an error: Dash sends no sideUpdate (R21)
-        response = self._with_side(response, side)
+        # PreventUpdate or an error: Dash sends no sideUpdate (R21)
+        if side and response.kind != "error" and not isinstance(raised, PreventUpdate):
+            response = self._with_side(response, side)
         jsonvalue.check_size(response.nbytes, f"callback {self.name}")
         return response
 

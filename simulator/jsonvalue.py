@@ -7,7 +7,9 @@ simulator rather than the app.  Real Dash fails too, near 1,000 levels
 (the server's JSON encoder hits the same limit), but where exactly depends
 on its stack: the model does not guess.  A value nested deeper than
 :data:`MAX_DEPTH` is refused with a :class:`ScenarioError` naming who made
-it — "not modelled", never a silent answer.
+it — "not modelled", never a silent answer.  So is a response body larger
+than :data:`MAX_BYTES` (:func:`check_size`), which in practice only a
+runaway value reaches.
 """
 
 from __future__ import annotations
