@@ -34,6 +34,7 @@ def worker(root: str) -> None:
     sys.path.insert(0, root)
     import scenarios
     from simulator import Config
+    from simulator.errors import ScenarioError
     built: dict = {}
     for line in sys.stdin:
         task = json.loads(line)
@@ -41,7 +42,7 @@ def worker(root: str) -> None:
         if key not in built:
             try:
                 built[key] = scenarios.scenario(*key)
-            except Exception as exc:  # a strategy this revision does not have (side_update before R21)
+            except ScenarioError as exc:  # a strategy this revision does not have (side_update before R21)
                 print(json.dumps({"missing": str(exc), "next": task["start"]}), flush=True)
                 continue
         s, config = built[key], Config()
