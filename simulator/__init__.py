@@ -12,8 +12,8 @@ from .context import callback_context, ctx, no_update, server_time, set_props
 from .dependencies import Input, Output, State
 from .engine import Config, Run, Simulation, simulate
 from .errors import (DashException, DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
-                     InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, PreventUpdate,
-                     ScenarioError)
+                     InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, NotModelled,
+                     PreventUpdate, ScenarioError)
 from .graph import Graph
 from .latency import parse as parse_distribution
 from .patch import Patch
@@ -24,6 +24,6 @@ __all__ = [
     "dcc", "html", "Dash", "Callback", "Response", "ctx", "callback_context", "no_update", "server_time", "set_props",
     "Input", "Output", "State", "Patch", "PreventUpdate", "Config", "Run", "Simulation", "simulate",
     "DashException", "DependencyException", "DuplicateCallback", "InvalidCallbackReturnValue",
-    "InvalidPatchOperation", "InvalidPropertyException", "NonExistentIdException", "ScenarioError",
+    "InvalidPatchOperation", "InvalidPropertyException", "NonExistentIdException", "NotModelled", "ScenarioError",
     "Graph", "Renderer", "Request", "parse_distribution", "CLICK", "Action", "Plan", "click", "type_into",
 ]

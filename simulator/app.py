@@ -28,6 +28,7 @@ from . import guard, jsonvalue
 from .components import Component, flatten
 from .context import SetPropsNotModelled, no_update, running
 from .dependencies import Input, Output, State
+from .page import DEFAULT_URL
 from .errors import (DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
                      NonExistentIdException, InvalidPropertyException, PreventUpdate)
 from .patch import Patch
@@ -261,6 +262,8 @@ class Dash:
         self._graph = None
         self._built_from: tuple = ()
         self.layout = []
+        #: The address the page is opened at (R22): a path (``/reports?year=2024``) or a full http:// URL.
+        self.url = DEFAULT_URL
 
     @property
     def layout(self) -> Any:
@@ -379,7 +382,7 @@ class Dash:
     def graph(self):
         """The app built into its dependency graph (validated, cached)."""
         # The components, by identity: a layout edited in place (``app.layout.append(...)``) rebuilds too.
-        built_from = tuple(id(c) for c in flatten(self._layout))
+        built_from = (self.url, *(id(c) for c in flatten(self._layout)))
         if self._graph is None or built_from != self._built_from:
             from .graph import Graph
             self._graph = Graph(self)

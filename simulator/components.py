@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 from typing import Any, ClassVar, Iterable, Iterator
 
-from .errors import DependencyException
+from . import behaviour
+from .errors import DependencyException, NotModelled
+from .page import PageURL
 
 
 class Component:
@@ -61,6 +63,33 @@ class Component:
 
     def has_prop(self, prop: str) -> bool:
         return self.props is None or prop in self.props
+
+    def reload(self, page: PageURL) -> PageURL | None:
+        """Where this component sends the browser when it mounts (a page reload, R22); None: nowhere."""
+        return None
+
+    def mount(self, page: PageURL) -> dict[str, Any]:
+        """The props it sets itself on mount, before any initial request leaves (R22)."""
+        return {}
+
+    def unmodelled(self, prop: str) -> str | None:
+        """Why a callback may not read ``prop`` (the component changes it in a way the model does not run), or None."""
+        return None
+
+    def unmodelled_write(self, prop: str) -> str | None:
+        """Why a callback may not write ``prop`` (what the component then does is not modelled), or None."""
+        return None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        """The props whose setting by a callback :meth:`react` must see, given the props callbacks ``read``."""
+        return frozenset()
+
+    def react(self, prop: str, props: dict[str, Any]) -> None:
+        """Called after a callback set ``prop`` (one of :meth:`reactions`); ``props`` are its current props.
+
+        A component that would then change props of its own in a way the
+        model does not run raises :class:`~simulator.errors.NotModelled` (R23).
+        """
 
     def walk(self) -> Iterator["Component"]:
         yield self
@@ -120,7 +149,25 @@ class Textarea(Component):
 
 
 class Dropdown(Component):
-    """``dcc.Dropdown``: the user picks ``value`` among ``options`` (a list with ``multi=True``)."""
+    """``dcc.Dropdown``: the user picks ``value`` among ``options`` (a list with ``multi=True``).
+
+    It clears a value its options lack, by itself, whenever its options
+    change; the model does not run that (R23), so a callback reading
+    ``value`` is refused when it would happen: at mount, or after a
+    callback's new options.
+    """
+
+    def unmodelled(self, prop: str) -> str | None:
+        what = behaviour.dropdown_clears(self.initial) if prop == "value" else None
+        return f"dcc.Dropdown {self.id!r} {what} {behaviour.LAZY}" if what else None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        return frozenset({"options"}) if "value" in read else frozenset()
+
+    def react(self, prop: str, props: dict[str, Any]) -> None:
+        what = behaviour.dropdown_clears(props)
+        if what:
+            raise NotModelled(f"dcc.Dropdown {self.id!r}: after its options were set, it {what} {behaviour.LAZY}")
 
     positional = ("options", "value", "multi", "clearable", "searchable", "search_value", "placeholder", "disabled",
                   "closeOnSelect", "optionHeight", "maxHeight", "style", "labels", "debounce", "search_order",
@@ -145,10 +192,24 @@ class Checklist(RadioItems):
 class Slider(Component):
     """``dcc.Slider``: ``value`` on release (``updatemode='mouseup'``), ``drag_value`` while dragging.
 
-    Dash 4's slider also reports ``drag_value`` once on mount when it has a
-    value (``async-slider.js``); that mount-time change is not modelled, so a
-    callback triggered by ``drag_value`` misses its first request.
+    Dash 4's slider also sets ``drag_value`` to its value on mount and
+    whenever a callback sets ``value``, from its lazily loaded code; the model
+    does not run that (R23), so a callback reading ``drag_value`` is refused
+    when it would happen.
     """
+
+    def unmodelled(self, prop: str) -> str | None:
+        what = behaviour.slider_drags(self.initial) if prop == "drag_value" else None
+        return f"{type(self).__name__} {self.id!r} {what} {behaviour.LAZY}" if what else None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        return frozenset({"value"}) if "drag_value" in read else frozenset()
+
+    def react(self, prop: str, props: dict[str, Any]) -> None:
+        what = behaviour.slider_drags(props)
+        if what:
+            raise NotModelled(f"{type(self).__name__} {self.id!r}: after a callback set its value, it {what} "
+                              f"{behaviour.LAZY}")
 
     positional = ("min", "max", "step", "marks", "value", "drag_value", "disabled", "dots", "included", "reverse",
                   "tooltip", "updatemode", "vertical", "verticalHeight", "allow_direct_input", "className",
@@ -158,17 +219,26 @@ class Slider(Component):
 
 
 class Location(Component):
-    """``dcc.Location``: the page's URL, ``pathname``, ``search``, ``hash`` and ``href``.
+    """``dcc.Location``: the page's address, ``pathname``, ``search``, ``hash`` and ``href``.
 
-    The component reports the browser's URL on mount; the model takes that
-    report as the initial layout (the page opened at ``/`` unless the layout
-    says otherwise), so the initial call reads it.  Navigation (``refresh``)
-    is not modelled: a callback writing these props changes them like any prop.
+    On mount it sets every one of them the layout leaves unset to the
+    address the page was opened at (``app.url``), as a component change
+    (R22); one the layout sets to another address reloads the page there
+    when ``refresh`` is true, its default.  A callback writing them with
+    ``refresh=True`` would reload the page, which is refused (R22).
     """
 
     positional = ("id", "pathname", "search", "hash", "href", "refresh")
     props = positional[1:]
-    defaults = {"pathname": "/", "search": "", "hash": "", "href": "http://127.0.0.1:8050/"}
+
+    def reload(self, page: PageURL) -> PageURL | None:
+        return behaviour.location_reload(self.id, self.initial, page)
+
+    def mount(self, page: PageURL) -> dict[str, Any]:
+        return behaviour.location_mount(self.initial, page)
+
+    def unmodelled_write(self, prop: str) -> str | None:
+        return behaviour.location_write(self.id, self.initial, prop)
 
 
 class Store(Component):
@@ -177,12 +247,15 @@ class Store(Component):
     The Store compares each new ``data`` with what it last stored and, only
     when they differ, sets ``modified_timestamp`` to ``Date.now()`` (integer
     milliseconds) as a component change of its own.  It also does so once on
-    mount when its initial data is not null.
+    mount when its initial data is not null.  Until then the layout holds no
+    ``modified_timestamp``: a callback reading it gets None (measured in
+    Chromium; -1 is only the React component's default).  ``storage_type``
+    local or session behaves as memory on a first visit (R22).
     """
 
     positional = ("id", "storage_type", "data", "clear_data", "modified_timestamp")
     props = positional[1:]
-    defaults = {"data": None, "modified_timestamp": -1, "storage_type": "memory"}
+    defaults = {"data": None}
 
 
 class Interval(Component):

@@ -42,3 +42,11 @@ class PreventUpdate(Exception):
 
 class ScenarioError(Exception):
     """A scenario, workload or distribution named or described wrongly."""
+
+
+class NotModelled(ScenarioError):
+    """The app relies on something the renderer model does not do, so no verdict is given.
+
+    Raised instead of simulating around it: a result that silently ignored
+    the feature could say "never diverges" of an app that does.
+    """

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from . import jsonvalue
+from . import behaviour, jsonvalue, page
 from .app import Callback, Dash
 from .components import Store
+from .errors import NotModelled
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,27 @@ class Graph:
         self.derived: dict[str, str] = {
             f"{cid}.data": f"{cid}.modified_timestamp"
             for cid, comp in self.components.items() if isinstance(comp, Store)}
+
+        # R22: where the page ends after mount-time reloads, and what components set on mount.
+        self.page = behaviour.settle_page(list(self.components.values()), page.parse(app.url))
+        self.mounts: dict[str, object] = {
+            f"{cid}.{prop}": value
+            for cid, comp in self.components.items() for prop, value in comp.mount(self.page).items()}
+        # R23: a callback may not read a prop its component changes in a way the model does not run.
+        read: dict[str, set[str]] = {}
+        for cb in self.callbacks:
+            for dep in (*cb.inputs, *cb.states):
+                read.setdefault(dep.component_id, set()).add(dep.component_property)
+                why = self.components[dep.component_id].unmodelled(dep.component_property)
+                if why:
+                    raise NotModelled(f"callback {cb.name} reads {dep.key}, but {why}")
+            for dep in cb.outputs:
+                why = self.components[dep.component_id].unmodelled_write(dep.component_property)
+                if why:
+                    raise NotModelled(f"callback {cb.name} writes {dep.key}, but {why}")
+        self.reactions = {
+            f"{cid}.{prop}": self.components[cid]
+            for cid, props in read.items() for prop in self.components[cid].reactions(frozenset(props))}
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.

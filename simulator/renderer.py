@@ -174,6 +174,8 @@ def initial_layout(graph: Graph) -> dict[str, Any]:
         for node in graph.nodes:  # props a callback names but the layout leaves unset
             for key in node.input_keys + node.state_keys + node.plain_outputs:
                 layout.setdefault(key, None)
+        for key in (*graph.derived, *graph.derived.values(), *graph.mounts):  # set by components themselves
+            layout.setdefault(key, None)
         containers = [k for k, v in layout.items() if type(v) not in _ATOMS]
         cached = graph._initial_layout = (layout, containers)
     layout = dict(cached[0])
@@ -292,6 +294,23 @@ class Renderer:
         # gives the same timestamp, and an equal value is not a change (R4).
         self.change({derived: EPOCH_MS + int(now)}, now, by="store")
 
+    def _react(self, props) -> None:
+        """R23: a component that would change its own props after a callback's write stops the run.
+
+        Only components listed in ``graph.reactions`` (a lazily loaded one
+        whose self-set prop a callback reads) are asked; they raise
+        :class:`~simulator.errors.NotModelled` when they would act.
+        """
+        reactions = self.graph.reactions
+        if not reactions:
+            return
+        for prop in props:
+            comp = reactions.get(prop)
+            if comp is not None:
+                prefix = comp.id + "."
+                current = {k[len(prefix):]: v for k, v in self.layout.items() if k.startswith(prefix)}
+                comp.react(prop[len(prefix):], current)
+
     def load(self, now: float = 0.0) -> None:
         """Page load: the initial call (R5) and the Stores' mount (R4)."""
         self._next_group += 1
@@ -304,6 +323,10 @@ class Renderer:
             # leaves the memory empty, so its first write, even of null, is a change.
             if self.layout[data_prop] is not None:
                 self._store_derived(data_prop, now)
+        if self.graph.mounts:
+            # R22: components that set their own props on mount (a dcc.Location
+            # reporting the address), before the first pass dispatches anything.
+            self.change(self.graph.mounts, now, by="mount")
 
     def change(self, props: dict[str, Any], now: float, *, by: str = "user") -> None:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""
@@ -529,6 +552,7 @@ class Renderer:
         for props in by_component.values():
             for prop in props:
                 self._set(prop, values[prop], now, by=f"{req.name} (set_props)")
+            self._react(props)
             for prop in props:
                 self._trigger(prop, now, ())
         for prop in values:
@@ -589,6 +613,7 @@ class Renderer:
             chain = req.predecessors + (node.callback.index,)
             for prop, value in new_values.items():
                 self._set(prop, value, now, by=req.name)
+            self._react(new_values)
             for prop in new_values:                  # R2: applied outputs always trigger
                 self._trigger(prop, now, chain)
             for prop in new_values:                  # R4: derived props, as component changes

@@ -99,6 +99,8 @@ class Renderer:
         for node in graph.nodes:  # props a callback names but the layout leaves unset
             for key in node.input_keys + node.state_keys + node.plain_outputs:
                 self.layout.setdefault(key, None)
+        for key in (*graph.derived, *graph.derived.values(), *graph.mounts):  # set by components themselves (R4, R22)
+            self.layout.setdefault(key, None)
         self._store_memory: dict[str, Any] = {}  # what each Store last stored (R4)
         self.requested: list[Request] = []
         self.prioritized: list[Request] = []
@@ -209,6 +211,8 @@ class Renderer:
             # leaves the memory empty, so its first write, even of null, is a change.
             if self.layout[data_prop] is not None:
                 self._store_derived(data_prop, now)
+        if self.graph.mounts:  # R22
+            self.change(self.graph.mounts, now, by="mount")
 
     def change(self, props: dict[str, Any], now: float, *, by: str = "user") -> None:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""

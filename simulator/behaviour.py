@@ -1,0 +1,167 @@
+"""What components do by themselves: on mount (R22), and what is refused (R23).
+
+The renderer mounts the layout only after it has requested the initial calls
+(R5): ``APIController`` renders the components once the app is ``HYDRATED``.
+A component that sets its own props while it mounts does so through
+``setProps``, a component change (R4), before the requested observer's first
+pass has dispatched anything, so its change merges into the initial requests
+(R7) and also requests callbacks declared with ``prevent_initial_call``.
+Measured in Chromium with Dash 4.4.1: a callback with
+``Input("url", "pathname")`` runs once on load and receives the page's path,
+and one with ``prevent_initial_call=True`` runs too.
+
+Two components do this, and both are modelled here:
+
+* ``dcc.Location`` (``componentDidMount``): each of ``pathname``, ``href``,
+  ``search``, ``hash`` the layout leaves unset takes the address's value.
+  One the layout sets to another value *reloads the page* at that address
+  when ``refresh`` is true (its default): the model opens the page where
+  that reload ends.
+* ``dcc.Tabs`` (a mount effect): with no ``value``, it selects its first
+  tab's value, or ``"tab-1"``.
+
+``dcc.Store``'s mount stamp is R4's (``Renderer.load``).
+
+Components whose code the browser loads lazily, as a separate script, once
+they are first drawn (``dcc.Dropdown``, ``dcc.Slider``, ``dcc.Graph``, the
+date pickers) act later, at a time the model does not know (R23).  What they
+would do is refused, never guessed: a callback reading a prop such a
+component sets itself is refused when the component would set it (at mount
+from the layout, or at run time after a callback's write), naming both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import NotModelled
+from .page import PageURL
+
+#: The ``window.location`` fields a ``dcc.Location`` mirrors, in the order it checks them.
+URL_FIELDS = ("pathname", "href", "hash", "search")
+
+
+def reloads(refresh: Any) -> bool:
+    """``refresh=True`` (the default): a new address is a page load, not a history entry."""
+    return refresh is None or refresh is True
+
+
+def location_reload(cid: str, props: dict[str, Any], page: PageURL) -> PageURL | None:
+    """Where a Location reloads the page on mount, or None when it does not."""
+    if not reloads(props.get("refresh")):
+        return None
+    for name in URL_FIELDS:
+        value = props.get(name)
+        if value is not None and value != page.field(name):
+            if not isinstance(value, str):
+                raise NotModelled(f"dcc.Location {cid!r}: {name}={value!r} is not a string; the browser would "
+                                  "go to its text, which the model does not guess")
+            return page.with_field(name, value)
+    return None
+
+
+def location_mount(props: dict[str, Any], page: PageURL) -> dict[str, Any]:
+    """The props a Location sets on mount: every URL field the layout leaves unset."""
+    return {name: page.field(name) for name in URL_FIELDS if props.get(name) is None}
+
+
+def location_write(cid: str, props: dict[str, Any], prop: str) -> str | None:
+    """Why a callback may not write a Location's ``prop``: only ``refresh=False`` is a plain prop change."""
+    if prop not in URL_FIELDS or props.get("refresh") is False:
+        return None
+    how = ("reloads the page at the new address" if reloads(props.get("refresh")) else
+           f"navigates (refresh={props.get('refresh')!r}) and then reports the whole new address itself")
+    return (f"dcc.Location {cid!r} {how}, which is not modelled (R22); with refresh=False the write is a "
+            "plain prop change that the model runs")
+
+
+def settle_page(components: list[Any], page: PageURL) -> PageURL:
+    """The address the page ends at after the components' mount-time reloads (``reload(page)``).
+
+    Two Locations that want different addresses reload the page forever in
+    a browser; that is refused, naming one of them.
+    """
+    seen = [page]
+    while True:
+        for comp in components:
+            target = comp.reload(page)
+            if target is not None:
+                break
+        else:
+            return page
+        if target in seen:
+            raise NotModelled(f"dcc.Location {comp.id!r} reloads the page at {target.href}, which another "
+                              "dcc.Location (refresh=True) leaves again: the browser reloads forever")
+        seen.append(target)
+        page = target
+
+
+def tabs_mount(props: dict[str, Any], first_tab_value: Any) -> dict[str, Any]:
+    """``dcc.Tabs`` without a value selects its first tab (its ``value``, else ``"tab-1"``), as a string."""
+    if "value" in props:
+        return {}
+    value = "tab-1" if first_tab_value is None else first_tab_value
+    return {"value": _js_string(value)}
+
+
+def _js_string(value: Any) -> str:
+    """JavaScript's template-literal text of a JSON value (`${value}`)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ",".join("" if v is None else _js_string(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
+
+
+# --- R23: lazily loaded components, refused when they would act -------------------
+
+LAZY = "once its lazily loaded code runs, at a time the model does not know (R23)"
+
+
+def _tagged(value: Any) -> tuple[str, Any]:
+    """A JSON value as JavaScript's Set.has compares it: 1 and "1" and true differ."""
+    return (type(value).__name__, value if not isinstance(value, (list, dict)) else repr(value))
+
+
+def option_values(options: Any) -> set[tuple[str, Any]] | None:
+    """The values of a Dropdown's ``options``: a list of values or of {label, value}, or a {value: label} dict."""
+    if options is None:
+        return None
+    if isinstance(options, dict):
+        return {_tagged(k) for k in options}
+    if not isinstance(options, list):
+        return None
+    return {_tagged(o.get("value") if isinstance(o, dict) else o) for o in options}
+
+
+def dropdown_clears(props: dict[str, Any]) -> str | None:
+    """What ``dcc.Dropdown`` would do to a value its options lack (it clears it), or None.
+
+    ``fragments/Dropdown.tsx``: whenever its options change (and on mount),
+    a single value not among them becomes null, and a multi value loses
+    the ones that are not.
+    """
+    valid = option_values(props.get("options"))
+    value = props.get("value")
+    if valid is None or value is None or value == [] or value == "" or props.get("search_value"):
+        return None
+    if isinstance(value, list):
+        if not props.get("multi"):
+            return None
+        gone = [v for v in value if _tagged(v) not in valid]
+        return f"drops {gone!r} from its value {value!r}" if gone else None
+    if _tagged(value) not in valid:
+        return f"clears its value {value!r} to None"
+    return None
+
+
+def slider_drags(props: dict[str, Any]) -> str | None:
+    """``dcc.Slider`` / ``RangeSlider`` set ``drag_value`` to a value they are given (on mount too)."""
+    value = props.get("value")
+    if value is None or value == []:
+        return None
+    return f"sets drag_value to its value {value!r}"
