@@ -27,6 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import scenarios
 from simulator import Config, DashException, ScenarioError, outputs, parse_distribution, validate
+from simulator.page import parse as parse_url
 from simulator.dashapp.errors import CheckError
 from simulator.guard import Stop
 from simulator.engine import DEFAULT_CLIENT_OVERHEAD
@@ -399,10 +400,12 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
                          client_overhead=args.client_overhead, transport=args.transport, server=args.server,
                          bandwidth=parse_bandwidth(args.bandwidth),
                          callback_delays={k: parse_distribution(v) for k, v in per.items()} or None)
+    if args.url is not None:
+        parse_url(args.url)   # a bad address is a one-line error here, before the app is loaded
     options = Options(trials=args.trials, seed=args.seed, config=config, values=args.values, impure=args.impure,
                       flask=args.flask, params=CheckParams(interleave_window=args.interleave_window),
                       explore_states=args.max_states, workloads=tuple(_names(args.workloads, "--workloads") or ()),
-                      expect=args.expect)
+                      expect=args.expect, url=args.url, assume_user_only=tuple(args.assume_user_only or ()))
     result = check(args.target, options)
     if args.json:
         write_check_json(args.json, result)
@@ -503,7 +506,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
 
-    ru = sub.add_parser("rules", help="the renderer rules R1-R20 in plain words, or one of them",
+    ru = sub.add_parser("rules", help="the renderer rules R1-R23 in plain words, or one of them",
                         description="What dash-renderer does, rule by rule, and the source file each rule "
                                     "comes from (docs/renderer-model.md explains them at length).")
     ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")
@@ -526,6 +529,11 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("--expect", metavar="STORE.PROP:KEY=COMPONENT.PROP,...",
                     help="also require each store key to equal its input once settled, e.g. "
                          "user_data.data:first_name=first_name.value,last_name=last_name.value")
+    ck.add_argument("--url", metavar="ADDRESS", help="the address the page opens at, as a dcc.Location reports it "
+                                                    "(R22), e.g. /reports?year=2024 (default: http://127.0.0.1:8050/)")
+    ck.add_argument("--assume-user-only", action="append", metavar="TYPE",
+                    help="a component type the model does not know (namespace.Type, Type or a namespace, e.g. "
+                         "dash_bootstrap_components.Input) changes its props only when the user acts; repeatable")
     ck.add_argument("--json", metavar="PATH", help="write the report as JSON")
     ck.add_argument("--html", metavar="PATH.html", help="write the first diverging workload's shortest schedule "
                                                         "as an interactive page (Plotly; needs the html extra)")

@@ -55,10 +55,6 @@ class Component:
             if unknown:
                 raise DependencyException(
                     f"{kind}(id={id!r}) has no prop {unknown[0]!r}; it has {', '.join(self.props)}")
-        if values.get("persistence"):
-            raise DependencyException(
-                f"{kind}(id={id!r}, persistence=...): persistence is not modelled (the renderer would "
-                "restore a stored value on load)")
         self.initial = values
 
     def has_prop(self, prop: str) -> bool:
@@ -256,6 +252,12 @@ class Store(Component):
     positional = ("id", "storage_type", "data", "clear_data", "modified_timestamp")
     props = positional[1:]
     defaults = {"data": None}
+
+    def unmodelled_write(self, prop: str) -> str | None:
+        if prop == "clear_data":
+            return (f"dcc.Store {self.id!r} then clears its data, stamps it and resets clear_data by itself, "
+                    "which is not modelled (R23); write data=None instead")
+        return None
 
 
 class Interval(Component):

@@ -154,6 +154,28 @@ RULES: tuple[Rule, ...] = (
          "superseded (R8): a superseded request's main outputs are ignored, its side updates are not. They "
          "land before the response's own outputs and request the listeners of every prop they set, even "
          "for an equal value, with no predecessors (so R6 does not stop a set_props loop)."),
+    Rule("R22", "mount changes", "components that set their own props on mount do so before the first "
+         "request leaves",
+         ("APIController.react.js", "components/dash-core-components/src/components/Location.react.js",
+          "components/dash-core-components/src/components/Tabs.tsx",
+          "components/dash-core-components/src/components/Store.react.js"),
+         "The layout is drawn after the initial calls are requested, and a component that sets its own props "
+         "while it mounts does so before anything is sent: its change merges into the initial requests and "
+         "also runs callbacks with prevent_initial_call. A dcc.Location sets pathname, href, search and hash "
+         "that the layout leaves unset to the page's address (--url); one set to another address with "
+         "refresh=True reloads the page there. A dcc.Tabs without a value selects its first tab. Storage "
+         "and persistence start empty, as on a first visit."),
+    Rule("R23", "own changes refused", "what a component changes by itself at a time the model does not "
+         "know is refused, never guessed",
+         ("components/dash-core-components/src/fragments/Dropdown.tsx",
+          "components/dash-core-components/src/fragments/RangeSlider.tsx",
+          "components/dash-core-components/src/components/Slider.tsx",
+          "components/dash-core-components/src/fragments/Graph.react.js"),
+         "Lazily loaded components (Dropdown, Slider, Graph, date pickers) act once their code has been "
+         "fetched: a Dropdown clears a value its options lack, a slider copies value into drag_value, a Graph "
+         "reports relayoutData after plotly.js draws it. A callback reading such a prop is refused when the "
+         "component would change it. check refuses a callback that reads a component type it does not know "
+         "(--assume-user-only TYPE vouches for one); the table in docs/renderer-model.md lists the known ones."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -127,9 +127,13 @@ def test_unknown_keyword_prop_is_refused_at_construction():
         dcc.Dropdown(id="c", valeu="a")
 
 
-def test_persistence_is_refused_as_not_modelled():
-    with pytest.raises(DependencyException, match="persistence is not modelled"):
-        dcc.Dropdown(["a"], "a", id="c", persistence=True)
+def test_r22_persistence_is_a_first_visit_the_page_starts_from_the_layout():
+    # The renderer restores what an earlier visit stored; on a first visit nothing is stored.
+    app = _echo_app(dcc.Dropdown(["a", "b"], "b", id="c", persistence=True), "value")
+    d = Driver(app)
+    d.load()
+    d.settle()
+    assert d.value("c.value") == "b" and d.value("out.children") == "b"
 
 
 # --- pattern-matching ids ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..metrics import Summary
 from ..renderer import RunawayLoop
 from .anomaly import STARVED, Anomaly, classify, narrate
 from .convert import Converted
+from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle
@@ -95,7 +96,10 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
     for f in findings:
         if f.severity == "error":
             raise Unsupported(f.message)
-    graph = conv.app.graph
+    try:
+        graph = conv.app.graph   # R22 / R23: mount-time reloads; props a component changes itself
+    except NotModelled as exc:
+        raise Unsupported(str(exc)) from None
     found, skipped = inputs(graph, values)
     workloads = generate(found, params)
     if workload_filter is not None:

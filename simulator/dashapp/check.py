@@ -33,6 +33,8 @@ class Options:
     explore_states: int = EXPLORE_STATES
     workloads: tuple[str, ...] = ()    # only workloads whose name contains one of these
     expect: str | None = None          # --expect STORE.PROP:KEY=COMPONENT.PROP,... (see .expect)
+    url: str | None = None             # --url: the address the page opens at (R22)
+    assume_user_only: tuple[str, ...] = ()   # --assume-user-only: unknown types vouched for (R23)
 
 
 def _keep(options: Options):
@@ -47,8 +49,10 @@ def check_loaded(spec_or_app: Any, options: Options = Options(), target: str = "
     fresh = None
     if options.impure and spec.target and spec.target != "app":
         def fresh():   # --impure: the app's module state is re-created per trial
-            return convert(load(spec.target), flask=options.flask, impure=True)
-    conv = convert(spec, flask=options.flask, impure=options.impure)
+            return convert(load(spec.target), flask=options.flask, impure=True, url=options.url,
+                           assume_user_only=options.assume_user_only)
+    conv = convert(spec, flask=options.flask, impure=options.impure, url=options.url,
+                   assume_user_only=options.assume_user_only)
     invariant = parse_expect(options.expect) if options.expect else None
     return analyse(conv, options.config, options.trials, options.seed, read_values(options.values),
                    options.params, options.explore_states, invariant=invariant, workload_filter=_keep(options),

@@ -19,22 +19,52 @@ from typing import Any
 from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
+from ..page import PageURL
+from . import known
 from .errors import Unsupported
 from .load import Source, Spec
 from .server import Server, payload, to_response
 
 
 class Real(Component):
-    """A component of the real app: its type, and the props its layout JSON sets (any prop is valid)."""
+    """A component of the real app: its type, and the props its layout JSON sets (any prop is valid).
 
-    def __init__(self, id: str, type: str, namespace: str, props: dict[str, Any]):
+    What it does by itself comes from the table of known components
+    (:mod:`.known`); ``kind`` is None for a type the table does not know.
+    """
+
+    def __init__(self, id: str, type: str, namespace: str, props: dict[str, Any],
+                 kind: known.Kind | None = None, extra: dict[str, Any] | None = None):
         super().__init__(id=id)
         self.initial = dict(props)   # children included: a callback may write it
         self.type = type
         self.namespace = namespace
+        self.kind = kind
+        self.extra = extra or {}     # what the table needs from the layout beyond props (a Tabs' first tab)
 
     def __repr__(self) -> str:
         return f"{self.type}(id={self.id!r})"
+
+    # R22 / R23, from the table
+    def reload(self, page: PageURL) -> PageURL | None:
+        return self.kind.reload(self.id, self.initial, page) if self.kind else None
+
+    def mount(self, page: PageURL) -> dict[str, Any]:
+        return self.kind.mount(self.id, self.initial, page, self.extra) if self.kind else {}
+
+    def unmodelled(self, prop: str) -> str | None:
+        return self.kind.unmodelled(self.id, self.initial, prop) if self.kind else None
+
+    def unmodelled_write(self, prop: str) -> str | None:
+        return self.kind.unmodelled_write(self.id, self.initial, prop) if self.kind else None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        return self.kind.reactions(read) if self.kind else frozenset()
+
+    def react(self, prop: str, props: dict[str, Any]) -> None:
+        why = self.kind.react(self.type, self.id, prop, props) if self.kind else None
+        if why:
+            raise Unsupported(why)
 
 
 class RealStore(Store):
@@ -42,12 +72,6 @@ class RealStore(Store):
 
     props = None
     type, namespace = "Store", "dash_core_components"
-
-
-#: Components whose own behaviour the renderer model knows: they change only
-#: when the user (or a workload) acts, or as R4 says for the Store.
-#: ``dcc.Interval`` ticks by itself: workloads model its ticks as actions.
-_ACTIVE = {("Interval", "dash_core_components")}
 
 
 @dataclass(eq=False)
@@ -91,10 +115,10 @@ def _dep(item: dict[str, Any], kind: str, name: str) -> tuple[str, str]:
     return cid, prop
 
 
-def _components(layout: Any, found: dict[str, Component]) -> None:
+def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset()) -> None:
     if isinstance(layout, list):
         for child in layout:
-            _components(child, found)
+            _components(child, found, assumed)
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
@@ -102,7 +126,8 @@ def _components(layout: Any, found: dict[str, Component]) -> None:
     cid = props.pop("id", None)
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
     for value in props.values():
-        _components(value, found)     # children, and components held in other props
+        _components(value, found, assumed)     # children, and components held in other props
+    extra = {"first_tab_value": _first_tab_value(props.get("children"))} if kind == "Tabs" else {}
     props = {k: v for k, v in props.items() if not _is_component_tree(v)}
     if cid is None:
         return
@@ -113,8 +138,16 @@ def _components(layout: Any, found: dict[str, Component]) -> None:
     if (kind, namespace) == ("Store", "dash_core_components"):
         comp: Component = RealStore(id=cid, **props)
     else:
-        comp = Real(cid, kind, namespace, props)
+        comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
     found[cid] = comp
+
+
+def _first_tab_value(children: Any) -> Any:
+    """``dcc.Tabs``' first child's ``value`` (its own lookup: the first child, whatever its type)."""
+    first = children[0] if isinstance(children, list) and children else children
+    if isinstance(first, dict) and isinstance(first.get("props"), dict):
+        return first["props"].get("value")
+    return None
 
 
 def _is_component_tree(value: Any) -> bool:
@@ -149,12 +182,20 @@ class Converted:
         return self.app.components()[cid]
 
 
-def convert(spec: Spec, flask: bool = False, impure: bool = False) -> Converted:
-    """The simulator app for ``spec``; refuses unmodelled features (see the module docstring)."""
+def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | None = None,
+            assume_user_only: tuple[str, ...] = ()) -> Converted:
+    """The simulator app for ``spec``; refuses unmodelled features (see the module docstring).
+
+    ``url`` is the address the page opens at (R22); ``assume_user_only``
+    names component types (``namespace.Type``, ``Type`` or a whole
+    ``namespace``) the user vouches change their props only when the user acts.
+    """
     server = Server(spec.dash_app, flask=flask, impure=impure)
     found: dict[str, Component] = {}
-    _components(spec.layout, found)
+    _components(spec.layout, found, frozenset(assume_user_only))
     app = Dash(spec.target)
+    if url is not None:
+        app.url = url
     app.layout = list(found.values())
     callbacks: list[RealCallback] = []
     for index, dep in enumerate(spec.dependencies):
@@ -192,12 +233,15 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False) -> Converted:
                     raise Unsupported(f"callback {name} ({source.where}): {kind}({d.component_id!r}, "
                                       f"{d.component_property!r}) names a component that is not in the initial "
                                       "layout (layouts that change are not modelled)")
-        for o in outputs:
-            comp = found[o.component_id]
-            if isinstance(comp, Real) and (comp.type, comp.namespace) in _ACTIVE and \
-                    o.component_property in ("interval", "disabled", "max_intervals", "n_intervals"):
-                raise Unsupported(f"callback {name} ({source.where}): it writes {o.key}, which changes how the "
-                                  "dcc.Interval ticks; an Interval controlled by a callback is not modelled")
+        for kind, deps in (("Input", ins), ("State", states)):
+            for d in deps:
+                comp = found[d.component_id]
+                if isinstance(comp, Real) and comp.kind is None:
+                    raise Unsupported(
+                        f"callback {name} ({source.where}): {kind}({d.component_id!r}, {d.component_property!r}) "
+                        f"reads a {comp.namespace} {comp.type}, a component the model does not know: it cannot "
+                        "tell what the component changes by itself (R23). If it changes its props only when "
+                        f"the user acts, say so with --assume-user-only {comp.namespace}.{comp.type}")
         cb = RealCallback(index=index, func=spec.dash_app.callback_map.get(output, {}).get("callback"),
                           outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
                           prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=False,

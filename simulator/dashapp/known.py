@@ -1,0 +1,181 @@
+"""The components ``check`` knows: what each does to its own props, by itself (R22, R23).
+
+A callback's verdict depends on every change of the props it reads.  Most
+components change their props only when the user acts (a click, a pick, a
+keystroke), which the workloads play.  Some also change them by themselves:
+a ``dcc.Location`` reports the address on mount, a ``dcc.Tabs`` selects its
+first tab, a ``dcc.Dropdown`` clears a value its options lack, a ``dcc.Graph``
+reports ``relayoutData`` once plotly.js has drawn it.  This table says, per
+component type, which of those the model runs (R22) and which it refuses
+(R23).  The same table is in ``docs/renderer-model.md`` ("Components").
+
+A component that is not in the table cannot be trusted either way, so a
+callback that reads one of its props (Input or State) is refused, naming it;
+``--assume-user-only TYPE`` is the user's word that such a component changes
+its props only when the user acts.  A component no callback reads is never
+refused: what it does to itself reaches no callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import behaviour
+from ..page import PageURL
+
+DCC, HTML, DASH_TABLE = "dash_core_components", "dash_html_components", "dash_table"
+
+
+class Kind:
+    """A component type whose props change only when the user acts (and callbacks write them)."""
+
+    #: What the component does by itself, in a few words, for the docs and refusals.
+    summary = "changes its props only when the user acts"
+
+    def reload(self, cid: str, props: dict[str, Any], page: PageURL) -> PageURL | None:
+        return None
+
+    def mount(self, cid: str, props: dict[str, Any], page: PageURL, extra: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def unmodelled(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
+        return None
+
+    def unmodelled_write(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
+        return None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        return frozenset()
+
+    def react(self, name: str, cid: str, prop: str, props: dict[str, Any]) -> str | None:
+        """What the component would do after a callback set ``prop``, when the model does not run it."""
+        return None
+
+
+class Location(Kind):
+    summary = ("sets pathname, href, search and hash the layout leaves unset to the page's address on mount "
+               "(modelled, R22); with refresh=True a different address reloads the page there (modelled: the "
+               "page opens where the reload ends) and a callback writing them reloads it (refused)")
+
+    def reload(self, cid, props, page):
+        return behaviour.location_reload(cid, props, page)
+
+    def mount(self, cid, props, page, extra):
+        return behaviour.location_mount(props, page)
+
+    def unmodelled_write(self, cid, props, prop):
+        return behaviour.location_write(cid, props, prop)
+
+
+class Tabs(Kind):
+    summary = "selects its first tab's value (or 'tab-1') on mount when it has no value (modelled, R22)"
+
+    def mount(self, cid, props, page, extra):
+        return behaviour.tabs_mount(props, extra.get("first_tab_value"))
+
+
+class Store(Kind):
+    """Modelled by :class:`simulator.components.Store` itself (a ``RealStore``); here for the table."""
+
+    summary = ("stamps modified_timestamp when it takes new data, and on mount (modelled, R4); storage_type "
+               "local and session start empty, as on a first visit (R22); clear_data written by a callback "
+               "is refused")
+
+
+class Interval(Kind):
+    summary = ("ticks n_intervals every interval ms (modelled by the `ticks` workload); a callback writing "
+               "interval, disabled, max_intervals or n_intervals is refused")
+
+    def unmodelled_write(self, cid, props, prop):
+        if prop in ("interval", "disabled", "max_intervals", "n_intervals"):
+            return f"that changes how the dcc.Interval {cid!r} ticks; an Interval a callback controls is not modelled"
+        return None
+
+
+class Dropdown(Kind):
+    summary = ("clears a value its options lack, by itself, on mount and when its options change "
+               "(refused when it would happen, R23)")
+
+    def unmodelled(self, cid, props, prop):
+        what = behaviour.dropdown_clears(props) if prop == "value" else None
+        return f"dcc.Dropdown {cid!r} {what} {behaviour.LAZY}" if what else None
+
+    def reactions(self, read):
+        return frozenset({"options"}) if "value" in read else frozenset()
+
+    def react(self, name, cid, prop, props):
+        what = behaviour.dropdown_clears(props)
+        return f"dcc.Dropdown {cid!r}: after its options were set, it {what} {behaviour.LAZY}" if what else None
+
+
+class Slider(Kind):
+    summary = ("sets drag_value to its value on mount and when a callback sets value (refused when a callback "
+               "reads drag_value, R23)")
+
+    def unmodelled(self, cid, props, prop):
+        what = behaviour.slider_drags(props) if prop == "drag_value" else None
+        return f"the slider {cid!r} {what} {behaviour.LAZY}" if what else None
+
+    def reactions(self, read):
+        return frozenset({"value"}) if "drag_value" in read else frozenset()
+
+    def react(self, name, cid, prop, props):
+        what = behaviour.slider_drags(props)
+        return f"the slider {cid!r}: after a callback set its value, it {what} {behaviour.LAZY}" if what else None
+
+
+class Itself(Kind):
+    """A type that sets some props by itself at times the model does not know: reading them is refused."""
+
+    def __init__(self, props: tuple[str, ...] | None, why: str, prefix: str = ""):
+        self.props, self.why, self.prefix = props, why, prefix
+        self.summary = why + " (refused when a callback reads them, R23)"
+
+    def unmodelled(self, cid, props, prop):
+        if (self.props is None or prop in self.props) or (self.prefix and prop.startswith(self.prefix)):
+            return f"{cid!r} {self.why}, at times the model does not know (R23)"
+        return None
+
+
+USER = Kind()
+
+#: Every component type the model knows, by (type, namespace) as the layout JSON names them.
+TABLE: dict[tuple[str, str], Kind] = {
+    **{(name, DCC): USER for name in (
+        "Input", "Textarea", "Checklist", "RadioItems", "Button", "ConfirmDialog", "ConfirmDialogProvider",
+        "Clipboard", "Upload", "Markdown", "Link", "Loading", "Download", "Tooltip", "Tab", "DatePickerSingle",
+        "DatePickerRange")},
+    ("Location", DCC): Location(),
+    ("Tabs", DCC): Tabs(),
+    ("Store", DCC): Store(),
+    ("Interval", DCC): Interval(),
+    ("Dropdown", DCC): Dropdown(),
+    ("Slider", DCC): Slider(),
+    ("RangeSlider", DCC): Slider(),
+    ("Graph", DCC): Itself(("relayoutData",), "sets relayoutData itself when plotly.js lays the figure out "
+                           "(to {'autosize': True} once it has drawn, and on every resize)"),
+    ("Geolocation", DCC): Itself(None, "sets its position props itself when the browser reports a location"),
+    ("DataTable", DASH_TABLE): Itself((), "sets its derived_* props itself (on mount, and whenever its data, "
+                                 "sorting, filtering or paging change)", prefix="derived_"),
+}
+
+
+def kind(type_: str, namespace: str, assumed: frozenset[str] = frozenset()) -> Kind | None:
+    """The table's entry for a component, or ``USER`` when the user said so; None: not known."""
+    if namespace == HTML:
+        return USER
+    found = TABLE.get((type_, namespace))
+    if found is not None:
+        return found
+    if f"{namespace}.{type_}" in assumed or namespace in assumed or type_ in assumed:
+        return USER
+    return None
+
+
+def table_rows() -> list[tuple[str, str]]:
+    """(component, what it does by itself) for the docs, html first."""
+    rows = [("html.* (every html component)", USER.summary)]
+    prefix = {DCC: "dcc", DASH_TABLE: "dash_table"}
+    for (type_, namespace), entry in sorted(TABLE.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        rows.append((f"{prefix[namespace]}.{type_}", entry.summary))
+    return rows
