@@ -20,3 +20,12 @@ def test_relative_links_in_the_markdown_resolve():
     broken = [f"{p.relative_to(ROOT)} -> {target}" for p in ROOT.rglob("*.md") if ".git" not in p.parts
               for target in link.findall(p.read_text()) if not (p.parent / target).exists()]
     assert broken == []
+
+
+def test_the_components_table_in_the_doc_is_the_one_check_uses():
+    # R23: docs/renderer-model.md lists what each known component does by itself; check refuses the rest.
+    from simulator.dashapp import known
+    doc = (ROOT / "docs" / "renderer-model.md").read_text()
+    rows = [f"| `{name}` | {what} |" for name, what in known.table_rows()]
+    table = doc[doc.index("| Component | What it does by itself |"):].split("\n\n")[0].splitlines()[2:]
+    assert table == rows

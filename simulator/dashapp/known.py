@@ -52,6 +52,12 @@ class Kind:
         return None
 
 
+class Debounced(Kind):
+    summary = ("changes value when the user types; with debounce=N the value is sent N seconds after the "
+               "last keystroke (the workloads send it then, and drop values typed over before), with "
+               "debounce=True on Enter or blur (each workload change is one Enter)")
+
+
 class Location(Kind):
     summary = ("sets pathname, href, search and hash the layout leaves unset to the page's address on mount "
                "(modelled, R22); with refresh=True a different address reloads the page there (modelled: the "
@@ -141,8 +147,9 @@ USER = Kind()
 
 #: Every component type the model knows, by (type, namespace) as the layout JSON names them.
 TABLE: dict[tuple[str, str], Kind] = {
+    ("Input", DCC): Debounced(),
     **{(name, DCC): USER for name in (
-        "Input", "Textarea", "Checklist", "RadioItems", "Button", "ConfirmDialog", "ConfirmDialogProvider",
+        "Textarea", "Checklist", "RadioItems", "Button", "ConfirmDialog", "ConfirmDialogProvider",
         "Clipboard", "Upload", "Markdown", "Link", "Loading", "Download", "Tooltip", "Tab", "DatePickerSingle",
         "DatePickerRange")},
     ("Location", DCC): Location(),

@@ -64,6 +64,7 @@ class UserInput:
     kind: str            # text, number, click, choice, slider, path, tick, given
     values: tuple = ()   # successive values (a click is CLICK)
     period: float = 0.0  # ticks: the Interval's period, ms
+    debounce: float = 0.0  # ms a dcc.Input(debounce=N) waits after the last keystroke before sending
 
     def value(self, k: int) -> Any:
         if self.kind == "click":
@@ -100,10 +101,11 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
     if comp.type in SWITCH_TYPES and prop in ("value", "checked", "on"):
         return UserInput(key, "choice", (not current, bool(current)))
     if comp.type in TEXT_TYPES and prop == "value":
+        wait = _debounce_ms(comp)
         if comp.initial.get("type") == "number":
             base = current if isinstance(current, (int, float)) else 0
-            return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)))
-        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+            return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)), debounce=wait)
+        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)), debounce=wait)
     if comp.type in CHOICE_TYPES and prop == "value":
         opts = [o for o in _options(comp) if o != current] or _options(comp)
         if not opts:
@@ -126,6 +128,48 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
         start = comp.initial.get("n_intervals") or 0
         return UserInput(key, "tick", (start,), period)
     return None
+
+
+def _debounce_ms(comp: Real) -> float:
+    """``dcc.Input(debounce=N)``: the value is sent N seconds after the last keystroke (``Input.tsx``).
+
+    ``debounce=True`` sends it on Enter or blur: each change a workload
+    makes is then one Enter, at the time it makes it, so nothing moves.
+    """
+    wait = comp.initial.get("debounce")
+    if (comp.type, comp.namespace) != ("Input", "dash_core_components") or isinstance(wait, bool) \
+            or not isinstance(wait, (int, float)) or not wait > 0:
+        return 0.0
+    return float(wait) * 1000.0
+
+
+def debounced(actions: list[Action], waits: dict[str, float]) -> list[Action]:
+    """The actions as a debounced input sends them: each change ``waits[prop]`` ms late, and a change
+    followed by another of the same prop before then never sent (its timer is reset).
+
+    Actions of one prop each (``alone``, ``interleave``, ``typing``); the
+    first keeps its place as the one taken from a settled page.
+    """
+    if not any(p in waits for a in actions for p in a.props):
+        return actions
+    times, t = [], 0.0
+    for a in actions:
+        t += a.delay
+        times.append(t)
+    sent = []
+    for i, (a, t) in enumerate(zip(actions, times)):
+        (prop,) = a.props
+        wait = waits.get(prop, 0.0)
+        if any(prop in b.props and u < t + wait for b, u in zip(actions[i + 1:], times[i + 1:])):
+            continue        # the next keystroke came first: this value is never sent
+        sent.append((t + wait, i, a))
+    sent.sort(key=lambda x: (x[0], x[1]))
+    out, previous = [], 0.0
+    for k, (t, _, a) in enumerate(sent):
+        out.append(Action(a.props, delay=t - previous if k else t, wait_settle=k == 0, measure=k == 0,
+                          label=a.label))
+        previous = t
+    return out
 
 
 def read_values(path: str | None) -> dict[str, list]:
@@ -196,13 +240,21 @@ class Workload:
         else:  # ticks
             actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
                        for k in range(self.params.ticks)]
+        if self.kind in ("alone", "interleave", "typing"):
+            actions = debounced(actions, {u.prop: u.debounce for u in self.inputs if u.debounce})
         return Plan(tuple(actions))
 
     def describe(self) -> str:
         """The actions, in words (the same for every seed but for the delays)."""
-        return "; ".join(a.describe() + (f" (after {a.delay:.0f} ms)" if a.delay and self.kind != "interleave"
-                                         else " (U[0, window] ms later)" if a.delay else "")
-                         for a in self.plan(0).actions)
+        if self.kind == "interleave":    # in the order the user makes them; a debounce may swap them (below)
+            a, b = self.inputs
+            words = f"{_act({a.prop: a.value(0)}).label}; {_act({b.prop: b.value(0)}).label} (U[0, window] ms later)"
+        else:
+            words = "; ".join(a.describe() + (f" (after {a.delay:.0f} ms)" if a.delay else "")
+                              for a in self.plan(0).actions)
+        late = [f"{u.prop} is sent {u.debounce:.0f} ms after its last keystroke (debounce)"
+                for u in self.inputs if u.debounce and self.kind in ("alone", "interleave", "typing")]
+        return words + "".join(f"; {w}" for w in late)
 
 
 def _act(props: dict[str, Any], **kw: Any) -> Action:

@@ -1,0 +1,60 @@
+"""``dcc.Input(debounce=...)``: the workloads send a value when the browser would (``Input.tsx``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.workload import Action
+
+pytest.importorskip("dash")
+
+
+def _app(tmp_path, debounce):
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\n"
+                    "app = Dash(__name__)\n"
+                    f"app.layout = html.Div([dcc.Input(id='a', debounce={debounce!r}), dcc.Input(id='b'), "
+                    "html.Div(id='out')])\n"
+                    "@app.callback(Output('out', 'children'), Input('a', 'value'), Input('b', 'value'))\n"
+                    "def show(a, b):\n    return f'{a} {b}'\n")
+    return convert(load(str(path)))
+
+
+def _workload(conv, name):
+    from simulator.dashapp.workloads import generate, inputs
+    found, _ = inputs(conv.app.graph)
+    return next(w for w in generate(found) if w.name == name)
+
+
+def test_typing_faster_than_the_debounce_sends_only_the_last_value_after_the_pause(tmp_path):
+    plan = _workload(_app(tmp_path, 0.5), "typing a.value").plan(3)
+    typed = _workload(_app(tmp_path, False), "typing a.value").plan(3)
+    assert [a.props for a in typed.actions] == [{"a.value": f"a-{k}"} for k in (1, 2, 3)]
+    (only,) = plan.actions
+    assert only.props == {"a.value": "a-3"} and only.wait_settle and only.measure
+    # sent 500 ms after the last keystroke, which came after the two gaps between keystrokes
+    assert only.delay == pytest.approx(500 + sum(a.delay for a in typed.actions))
+
+
+def test_a_debounced_change_can_land_after_a_later_plain_one(tmp_path):
+    conv = _app(tmp_path, 0.5)
+    orders = set()
+    for seed in range(20):
+        plan = _workload(conv, "interleave a.value,b.value").plan(seed)
+        orders.add(tuple(next(iter(a.props)) for a in plan.actions))
+        assert plan.actions[0].wait_settle and not plan.actions[1].wait_settle
+    assert orders == {("b.value", "a.value")}   # b comes within the 300 ms window, a only after 500 ms
+
+
+def test_debounce_true_sends_on_enter_so_each_change_stays_where_it_is(tmp_path):
+    a = _workload(_app(tmp_path, True), "typing a.value").plan(3)
+    b = _workload(_app(tmp_path, False), "typing a.value").plan(3)
+    assert a == b
+
+
+def test_the_transformation_keeps_actions_of_inputs_without_debounce():
+    from simulator.dashapp.workloads import debounced
+    actions = [Action({"x.value": 1}, wait_settle=True, measure=True), Action({"x.value": 2}, delay=10.0)]
+    assert debounced(actions, {}) is actions
