@@ -145,3 +145,34 @@ def test_an_app_that_runs_its_server_at_import_is_still_loaded(tmp_path):
                    "app.run(debug=True)\n")
     spec = load(str(app))                   # returns instead of serving forever
     assert spec.layout["props"]["id"] == "x"
+
+
+WEBSOCKET_APP = ("from dash import Dash, Input, Output, dcc, html\n"
+                 "app = Dash(__name__)\n"
+                 "app.backend.websocket_capability = True   # as a FastAPI or Quart backend has\n"
+                 "app._websocket_callbacks = {everywhere}\n"
+                 "app.layout = html.Div([dcc.Input(id='a'), html.Div(id='x'), html.Div(id='y')])\n"
+                 "@app.callback(Output('x', 'children'), Input('a', 'value'), websocket={flagged})\n"
+                 "def one(a):\n    return a\n"
+                 "@app.callback(Output('y', 'children'), Input('a', 'value'))\n"
+                 "def two(a):\n    return a\n")
+
+
+@pytest.mark.parametrize("everywhere, flagged, transport, refusal", [
+    (True, False, "http1", "check it with --transport websocket, not http1"),
+    (True, False, "websocket", None),
+    (False, True, "http1", "callbacks one go over the WebSocket .* while two go over HTTP"),
+    (False, False, "websocket", "--transport websocket, but the app sends its callbacks over HTTP"),
+    (False, False, "http1", None),
+])
+def test_the_transport_dash_picks_for_the_callbacks_is_the_one_checked(tmp_path, everywhere, flagged, transport,
+                                                                       refusal):
+    from simulator import Config
+    app = tmp_path / "ws.py"
+    app.write_text(WEBSOCKET_APP.format(everywhere=everywhere, flagged=flagged))
+    options = Options(trials=1, config=Config(transport=transport))
+    if refusal is None:
+        assert check(str(app), options, in_process=True) is not None
+    else:
+        with pytest.raises(Unsupported, match=refusal):
+            check(str(app), options, in_process=True)

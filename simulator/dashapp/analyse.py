@@ -92,6 +92,9 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
     ``fresh`` (``--impure``) builds a new copy of the app for every Monte-Carlo
     trial, so state a callback keeps in its module starts over each time.
     """
+    why = conv.transport_refusal(config.transport.name) if conv.spec is not None else None
+    if why:
+        raise Unsupported(why)
     findings = lint(conv, config)
     for f in findings:
         if f.severity == "error":

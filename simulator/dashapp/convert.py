@@ -177,6 +177,21 @@ class Converted:
     server: Server
     spec: Spec
     callbacks: list[RealCallback]
+    websocket: tuple[str, ...] = ()   # callbacks the real app sends over its WebSocket (Dash 4)
+    http: tuple[str, ...] = ()        # ... and over HTTP
+
+    def transport_refusal(self, transport: str) -> str | None:
+        """Why the app cannot be checked over ``transport``: Dash picks each callback's transport itself."""
+        if self.websocket and self.http:
+            return (f"callbacks {', '.join(self.websocket)} go over the WebSocket (websocket=True) while "
+                    f"{', '.join(self.http)} go over HTTP; one app on two transports is not modelled")
+        if self.websocket and transport != "websocket":
+            return ("the app sends its callbacks over the WebSocket (websocket_callbacks=True on a backend that "
+                    f"has one): check it with --transport websocket, not {transport}")
+        if self.http and transport == "websocket":
+            return ("--transport websocket, but the app sends its callbacks over HTTP (no websocket_callbacks, "
+                    "or a backend without WebSockets): leave --transport at http1 or http2")
+        return None
 
     def component(self, cid: str) -> Component:
         return self.app.components()[cid]
@@ -248,4 +263,11 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                           multi=multi, output_id=output, wire=tuple(wires), source=source, server=server)
         callbacks.append(cb)
     app.callbacks = list(callbacks)
-    return Converted(app, server, spec, callbacks)
+    # actions/callbacks.ts (useWebSocket): every callback when the app enables it, or one flagged
+    # websocket=True, but only on a backend that serves a WebSocket (the renderer's config says so).
+    capable = bool(getattr(getattr(spec.dash_app, "backend", None), "websocket_capability", False))
+    everywhere = bool(getattr(spec.dash_app, "_websocket_callbacks", False))
+    over_ws = [capable and (everywhere or bool(dep.get("websocket"))) for dep in spec.dependencies]
+    return Converted(app, server, spec, callbacks,
+                     websocket=tuple(cb.name for cb, ws in zip(callbacks, over_ws) if ws),
+                     http=tuple(cb.name for cb, ws in zip(callbacks, over_ws) if not ws))
