@@ -265,7 +265,8 @@ class Interval(Component):
 
     positional = ("id", "interval", "disabled", "n_intervals", "max_intervals")
     props = positional[1:]
-    defaults = {"n_intervals": 0, "interval": 1000, "disabled": False, "max_intervals": -1}
+    # The layout holds only what the app sets: before its first tick a callback reads
+    # n_intervals as None (measured in Chromium; 0 is the React component's own default).
 
 
 class Button(Component):
