@@ -65,6 +65,7 @@ class UserInput:
     values: tuple = ()   # successive values (a click is CLICK)
     period: float = 0.0  # ticks: the Interval's period, ms
     debounce: float = 0.0  # ms a dcc.Input(debounce=N) waits after the last keystroke before sending
+    ticks: int | None = None  # ticks: how many the Interval makes at most (max_intervals), None: no limit
 
     def value(self, k: int) -> Any:
         if self.kind == "click":
@@ -122,11 +123,15 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
         mark = {"pathname": "/", "search": "?", "hash": "#"}[prop]
         return UserInput(key, "path", tuple(f"{mark}{comp.id}-{k}" for k in range(1, REPEATS + 2)))
     if kind == INTERVAL and prop == "n_intervals":
-        if comp.initial.get("disabled"):
+        # Interval.react.js (handleTimer): no timer when disabled, when max_intervals is 0, or once
+        # n_intervals has reached a max_intervals other than -1.
+        limit = comp.initial.get("max_intervals", -1)
+        start = comp.initial.get("n_intervals") or 0
+        left = None if limit is None or limit == -1 else int(limit) - int(start)
+        if comp.initial.get("disabled") or left is not None and left <= 0:
             return None
         period = float(comp.initial.get("interval", 1000))
-        start = comp.initial.get("n_intervals") or 0
-        return UserInput(key, "tick", (start,), period)
+        return UserInput(key, "tick", (start,), period, ticks=left)
     return None
 
 
@@ -238,8 +243,9 @@ class Workload:
                             delay=0.0 if k == 0 else rng.uniform(0.5, 1.5) * self.params.typing_interval)
                        for k in range(REPEATS)]
         else:  # ticks
+            ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
             actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
-                       for k in range(self.params.ticks)]
+                       for k in range(ticks)]
         if self.kind in ("alone", "interleave", "typing"):
             actions = debounced(actions, {u.prop: u.debounce for u in self.inputs if u.debounce})
         return Plan(tuple(actions))

@@ -1,4 +1,4 @@
-"""``dcc.Input(debounce=...)``: the workloads send a value when the browser would (``Input.tsx``)."""
+"""How check's workloads change inputs as the browser would: dcc.Input debounce (`Input.tsx`), dcc.Interval ticks."""
 
 from __future__ import annotations
 
@@ -58,3 +58,25 @@ def test_the_transformation_keeps_actions_of_inputs_without_debounce():
     from simulator.dashapp.workloads import debounced
     actions = [Action({"x.value": 1}, wait_settle=True, measure=True), Action({"x.value": 2}, delay=10.0)]
     assert debounced(actions, {}) is actions
+
+
+@pytest.mark.parametrize("props, ticks", [("", 10), ("max_intervals=3", 3), ("max_intervals=3, n_intervals=2", 1),
+                                          ("max_intervals=0", None), ("max_intervals=2, n_intervals=2", None),
+                                          ("disabled=True", None)])
+def test_an_interval_ticks_no_more_than_its_max_intervals(tmp_path, props, ticks):
+    # Interval.react.js, handleTimer: the timer stops once n_intervals reaches max_intervals (-1: never).
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    from simulator.dashapp.workloads import generate, inputs
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\n"
+                    f"app = Dash(__name__)\napp.layout = html.Div([dcc.Interval(id='t', interval=100, {props}), "
+                    "html.Div(id='out')])\n"
+                    "@app.callback(Output('out', 'children'), Input('t', 'n_intervals'))\n"
+                    "def show(n):\n    return n\n")
+    found, _ = inputs(convert(load(str(path))).app.graph)
+    workloads = [w for w in generate(found) if w.kind == "ticks"]
+    if ticks is None:
+        assert workloads == []
+    else:
+        assert len(workloads[0].plan(0).actions) == ticks
