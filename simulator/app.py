@@ -105,6 +105,18 @@ class Callback:
         return getattr(self.func, "__name__", f"callback_{self.index}")
 
     @property
+    def no_output(self) -> bool:
+        """A callback with no outputs (Dash 3+): it acts through ``set_props`` only (R24)."""
+        return not self.outputs
+
+    @property
+    def output_id(self) -> str:
+        """The ``output`` of its request: its outputs joined, or for a no-output callback a hash of its Inputs."""
+        if self.no_output:
+            return _hash_inputs(self.inputs)
+        return "..".join(self.wire_outputs) if not self.multi else f"..{'...'.join(self.wire_outputs)}.."
+
+    @property
     def wire_outputs(self) -> tuple[str, ...]:
         """Outputs as the renderer sees them: ``data@<hash>`` for allow_duplicate (R11)."""
         digest = _hash_inputs(self.inputs)
@@ -177,8 +189,9 @@ class Callback:
         if isinstance(raised, PreventUpdate):
             return Response("prevent", nbytes=0)
         if raised is not None:
-            message = (f"Callback error updating {', '.join(o.key for o in self.outputs)} in {self.name}: "
-                       f"{guard.describe(raised)}")
+            what = (f"updating {', '.join(o.key for o in self.outputs)}" if self.outputs else
+                    f"with no output from input {', '.join(i.key for i in self.inputs)}")   # the renderer's words
+            message = f"Callback error {what} in {self.name}: {guard.describe(raised)}"
             return Response("error", message=message, nbytes=len(message))
         try:
             outputs = self._outputs_of(result)
@@ -229,6 +242,10 @@ class Callback:
         return cache[key]
 
     def _outputs_of(self, result: Any) -> dict[str, Any]:
+        if self.no_output:
+            if result is not None:   # dash/_callback.py refuses it: an error response
+                raise InvalidCallbackReturnValue(f"No-output callback received return value: {result!r:.80}")
+            return {}
         if self.multi:
             if not isinstance(result, (list, tuple)) or len(result) != len(self.outputs):
                 raise InvalidCallbackReturnValue(
@@ -312,8 +329,6 @@ class Dash:
 
         def decorate(func: Callable[..., Any]):
             name = getattr(func, "__name__", "callback")
-            if not outputs:
-                raise DependencyException(f"callback {name}: no Output (callbacks without outputs are not modelled)")
             if not ins:
                 # Named by its outputs too, as the renderer does ("In the callback for output(s): ...").
                 raise DependencyException(

@@ -43,7 +43,8 @@ class Node:
     request_skeleton: int = 0        # bytes of its request body before the values (see request_skeleton)
 
 
-def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tuple[str, ...]) -> int:
+def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tuple[str, ...],
+                     no_output_id: str | None = None) -> int:
     """Bytes of a callback's request body with every value ``null`` and no changedPropIds.
 
     The body (``output``, ``outputs``, ``inputs`` and ``state`` with their
@@ -58,6 +59,9 @@ def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tup
     body = {"output": "..".join(wire), "outputs": [ref(k) for k in wire],
             "inputs": [ref(k, value=None) for k in inputs], "changedPropIds": [],
             "state": [ref(k, value=None) for k in states]}
+    if no_output_id is not None:   # R24: outputs[0] is undefined, so JSON.stringify leaves "outputs" out
+        body["output"] = no_output_id
+        del body["outputs"]
     return len(json.dumps(body, separators=(",", ":"))) - len("null") * (len(inputs) + len(states)) - len("[]")
 
 
@@ -175,10 +179,11 @@ class Graph:
             state_keys=states,
             blocking_inputs=frozenset(i for i in inputs if i not in wire),
             downstream=self._downstream(cb),
-            uid=",".join(inputs + wire + states),
+            # getUniqueIdentifier; a no-output callback adds its output hash (R24)
+            uid=",".join(inputs + wire + states + ((cb.output_id,) if cb.no_output else ())),
             priority=self._priority(cb, keep_seen=True),
             intended_priority=self._priority(cb, keep_seen=False),
-            request_skeleton=request_skeleton(wire, inputs, states),
+            request_skeleton=request_skeleton(wire, inputs, states, cb.output_id if cb.no_output else None),
         )
 
     # --- questions asked at run time ----------------------------------------

@@ -176,6 +176,13 @@ RULES: tuple[Rule, ...] = (
          "reports relayoutData after plotly.js draws it. A callback reading such a prop is refused when the "
          "component would change it. check refuses a callback that reads a component type it does not know "
          "(--assume-user-only TYPE vouches for one); the table in docs/renderer-model.md lists the known ones."),
+    Rule("R24", "no-output callbacks", "a callback with no outputs acts only through set_props, and is a "
+         "request like any other",
+         ("actions/dependencies.js", "actions/dependencies_ts.ts", "actions/callbacks.ts", "actions/index.js"),
+         "A callback declared with no Output (Dash 3+) is named by a hash of its Inputs; its request carries "
+         "no outputs, it merges and is superseded like any other (its identifier adds the hash), and it runs "
+         "on load unless prevent_initial_call. Its body must return None (anything else is an error "
+         "response); its set_props calls (R21) are its whole effect."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

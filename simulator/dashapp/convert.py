@@ -221,8 +221,6 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
             raise Unsupported(f"callback for {output.split('@')[0]}: a clientside (JavaScript) callback "
                               f"({_javascript(spec, dep['clientside_function'])}); executing its JavaScript is "
                               "not modelled")
-        if dep.get("no_output"):
-            raise Unsupported(f"callback {name} ({source.where}): a callback with no outputs is not modelled")
         if dep.get("background"):
             raise Unsupported(f"callback {name} ({source.where}): background callbacks are not modelled")
         if dep.get("running") or dep.get("runningOff"):
@@ -230,7 +228,7 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                               "is not modelled")
         if dep.get("dynamic_creator"):
             raise Unsupported(f"callback {name} ({source.where}): dynamically created callbacks are not modelled")
-        wires, multi = _split_outputs(output)
+        wires, multi = ([], False) if dep.get("no_output") else _split_outputs(output)   # R24
         outputs = []
         for wire in wires:
             cid, _, prop = wire.rpartition(".")

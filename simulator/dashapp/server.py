@@ -158,13 +158,15 @@ def payload(output: str, outputs: list[tuple[str, str]], multi: bool, inputs: li
         return {"id": pair[0], "property": pair[1], "value": value}
 
     outs = [{"id": i, "property": p} for i, p in outputs]
-    return {
-        "output": output,
-        "outputs": outs if multi else outs[0],
+    body: dict[str, Any] = {"output": output}
+    if outs:   # a no-output callback's outputs[0] is undefined: JSON.stringify leaves the key out (R24)
+        body["outputs"] = outs if multi else outs[0]
+    body.update({
         "inputs": [item(p, v) for p, v in zip(inputs, args)],
         "changedPropIds": list(changed),
         "state": [item(p, v) for p, v in zip(states, args[len(inputs):])],
-    }
+    })
+    return body
 
 
 def _has_component(value: Any) -> bool:
