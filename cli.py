@@ -412,7 +412,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     print_report(result, console)
     if args.html:
         _check_page(args.html, result, console)
-    return 1 if result.diverges else 0
+    return 1 if result.diverges else 3 if not result.workloads else 0
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
@@ -515,7 +515,8 @@ def parser() -> argparse.ArgumentParser:
                         description="Load a Dash 4 app (path/to/app.py or module, optionally :attr; default attr "
                                     "app), run its real callbacks under the simulated renderer on workloads "
                                     "generated from its inputs, and report every prop that can diverge from a "
-                                    "serial execution. Exit status 1 when something diverges.")
+                                    "serial execution. Exit status 1 when something diverges, 3 when nothing "
+                                    "was checked (no workload).")
     ck.add_argument("target", help="path/to/app.py[:attr] or package.module[:attr]")
     ck.add_argument("--trials", type=int, default=200, help="Monte-Carlo runs per workload (default: %(default)s)")
     ck.add_argument("--seed", default=DEFAULTS["seed"], help="(default: %(default)s)")

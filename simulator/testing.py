@@ -31,6 +31,10 @@ class Diverges(AssertionError):
     """The app's settled layout can differ from every serial execution of the actions."""
 
 
+class NothingChecked(AssertionError):
+    """There was nothing to run: "never diverges" would be a claim about no ordering at all."""
+
+
 def _plans(actions: Any) -> list[tuple[str, Plan]]:
     if isinstance(actions, Plan):
         return [("actions", actions)]
@@ -84,6 +88,9 @@ def assert_never_diverges(app: Any, actions: Any = None, invariant: Callable[[di
         workloads = generate(found)
     else:
         workloads = [_Given(name, plan) for name, plan in _plans(actions)]
+    if not workloads:   # a pass that tried nothing would be a false pass
+        raise NothingChecked("no workload to check: the app has no input a generated workload changes; "
+                             "pass actions=[...] (a Plan or a list of Plans)")
     for w in workloads:
         result = run_workload(conv, w, config, trials, seed, max_states, invariant)
         if result.diverges:

@@ -80,3 +80,62 @@ def test_an_interval_ticks_no_more_than_its_max_intervals(tmp_path, props, ticks
         assert workloads == []
     else:
         assert len(workloads[0].plan(0).actions) == ticks
+
+
+def _found(tmp_path, layout, reads, writes=""):
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    from simulator.dashapp.workloads import inputs
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\n"
+                    f"app = Dash(__name__)\napp.layout = html.Div([{layout}, html.Div(id='out'), "
+                    "html.Button(id='go')])\n"
+                    f"@app.callback(Output('out', 'children'), {reads})\ndef show(*a):\n    return str(a)\n"
+                    + writes)
+    return inputs(convert(load(str(path))).app.graph)
+
+
+def test_a_multi_select_whose_value_is_its_first_option_is_still_changed(tmp_path):
+    # ["a"] picked again is no change: the first pick must differ from the current list
+    found, _ = _found(tmp_path, "dcc.Dropdown(['a', 'b'], ['a'], id='m', multi=True)", "Input('m', 'value')")
+    (choice,) = found
+    assert choice.values[0] == ["b"] and ["a"] not in choice.values
+
+
+def test_a_tabs_value_is_a_user_input_picked_among_its_tabs(tmp_path):
+    found, _ = _found(tmp_path, "dcc.Tabs(id='t', children=[dcc.Tab(value='one'), dcc.Tab()])",
+                      "Input('t', 'value')")
+    (tabs,) = found
+    assert tabs.values == ("tab-2",)   # 'one' is selected on mount (R22); the second tab shows as tab-2
+
+
+def test_a_user_facing_input_no_workload_can_change_is_reported_even_when_a_callback_writes_it(tmp_path):
+    writes = ("@app.callback(Output('city', 'options'), Output('city', 'value'), Input('go', 'n_clicks'))\n"
+              "def cities(n):\n    return ['x'], 'x'\n")
+    found, skipped = _found(tmp_path, "dcc.Dropdown(id='city')", "Input('city', 'value')", writes)
+    assert "city.value" in skipped and "city.value" not in [u.prop for u in found]
+
+
+def test_check_with_no_workload_says_nothing_was_checked_and_exits_3(tmp_path, capsys):
+    import cli
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([dcc.Graph(id='g'), html.Div(id='out')])\n"
+                    "@app.callback(Output('out', 'children'), Input('g', 'clickData'))\n"
+                    "def show(c):\n    return str(c)\n")
+    assert cli.main(["check", str(path), "--trials", "2"]) == 3
+    out = " ".join(capsys.readouterr().out.split())
+    assert "NOTHING CHECKED" in out and "no divergence found" not in out and "g.clickData" in out
+
+
+def test_assert_never_diverges_with_nothing_to_run_fails_instead_of_passing(tmp_path):
+    from simulator.testing import NothingChecked, assert_never_diverges
+    from simulator import Dash, Input, Output, html
+    app = Dash()
+    app.layout = [html.Div(id="a"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("a", "title"))
+    def show(t):
+        return t
+    with pytest.raises(NothingChecked):
+        assert_never_diverges(app)

@@ -48,6 +48,7 @@ def test_the_cli_prints_bad_input_as_one_line_without_traceback(target, message)
 
 @pytest.mark.parametrize("app,feature", [
     ("refused/pattern_matching.py", r"callback join: pattern-matching id .* in an Input"),
+    ("refused/dash_pages.py", r"the app uses Dash Pages \(use_pages=True\)"),
     ("refused/no_input.py", r"callback hello \(.*no_input.py:\d+\): a callback with no Input is not modelled"),
     ("refused/running.py", r"callback work \(.*running.py:\d+\): running="),
     ("refused/returns_component.py", r"callback greet \(.*returns_component.py:\d+\): returns components for out.children"),

@@ -128,6 +128,15 @@ def make_check(conv: Converted, oracle: Oracle, invariant) -> Callable[[dict[str
 
 def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
                  explore_states: int = EXPLORE_STATES, invariant=None, fresh=None) -> WorkloadResult:
+    """One workload: the explorer, then Monte-Carlo; a refusal met during a run names the workload."""
+    try:
+        return _run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh)
+    except (Unsupported, NotModelled) as exc:
+        raise Unsupported(f"workload {w.name} ({w.describe()}): {exc}") from None
+
+
+def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
+                  explore_states: int, invariant, fresh) -> WorkloadResult:
     graph = conv.app.graph
     plan = w.plan(seed)
     try:

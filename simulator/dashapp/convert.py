@@ -127,7 +127,13 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
     for value in props.values():
         _components(value, found, assumed)     # children, and components held in other props
-    extra = {"first_tab_value": _first_tab_value(props.get("children"))} if kind == "Tabs" else {}
+    extra = {}
+    if (kind, namespace) == ("Tabs", "dash_core_components"):
+        tabs = _tab_values(props.get("children"))
+        first = props.get("children")
+        first = first[0] if isinstance(first, list) and first else first
+        extra = {"tab_values": tabs,
+                 "first_tab_value": first.get("props", {}).get("value") if isinstance(first, dict) else None}
     props = {k: v for k, v in props.items() if not _is_component_tree(v)}
     if cid is None:
         return
@@ -142,12 +148,15 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     found[cid] = comp
 
 
-def _first_tab_value(children: Any) -> Any:
-    """``dcc.Tabs``' first child's ``value`` (its own lookup: the first child, whatever its type)."""
-    first = children[0] if isinstance(children, list) and children else children
-    if isinstance(first, dict) and isinstance(first.get("props"), dict):
-        return first["props"].get("value")
-    return None
+def _tab_values(children: Any) -> list[Any]:
+    """``dcc.Tabs``' tabs' values as it shows them: a Tab without one is ``tab-<n>`` (``Tabs.tsx``)."""
+    tabs = children if isinstance(children, list) else [children] if children is not None else []
+    values = []
+    for n, tab in enumerate(tabs, 1):
+        props = tab.get("props") if isinstance(tab, dict) else None
+        if isinstance(props, dict):
+            values.append(props.get("value") or f"tab-{n}")
+    return values
 
 
 def _is_component_tree(value: Any) -> bool:
@@ -205,6 +214,10 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
     names component types (``namespace.Type``, ``Type`` or a whole
     ``namespace``) the user vouches change their props only when the user acts.
     """
+    if getattr(spec.dash_app, "use_pages", False):
+        raise Unsupported("the app uses Dash Pages (use_pages=True): dash.page_container is filled by a callback "
+                          "that changes the layout when the URL changes, which is not modelled; check a page's "
+                          "layout and callbacks as an app of its own")
     server = Server(spec.dash_app, flask=flask, impure=impure)
     found: dict[str, Component] = {}
     _components(spec.layout, found, frozenset(assume_user_only))

@@ -77,6 +77,7 @@ class Tabs(Kind):
     summary = "selects its first tab's value (or 'tab-1') on mount when it has no value (modelled, R22)"
 
     def mount(self, cid, props, page, extra):
+        # Tabs.tsx: the first child's own value, else 'tab-1' (not the tab-<n> it shows a valueless tab as)
         return behaviour.tabs_mount(props, extra.get("first_tab_value"))
 
 
@@ -104,14 +105,16 @@ class Dropdown(Kind):
 
     def unmodelled(self, cid, props, prop):
         what = behaviour.dropdown_clears(props) if prop == "value" else None
-        return f"dcc.Dropdown {cid!r} {what} {behaviour.LAZY}" if what else None
+        return (f"dcc.Dropdown {cid!r} {what} {behaviour.LAZY}; give it a value among its options "
+                "(or none)" if what else None)
 
     def reactions(self, read):
         return frozenset({"options"}) if "value" in read else frozenset()
 
     def react(self, name, cid, prop, props):
         what = behaviour.dropdown_clears(props)
-        return f"dcc.Dropdown {cid!r}: after its options were set, it {what} {behaviour.LAZY}" if what else None
+        return (f"dcc.Dropdown {cid!r}: after its options were set, it {what} {behaviour.LAZY}; to check "
+                f"this, have the callback that sets {cid}.options also set {cid}.value" if what else None)
 
 
 class Slider(Kind):
@@ -139,7 +142,9 @@ class Itself(Kind):
 
     def unmodelled(self, cid, props, prop):
         if (self.props is None or prop in self.props) or (self.prefix and prop.startswith(self.prefix)):
-            return f"{cid!r} {self.why}, at times the model does not know (R23)"
+            return (f"{cid!r} {self.why}, at times the model does not know (R23); check cannot tell when a "
+                    f"callback on {prop} runs: read a prop the user changes instead, or leave this callback "
+                    "out of the app you check")
         return None
 
 

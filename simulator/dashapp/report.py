@@ -105,6 +105,10 @@ def print_report(result: CheckResult, console: Console) -> None:
         _say(console, "\n", (f"{w.name}: {w.anomaly.name}", "yellow"), f": {w.anomaly.story}; fix: {w.anomaly.fix}")
     if result.diverges:
         _say(console, "\n", ("DIVERGES", "bold red"), f": {len(props)} prop(s) can lose updates")
+    elif not result.workloads:
+        _say(console, "\n", ("NOTHING CHECKED", "bold yellow"),
+             ": no workload was generated, so no ordering was tried (no input a user changes that check knows "
+             "how to change, or --workloads matched none); give values for the Inputs above with --values FILE")
     else:
         proved = sum(w.proof == "proved safe" for w in result.workloads)
         rest = len(result.workloads) - proved

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..components import Button, Component, Store, TextInput
 from ..graph import Graph
+from ..page import PageURL
 from ..workload import CLICK, Action, Plan
 from .convert import Real
 from .errors import CheckError
@@ -76,6 +77,8 @@ class UserInput:
 
 
 def _options(comp: Real) -> list[Any]:
+    if "tab_values" in comp.extra:          # a dcc.Tabs: its tabs are its options
+        return list(comp.extra["tab_values"])
     opts = comp.initial.get("options") or []
     if isinstance(opts, dict):
         return list(opts)
@@ -88,6 +91,8 @@ def _options(comp: Real) -> list[Any]:
 def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput | None:
     key = f"{comp.id}.{prop}"
     current = comp.initial.get(prop)
+    if current is None:    # what the component set itself on mount (R22): a dcc.Tabs' first tab
+        current = comp.mount(PageURL()).get(prop)
     if key in given:
         return UserInput(key, "given", tuple(given[key]))
     if isinstance(comp, TextInput) and prop == "value":      # the simulator's own dcc.Input / html.Button
@@ -108,11 +113,14 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
             return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)), debounce=wait)
         return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)), debounce=wait)
     if comp.type in CHOICE_TYPES and prop == "value":
-        opts = [o for o in _options(comp) if o != current] or _options(comp)
-        if not opts:
-            return None
         many = comp.type == "Checklist" or comp.initial.get("multi")
-        return UserInput(key, "choice", tuple([o] if many else o for o in opts))
+        # A pick is a change only when it differs from what is selected: for a multi-select that is the
+        # list of the one option, compared with the current list (["a"] is no change from ["a"]).
+        picks = [[o] if many else o for o in _options(comp)]
+        picks = [p for p in picks if p != current] or picks
+        if not picks:
+            return None
+        return UserInput(key, "choice", tuple(picks))
     if comp.type in SLIDER_TYPES and prop == "value":
         lo, hi = comp.initial.get("min", 0), comp.initial.get("max", 10)
         points = [p for p in (hi, lo, (lo + hi) / 2) if p != current] or [hi]
@@ -210,8 +218,13 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             comp = graph.components[cid]
             got = _classify(comp, prop, given)
             written = any(key in n.plain_outputs for n in graph.nodes)
-            if got is None and not written and not isinstance(comp, Store) and key not in graph.derived.values():
-                skipped.append(key)        # a user-facing prop no workload knows how to change
+            user_facing = isinstance(comp, Real) and (comp.type in TEXT_TYPES | CHOICE_TYPES | SLIDER_TYPES
+                                                      | SWITCH_TYPES or prop == "n_clicks")
+            if got is None and (not written or user_facing) and not isinstance(comp, Store) \
+                    and key not in graph.derived.values():
+                # a prop a user may change that no workload knows how to (a Dropdown whose options only a
+                # callback sets, a DatePicker's date): listed, so the report says what was not exercised
+                skipped.append(key)
             elif got is not None:
                 found.append(got)
     return found, skipped
