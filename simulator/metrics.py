@@ -101,12 +101,15 @@ class Summary:
     runaway: int = 0
     unsettled: int = 0
     errors: int = 0
+    first_error: str = ""   # the first error response's message, in trial order (what a report can show)
     example_diverged_seed: Any = None
 
     def add(self, run: Run) -> None:
         """Fold in one run.  A run cut off (runaway loop, time limit) is counted as such and in
         nothing else: it did not finish, so it neither diverged nor stayed consistent."""
         self.trials += 1
+        if run.errors and not self.first_error:
+            self.first_error = run.errors[0]
         if run.runaway is not None or run.unsettled is not None:
             self.runaway += run.runaway is not None
             self.unsettled += run.unsettled is not None
@@ -140,6 +143,8 @@ class Summary:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if self.example_diverged_seed is None:
             self.example_diverged_seed = other.example_diverged_seed
+        if not self.first_error:
+            self.first_error = other.first_error
 
     @property
     def cut_off(self) -> int:

@@ -139,3 +139,16 @@ def test_assert_never_diverges_with_nothing_to_run_fails_instead_of_passing(tmp_
         return t
     with pytest.raises(NothingChecked):
         assert_never_diverges(app)
+
+
+def test_a_callback_that_raises_on_the_generated_values_is_named_with_its_exception(tmp_path, capsys):
+    import cli
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([dcc.Input(id='qty', value='1'), html.Div(id='out')])\n"
+                    "@app.callback(Output('out', 'children'), Input('qty', 'value'), prevent_initial_call=True)\n"
+                    "def parse(v):\n    return int(v) * 2\n")
+    cli.main(["check", str(path), "--trials", "3", "--workloads", "alone"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "alone qty.value, first: Callback error in parse" in out and "ValueError: invalid literal" in out
+    assert "give the inputs values the callbacks accept with --values FILE" in out

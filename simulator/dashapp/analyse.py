@@ -46,6 +46,7 @@ class WorkloadResult:
     timeline: list[str] = field(default_factory=list)
     differs: list[tuple[str, Any, Any]] = field(default_factory=list)   # prop, expected, got
     anomaly: Anomaly | None = None
+    error: str = ""                  # the first error response's message (R18), when callbacks raised
     #: the shortest diverging schedule (or a diverging Monte-Carlo run), traced: for ``--html``
     counterexample: Any = field(default=None, repr=False, compare=False)
 
@@ -162,7 +163,8 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
         proof = f"not proved ({ex.bound or ex.runaway or ex.refused})"
     result = WorkloadResult(w.name, w.describe(), summary.trials, summary.diverged, summary.ci,
                             dict(sorted(summary.wrong_keys.items())), summary.applied_share,
-                            summary.ignored.mean, summary.errors, summary.runaway, proof, ex.schedules)
+                            summary.ignored.mean, summary.errors, summary.runaway, proof, ex.schedules,
+                            error=summary.first_error)
     ce = ex.counterexample
     if ce is None and summary.diverged:       # Monte-Carlo found one the bounded explorer did not reach
         for k in range(trials):

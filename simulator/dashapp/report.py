@@ -78,6 +78,13 @@ def print_report(result: CheckResult, console: Console) -> None:
     if erring:
         _say(console, ("callbacks answered HTTP 500 (an exception, R18; the page keeps its values)", "yellow"),
              ": " + ", ".join(f"{w.name} {w.errors}x in {w.trials} runs" for w in erring))
+        for w in erring:
+            if w.error:
+                text = " ".join(w.error.split())
+                _say(console, f"  {w.name}, first: {text if len(text) <= 160 else text[:157] + '...'}")
+        if any(w.applied_share == 0 for w in erring):
+            _say(console, "  a workload whose every response was an error tested nothing but the error: give the "
+                          "inputs values the callbacks accept with --values FILE")
     _say(console, ("generated actions (each from a settled page):", "dim"))
     for w in result.workloads:
         _say(console, (f"  {w.name}: {w.actions}", "dim"))
