@@ -27,10 +27,11 @@ Props that hold clock values are left out of the comparison: every Store's
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable
 
 from ..graph import Graph
-from ..renderer import Renderer, Request
+from ..renderer import EPOCH_MS, Renderer, Request
 from ..workload import Action, Plan, resolve
 from .errors import CheckError
 
@@ -54,6 +55,21 @@ class _Serial(Renderer):
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
+
+
+#: A Store's modified_timestamp (R4), ``EPOCH_MS`` plus the simulated ms, as digits: 17000... to 17009...
+_STAMP = re.compile(r"(?<![\d.])170[0-9]\d{9}(?![\d.])")
+assert EPOCH_MS == 1_700_000_000_000    # the pattern above is written for it
+
+
+def _unstamped(text: str) -> str:
+    """``text`` with every Store timestamp written out in it replaced by ``<ms>``.
+
+    Two executions stamp their writes at different times, so a prop that
+    shows a timestamp (``f"saved at {ts}"``, or a timestamp kept in data)
+    differs by its digits alone; the comparison looks at everything else.
+    """
+    return _STAMP.sub("<ms>", text) if "170" in text else text
 
 
 def groups(plan: Plan) -> list[list[Action]]:
@@ -130,7 +146,7 @@ class Oracle:
         return set(self.graph.derived.values()) | set(self._clock_props())
 
     def _canon(self, layout: dict[str, Any], skip: set[str]) -> dict[str, str]:
-        return {p: _dumps(v) for p, v in layout.items() if p not in skip}
+        return {p: _unstamped(_dumps(v)) for p, v in layout.items() if p not in skip}
 
     def nearest(self, layout: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The reference layout closest to ``layout`` and the props that differ from it."""
