@@ -85,7 +85,7 @@ def assert_never_diverges(app: Any, actions: Any = None, invariant: Callable[[di
                 raise Diverges(finding.message)
     if actions is None:
         found, _ = inputs(conv.app.graph)
-        workloads = generate(found)
+        workloads = generate(found, load=bool(conv.app.graph.initial or conv.app.graph.mounts))
     else:
         workloads = [_Given(name, plan) for name, plan in _plans(actions)]
     if not workloads:   # a pass that tried nothing would be a false pass

@@ -121,9 +121,9 @@ def test_check_with_no_workload_says_nothing_was_checked_and_exits_3(tmp_path, c
     path = tmp_path / "app.py"
     path.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
                     "app.layout = html.Div([dcc.Graph(id='g'), html.Div(id='out')])\n"
-                    "@app.callback(Output('out', 'children'), Input('g', 'clickData'))\n"
+                    "@app.callback(Output('out', 'children'), Input('g', 'clickData'), prevent_initial_call=True)\n"
                     "def show(c):\n    return str(c)\n")
-    assert cli.main(["check", str(path), "--trials", "2"]) == 3
+    assert cli.main(["check", str(path), "--trials", "2"]) == 3   # no user input it knows, nothing at load
     out = " ".join(capsys.readouterr().out.split())
     assert "NOTHING CHECKED" in out and "no divergence found" not in out and "g.clickData" in out
 
@@ -134,7 +134,7 @@ def test_assert_never_diverges_with_nothing_to_run_fails_instead_of_passing(tmp_
     app = Dash()
     app.layout = [html.Div(id="a"), html.Div(id="out")]
 
-    @app.callback(Output("out", "children"), Input("a", "title"))
+    @app.callback(Output("out", "children"), Input("a", "title"), prevent_initial_call=True)
     def show(t):
         return t
     with pytest.raises(NothingChecked):
@@ -152,3 +152,17 @@ def test_a_callback_that_raises_on_the_generated_values_is_named_with_its_except
     out = " ".join(capsys.readouterr().out.split())
     assert "alone qty.value, first: Callback error in parse" in out and "ValueError: invalid literal" in out
     assert "give the inputs values the callbacks accept with --values FILE" in out
+
+
+def test_the_page_load_is_a_workload_of_its_own_so_a_race_between_initial_calls_is_found(tmp_path):
+    from simulator.dashapp.check import Options, check
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, State, dcc, html\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([dcc.Store(id='s', data={}), html.Div('A', id='a'), html.Div('B', id='b')])\n"
+                    "@app.callback(Output('s', 'data', allow_duplicate=True), Input('a', 'children'), State('s', 'data'),"
+                    " prevent_initial_call='initial_duplicate')\ndef one(v, d):\n    return {**d, 'a': v}\n"
+                    "@app.callback(Output('s', 'data', allow_duplicate=True), Input('b', 'children'), State('s', 'data'),"
+                    " prevent_initial_call='initial_duplicate')\ndef two(v, d):\n    return {**d, 'b': v}\n")
+    result = check(str(path), Options(trials=10), in_process=True)
+    (load,) = result.workloads
+    assert load.name == "load" and load.proof == "diverges" and load.diverged == 10

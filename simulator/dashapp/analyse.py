@@ -105,7 +105,7 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
     except NotModelled as exc:
         raise Unsupported(str(exc)) from None
     found, skipped = inputs(graph, values)
-    workloads = generate(found, params)
+    workloads = generate(found, params, load=bool(graph.initial or graph.mounts))
     if workload_filter is not None:
         workloads = [w for w in workloads if workload_filter(w)]
     results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]

@@ -18,7 +18,11 @@ The workloads, each measured from a settled page:
 * ``interleave A,B``: A changes, then B within a window (U[0, window] ms),
   without waiting for A's callbacks;
 * ``typing A``: rapid repeats of A at human speed;
-* ``ticks A``: a ``dcc.Interval`` ticking at its period.
+* ``ticks A``: a ``dcc.Interval`` ticking at its period;
+* ``load``: the page load alone (its initial calls, R5, and what components
+  set on mount, R22), when it runs any callback: every other workload
+  starts with it too, but only this one checks an app whose races are all
+  at load (initial calls that write one Store).
 
 Plans of one workload differ between seeds only in their delays (the actions
 are fixed), so one serial reference (:mod:`.oracle`) and one exploration
@@ -240,6 +244,8 @@ class Workload:
     params: Params = Params()
 
     def plan(self, seed: Any) -> Plan:
+        if self.kind == "load":
+            return Plan(())
         rng = random.Random(f"{seed}/workload/{self.name}")
         a = self.inputs[0]
         first = dict(wait_settle=True, measure=True)
@@ -265,6 +271,8 @@ class Workload:
 
     def describe(self) -> str:
         """The actions, in words (the same for every seed but for the delays)."""
+        if self.kind == "load":
+            return "the page loads: its initial calls (R5) and mount changes (R22), no user action"
         if self.kind == "interleave":    # in the order the user makes them; a debounce may swap them (below)
             a, b = self.inputs
             words = f"{_act({a.prop: a.value(0)}).label}; {_act({b.prop: b.value(0)}).label} (U[0, window] ms later)"
@@ -281,9 +289,9 @@ def _act(props: dict[str, Any], **kw: Any) -> Action:
     return Action(props, label=words, **kw)
 
 
-def generate(found: list[UserInput], params: Params = Params()) -> list[Workload]:
-    """Every workload of the module docstring, in a fixed order."""
-    out: list[Workload] = []
+def generate(found: list[UserInput], params: Params = Params(), load: bool = False) -> list[Workload]:
+    """Every workload of the module docstring, in a fixed order (``load`` first when asked for)."""
+    out: list[Workload] = [Workload("load", "load", (), params)] if load else []
     user = [u for u in found if u.kind != "tick"]
     for u in user:
         out.append(Workload(f"alone {u.prop}", "alone", (u,), params))
