@@ -41,22 +41,41 @@ from .page import PageURL
 URL_FIELDS = ("pathname", "href", "hash", "search")
 
 
-def reloads(refresh: Any) -> bool:
-    """``refresh=True`` (the default): a new address is a page load, not a history entry."""
-    return refresh is None or refresh is True
+def reloads(props: dict[str, Any]) -> bool:
+    """``refresh`` true, or not given (its default): a new address is a page load, not a history entry.
+
+    React applies a default only to a prop that is undefined, and the
+    component tests ``refresh === true``: an explicit ``refresh=None`` does
+    not reload.
+    """
+    return "refresh" not in props or props["refresh"] is True
+
+
+#: What the browser's address fields look like: a Location given anything else sends the browser to a
+#: normalised address that still differs from it, and reloads forever (measured in Chromium).
+#: (An href must be a whole address: the component compares it with window.location.href as text.)
+_SHAPES = {"pathname": ("/",), "search": ("?",), "hash": ("#",), "href": ("http://", "https://")}
 
 
 def location_reload(cid: str, props: dict[str, Any], page: PageURL) -> PageURL | None:
     """Where a Location reloads the page on mount, or None when it does not."""
-    if not reloads(props.get("refresh")):
+    if not reloads(props):
         return None
     for name in URL_FIELDS:
         value = props.get(name)
-        if value is not None and value != page.field(name):
-            if not isinstance(value, str):
-                raise NotModelled(f"dcc.Location {cid!r}: {name}={value!r} is not a string; the browser would "
-                                  "go to its text, which the model does not guess")
-            return page.with_field(name, value)
+        if value is None or value == page.field(name):
+            continue
+        if not isinstance(value, str) or not (value.startswith(_SHAPES[name]) or
+                                              value == "" and name in ("search", "hash")):
+            raise NotModelled(f"dcc.Location {cid!r}: {name}={value!r} is not how the browser writes its "
+                              f"address ({name} starts with {' or '.join(map(repr, _SHAPES[name]))}); with "
+                              "refresh=True the browser goes to a normalised address that still differs, "
+                              "and reloads forever")
+        if name == "hash":
+            raise NotModelled(f"dcc.Location {cid!r}: hash={value!r} differs from the address's; the browser "
+                              "then moves to that hash without a reload and reports it later, which is not "
+                              "modelled (open the page there with --url / app.url)")
+        return page.with_field(name, value)
     return None
 
 
@@ -69,10 +88,26 @@ def location_write(cid: str, props: dict[str, Any], prop: str) -> str | None:
     """Why a callback may not write a Location's ``prop``: only ``refresh=False`` is a plain prop change."""
     if prop not in URL_FIELDS or props.get("refresh") is False:
         return None
-    how = ("reloads the page at the new address" if reloads(props.get("refresh")) else
+    how = ("reloads the page at the new address" if reloads(props) else
            f"navigates (refresh={props.get('refresh')!r}) and then reports the whole new address itself")
     return (f"dcc.Location {cid!r} {how}, which is not modelled (R22); with refresh=False the write is a "
             "plain prop change that the model runs")
+
+
+def web_store_mount(cid: str, props: dict[str, Any], prop: str) -> str | None:
+    """A local or session ``dcc.Store`` with no data sets ``data=None`` and ``modified_timestamp=-1`` on mount.
+
+    ``Store.react.js``: its web storage reads ``JSON.parse(null)``, null,
+    which is not ``equals`` to the undefined data, so it sets both itself;
+    in Chromium that runs callbacks with ``prevent_initial_call``.  The
+    model's layout has no undefined apart from null, so this is refused.
+    """
+    if prop not in ("data", "modified_timestamp") or props.get("storage_type") not in ("local", "session") \
+            or props.get("data") is not None:
+        return None
+    return (f"dcc.Store {cid!r} (storage_type={props['storage_type']!r}) has no data, so on mount it sets data "
+            "to None and modified_timestamp to -1 itself, which the model does not run (R23); give it initial "
+            "data (data={} or data=[]), or storage_type='memory'")
 
 
 def settle_page(components: list[Any], page: PageURL) -> PageURL:
@@ -90,8 +125,8 @@ def settle_page(components: list[Any], page: PageURL) -> PageURL:
         else:
             return page
         if target in seen:
-            raise NotModelled(f"dcc.Location {comp.id!r} reloads the page at {target.href}, which another "
-                              "dcc.Location (refresh=True) leaves again: the browser reloads forever")
+            raise NotModelled(f"dcc.Location {comp.id!r} reloads the page at {target.href}, which a "
+                              "dcc.Location with refresh=True then leaves again: the browser reloads forever")
         seen.append(target)
         page = target
 
@@ -123,14 +158,21 @@ LAZY = "once its lazily loaded code runs, at a time the model does not know (R23
 
 
 def _tagged(value: Any) -> tuple[str, Any]:
-    """A JSON value as JavaScript's Set.has compares it: 1 and "1" and true differ."""
+    """A JSON value as JavaScript's Set.has compares it: 1 and "1" and true differ, 1 and 1.0 do not."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
     return (type(value).__name__, value if not isinstance(value, (list, dict)) else repr(value))
 
 
 def option_values(options: Any) -> set[tuple[str, Any]] | None:
-    """The values of a Dropdown's ``options``: a list of values or of {label, value}, or a {value: label} dict."""
+    """The values of a Dropdown's ``options``: a list of values or of {label, value}, or a {value: label} dict.
+
+    Options left unset are none at all (``sanitizeOptions`` makes them ``[]``).
+    """
     if options is None:
-        return None
+        return set()
     if isinstance(options, dict):
         return {_tagged(k) for k in options}
     if not isinstance(options, list):

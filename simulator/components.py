@@ -158,12 +158,14 @@ class Dropdown(Component):
         return f"dcc.Dropdown {self.id!r} {what} {behaviour.LAZY}" if what else None
 
     def reactions(self, read: frozenset[str]) -> frozenset[str]:
-        return frozenset({"options"}) if "value" in read else frozenset()
+        # new options are checked; so is a value written before any value was (conservatively: any value)
+        return frozenset({"options", "value"}) if "value" in read else frozenset()
 
     def react(self, prop: str, props: dict[str, Any]) -> None:
         what = behaviour.dropdown_clears(props)
         if what:
-            raise NotModelled(f"dcc.Dropdown {self.id!r}: after its options were set, it {what} {behaviour.LAZY}")
+            raise NotModelled(f"dcc.Dropdown {self.id!r}: after a callback set its {prop}, it {what} "
+                              f"{behaviour.LAZY}")
 
     positional = ("options", "value", "multi", "clearable", "searchable", "search_value", "placeholder", "disabled",
                   "closeOnSelect", "optionHeight", "maxHeight", "style", "labels", "debounce", "search_order",
@@ -252,6 +254,9 @@ class Store(Component):
     positional = ("id", "storage_type", "data", "clear_data", "modified_timestamp")
     props = positional[1:]
     defaults = {"data": None}
+
+    def unmodelled(self, prop: str) -> str | None:
+        return behaviour.web_store_mount(self.id, self.initial, prop)
 
     def unmodelled_write(self, prop: str) -> str | None:
         if prop == "clear_data":

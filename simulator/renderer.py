@@ -28,7 +28,7 @@ from typing import Any, Callable
 from .app import Response
 from .graph import Graph, Node
 from .patch import is_patch, apply_patch
-from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, ScenarioError
+from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, NotModelled, ScenarioError
 
 CONCURRENCY_CAP = 12          # R12
 REQUEST_BUDGET = 2000          # default runaway-loop guard: requests per user action (one cascade)
@@ -574,6 +574,9 @@ class Renderer:
             raise InvalidPropertyException(
                 f"callback {req.name}: set_props({cid!r}, {{{name!r}: ...}}): {type(comp).__name__} has no prop "
                 f"{name!r} (it has {', '.join(comp.props or ())})")
+        why = comp.unmodelled_write(name)   # R22 / R23: as for an Output
+        if why:
+            raise NotModelled(f"callback {req.name} writes {prop} with set_props, but {why}")
 
     def receive(self, req: Request, response: Response, now: float) -> str:
         """A response arrives; returns what became of it."""

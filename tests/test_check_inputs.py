@@ -38,6 +38,15 @@ def test_typing_faster_than_the_debounce_sends_only_the_last_value_after_the_pau
     assert only.delay == pytest.approx(500 + sum(a.delay for a in typed.actions))
 
 
+def test_keystrokes_further_apart_than_the_debounce_are_each_sent_late(tmp_path):
+    # gaps of 75-225 ms against a 50 ms debounce: every value is sent, each 50 ms after its keystroke
+    plan = _workload(_app(tmp_path, 0.05), "typing a.value").plan(3)
+    typed = _workload(_app(tmp_path, False), "typing a.value").plan(3)
+    assert [a.props for a in plan.actions] == [a.props for a in typed.actions]
+    assert plan.actions[0].delay == pytest.approx(50)
+    assert [a.delay for a in plan.actions[1:]] == pytest.approx([a.delay for a in typed.actions[1:]])
+
+
 def test_a_debounced_change_can_land_after_a_later_plain_one(tmp_path):
     conv = _app(tmp_path, 0.5)
     orders = set()
@@ -87,7 +96,7 @@ def _found(tmp_path, layout, reads, writes=""):
     from simulator.dashapp.load import load
     from simulator.dashapp.workloads import inputs
     path = tmp_path / "app.py"
-    path.write_text("from dash import Dash, Input, Output, dcc, html\n"
+    path.write_text("from dash import Dash, Input, Output, State, dcc, html\n"
                     f"app = Dash(__name__)\napp.layout = html.Div([{layout}, html.Div(id='out'), "
                     "html.Button(id='go')])\n"
                     f"@app.callback(Output('out', 'children'), {reads})\ndef show(*a):\n    return str(a)\n"
@@ -166,3 +175,11 @@ def test_the_page_load_is_a_workload_of_its_own_so_a_race_between_initial_calls_
     result = check(str(path), Options(trials=10), in_process=True)
     (load,) = result.workloads
     assert load.name == "load" and load.proof == "diverges" and load.diverged == 10
+
+
+def test_a_navigation_moves_the_whole_address_of_the_location(tmp_path):
+    # Location.react.js onLocationChange: pathname, href, search and hash that differ change together
+    found, _ = _found(tmp_path, "dcc.Location(id='url')", "Input('url', 'pathname'), State('url', 'href')")
+    (path,) = found
+    assert path.change(0) == {"url.pathname": "/url-1", "url.href": "http://127.0.0.1:8050/url-1",
+                              "url.search": "", "url.hash": ""}

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from conftest import APPS, Driver, fixed_config, run_engine
-from simulator import Dash, Input, NotModelled, Output, ScenarioError, State, dcc, html
+from simulator import Dash, Input, NotModelled, Output, ScenarioError, State, dcc, html, set_props
 from simulator.page import parse
 
 
@@ -141,7 +141,7 @@ def test_r23_new_options_without_the_value_are_refused_when_they_land_and_with_i
     d.load()
     d.settle()
     d.change({"b.n_clicks": 1})
-    with pytest.raises(NotModelled, match="after its options were set, it clears its value 'a' to None"):
+    with pytest.raises(NotModelled, match="after a callback set its options, it clears its value 'a' to None"):
         d.settle()
 
 
@@ -165,6 +165,92 @@ def test_r23_a_callback_clearing_a_store_is_refused():
         return True
     with pytest.raises(NotModelled, match="write data=None instead"):
         app.graph
+
+
+def test_r23_a_dropdown_with_a_value_but_no_options_clears_it_so_reading_it_is_refused():
+    # sanitizeOptions makes unset options [] (measured in Chromium: the value became None)
+    app = Dash()
+    app.layout = [dcc.Dropdown(id="dd", value="a"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("dd", "value"))
+    def show(v):
+        return v
+    with pytest.raises(NotModelled, match="clears its value 'a' to None"):
+        app.graph
+
+
+def test_r23_a_callback_writing_a_dropdown_value_its_options_lack_is_refused():
+    app = Dash()
+    app.layout = [dcc.Dropdown(["a", "b"], id="dd"), html.Div(id="out"), html.Div("go", id="go")]
+
+    @app.callback(Output("dd", "value"), Input("go", "children"))
+    def choose(_):
+        return "z"
+
+    @app.callback(Output("out", "children"), Input("dd", "value"))
+    def show(v):
+        return v
+    d = Driver(app)
+    d.load()
+    with pytest.raises(NotModelled, match="after a callback set its value, it clears its value 'z'"):
+        d.settle()
+
+
+def test_r23_javascript_compares_option_values_as_numbers_one_and_one_point_zero_alike():
+    app = _dropdown_app(1.0, ["a"])
+    app.layout[0] = dcc.Dropdown([1, 2], 1.0, id="dd")
+    assert app.graph is not None
+
+
+def test_r23_set_props_on_a_location_that_reloads_or_on_clear_data_is_refused_like_an_output():
+    for target, props, words in (("url", {"pathname": "/elsewhere"}, "reloads the page"),
+                                 ("s", {"clear_data": True}, "write data=None instead")):
+        app = Dash()
+        app.layout = [dcc.Location(id="url"), dcc.Store(id="s", data=1), html.Button(id="b")]
+
+        @app.callback(Output("s", "data"), Input("b", "n_clicks"), prevent_initial_call=True)
+        def go(n):
+            set_props(target, props)
+            return 2
+        d = Driver(app)
+        d.load()
+        d.settle()
+        d.change({"b.n_clicks": 1})
+        with pytest.raises(NotModelled, match=f"callback go writes {target}.* with set_props, but .*{words}"):
+            d.settle()
+
+
+def test_r23_a_local_store_without_data_sets_its_own_props_on_mount_so_reading_them_is_refused():
+    for storage, refused in (("local", True), ("session", True), ("memory", False)):
+        app = Dash()
+        app.layout = [dcc.Store(id="s", storage_type=storage), html.Div(id="out")]
+
+        @app.callback(Output("out", "children"), Input("s", "data"), prevent_initial_call=True)
+        def show(v):
+            return v
+        if refused:
+            with pytest.raises(NotModelled, match="give it initial data"):
+                app.graph
+        else:
+            assert app.graph is not None
+
+
+@pytest.mark.parametrize("given, words", [
+    ({"search": "a=1"}, "is not how the browser writes its address"),
+    ({"pathname": "x"}, "is not how the browser writes its address"),
+    ({"href": "reports"}, "is not how the browser writes its address"),
+    ({"href": "/reports"}, "is not how the browser writes its address"),   # compared as text with the whole href
+    ({"hash": "#top"}, "moves to that hash without a reload"),
+])
+def test_r22_a_location_value_the_browser_would_rewrite_is_refused_naming_it(given, words):
+    with pytest.raises(NotModelled, match=f"dcc.Location 'url'.*{words}"):
+        _url_app(dcc.Location(id="url", **given)).graph
+
+
+def test_r22_an_explicit_refresh_none_does_not_reload_and_a_whole_href_reloads_there():
+    assert _url_app(dcc.Location(id="url", pathname="/x", refresh=None)).graph.page.pathname == "/"
+    app = _url_app(dcc.Location(id="url", href="http://127.0.0.1:8050/reports?a=1"))
+    assert (app.graph.page.pathname, app.graph.page.search) == ("/reports", "?a=1")
 
 
 # --- check: the same rules on a real app, and Chromium's verdict --------------------------
@@ -208,7 +294,13 @@ def test_r23_check_refuses_a_component_it_does_not_know_and_names_the_way_out(tm
     ("dash_table.DataTable(id='g', data=[])", "Input('g', 'derived_virtual_data')", "sets its derived_\\* props"),
     ("dcc.Dropdown(['a'], 'z', id='g')", "Input('g', 'value')", "clears its value 'z' to None"),
     ("dcc.Location(id='g', refresh=True)", "Input('g', 'pathname')", None),   # modelled, not refused
-], ids=["Graph.relayoutData", "DataTable.derived", "Dropdown", "Location"])
+    ("dash_table.DataTable(id='g', data=[], page_action='custom')", "Input('g', 'active_cell')",
+     "clears active_cell itself when its page, sort or filter changes"),
+    ("dash_table.DataTable(id='g', data=[])", "Input('g', 'active_cell')", None),
+    ("dcc.DatePickerSingle(id='g')", "Input('g', 'date')", "has no date, so it sets it itself"),
+    ("dcc.DatePickerSingle(id='g', date='2024-01-02')", "Input('g', 'date')", None),
+], ids=["Graph.relayoutData", "DataTable.derived", "Dropdown", "Location", "DataTable.custom", "DataTable.native",
+        "DatePicker.empty", "DatePicker.dated"])
 def test_r23_check_refuses_what_a_known_component_does_by_itself(tmp_path, layout, read, words):
     from simulator.dashapp.errors import Unsupported
     source = ("from dash import Dash, Input, Output, dcc, html, dash_table\n"

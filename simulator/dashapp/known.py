@@ -85,8 +85,42 @@ class Store(Kind):
     """Modelled by :class:`simulator.components.Store` itself (a ``RealStore``); here for the table."""
 
     summary = ("stamps modified_timestamp when it takes new data, and on mount (modelled, R4); storage_type "
-               "local and session start empty, as on a first visit (R22); clear_data written by a callback "
-               "is refused")
+               "local and session start empty, as on a first visit (R22), and without data set data and "
+               "modified_timestamp on mount (refused when read); clear_data written by a callback is refused")
+
+
+class DataTable(Kind):
+    summary = ("sets its derived_* props itself (on mount, and whenever its data, sorting, filtering or paging "
+               "change), and with a custom page, sort or filter action clears its active and selected cells "
+               "and rows when those change (refused when a callback reads them, R23)")
+
+    CLEARED = ("active_cell", "selected_cells", "start_cell", "end_cell", "selected_rows", "selected_row_ids")
+
+    def unmodelled(self, cid, props, prop):
+        custom = [a for a in ("page_action", "sort_action", "filter_action") if props.get(a) == "custom"]
+        if prop.startswith("derived_"):
+            why = ("sets its derived_* props itself (on mount, and whenever its data, sorting, filtering or "
+                   "paging change)")
+        elif prop in self.CLEARED and custom:
+            why = f"clears {prop} itself when its page, sort or filter changes ({', '.join(custom)}='custom')"
+        else:
+            return None
+        return (f"dash_table.DataTable {cid!r} {why}, at times the model does not know (R23); read a prop the "
+                "user changes instead")
+
+
+class DatePicker(Kind):
+    summary = ("with no date, sets its date props itself once its lazily loaded code runs (refused when a "
+               "callback reads them, R23); the user picks dates")
+
+    def __init__(self, props: tuple[str, ...]):
+        self.props = props
+
+    def unmodelled(self, cid, props, prop):
+        if prop in self.props and any(props.get(p) is None for p in self.props):
+            return (f"the date picker {cid!r} has no {' / '.join(self.props)}, so it sets it itself "
+                    f"{behaviour.LAZY}; give it a date")
+        return None
 
 
 class Interval(Kind):
@@ -109,12 +143,13 @@ class Dropdown(Kind):
                 "(or none)" if what else None)
 
     def reactions(self, read):
-        return frozenset({"options"}) if "value" in read else frozenset()
+        return frozenset({"options", "value"}) if "value" in read else frozenset()
 
     def react(self, name, cid, prop, props):
         what = behaviour.dropdown_clears(props)
-        return (f"dcc.Dropdown {cid!r}: after its options were set, it {what} {behaviour.LAZY}; to check "
-                f"this, have the callback that sets {cid}.options also set {cid}.value" if what else None)
+        return (f"dcc.Dropdown {cid!r}: after a callback set its {prop}, it {what} {behaviour.LAZY}; to check "
+                f"this, have the callback that sets {cid}.options also set {cid}.value to one of them"
+                if what else None)
 
 
 class Slider(Kind):
@@ -136,12 +171,12 @@ class Slider(Kind):
 class Itself(Kind):
     """A type that sets some props by itself at times the model does not know: reading them is refused."""
 
-    def __init__(self, props: tuple[str, ...] | None, why: str, prefix: str = ""):
-        self.props, self.why, self.prefix = props, why, prefix
+    def __init__(self, props: tuple[str, ...] | None, why: str):
+        self.props, self.why = props, why
         self.summary = why + " (refused when a callback reads them, R23)"
 
     def unmodelled(self, cid, props, prop):
-        if (self.props is None or prop in self.props) or (self.prefix and prop.startswith(self.prefix)):
+        if self.props is None or prop in self.props:
             return (f"{cid!r} {self.why}, at times the model does not know (R23); check cannot tell when a "
                     f"callback on {prop} runs: read a prop the user changes instead, or leave this callback "
                     "out of the app you check")
@@ -155,8 +190,9 @@ TABLE: dict[tuple[str, str], Kind] = {
     ("Input", DCC): Debounced(),
     **{(name, DCC): USER for name in (
         "Textarea", "Checklist", "RadioItems", "Button", "ConfirmDialog", "ConfirmDialogProvider",
-        "Clipboard", "Upload", "Markdown", "Link", "Loading", "Download", "Tooltip", "Tab", "DatePickerSingle",
-        "DatePickerRange")},
+        "Clipboard", "Upload", "Markdown", "Link", "Loading", "Download", "Tooltip", "Tab")},
+    ("DatePickerSingle", DCC): DatePicker(("date",)),
+    ("DatePickerRange", DCC): DatePicker(("start_date", "end_date")),
     ("Location", DCC): Location(),
     ("Tabs", DCC): Tabs(),
     ("Store", DCC): Store(),
@@ -167,8 +203,7 @@ TABLE: dict[tuple[str, str], Kind] = {
     ("Graph", DCC): Itself(("relayoutData",), "sets relayoutData itself when plotly.js lays the figure out "
                            "(to {'autosize': True} once it has drawn, and on every resize)"),
     ("Geolocation", DCC): Itself(None, "sets its position props itself when the browser reports a location"),
-    ("DataTable", DASH_TABLE): Itself((), "sets its derived_* props itself (on mount, and whenever its data, "
-                                 "sorting, filtering or paging change)", prefix="derived_"),
+    ("DataTable", DASH_TABLE): DataTable(),
 }
 
 

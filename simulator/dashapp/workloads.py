@@ -71,6 +71,23 @@ class UserInput:
     period: float = 0.0  # ticks: the Interval's period, ms
     debounce: float = 0.0  # ms a dcc.Input(debounce=N) waits after the last keystroke before sending
     ticks: int | None = None  # ticks: how many the Interval makes at most (max_intervals), None: no limit
+    page: PageURL | None = None  # path: the address the page opened at (R22), for the rest of the address
+
+    def change(self, k: int) -> dict[str, Any]:
+        """The props the k-th change sets: a navigation moves a Location's whole address at once.
+
+        ``Location.react.js`` (``onLocationChange``): after a link or the back
+        button, it sets every one of pathname, href, search and hash that
+        differs from the new address, in one change.
+        """
+        value = self.value(k)
+        if self.kind != "path" or self.page is None:
+            return {self.prop: value}
+        cid, _, field = self.prop.rpartition(".")
+        address = self.page.with_field(field, value)
+        if field == "pathname":    # a new path: a link to it carries no query or fragment
+            address = address.with_field("search", "").with_field("hash", "")
+        return {f"{cid}.{name}": address.field(name) for name in ("pathname", "href", "search", "hash")}
 
     def value(self, k: int) -> Any:
         if self.kind == "click":
@@ -92,7 +109,7 @@ def _options(comp: Real) -> list[Any]:
     return out
 
 
-def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput | None:
+def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL = PageURL()) -> UserInput | None:
     key = f"{comp.id}.{prop}"
     current = comp.initial.get(prop)
     if current is None:    # what the component set itself on mount (R22): a dcc.Tabs' first tab
@@ -133,7 +150,7 @@ def _classify(comp: Component, prop: str, given: dict[str, list]) -> UserInput |
         return UserInput(key, "slider", tuple(points))
     if kind == ("Location", "dash_core_components") and prop in ("pathname", "search", "hash"):
         mark = {"pathname": "/", "search": "?", "hash": "#"}[prop]
-        return UserInput(key, "path", tuple(f"{mark}{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+        return UserInput(key, "path", tuple(f"{mark}{comp.id}-{k}" for k in range(1, REPEATS + 2)), page=page)
     if kind == INTERVAL and prop == "n_intervals":
         # Interval.react.js (handleTimer): no timer when disabled, when max_intervals is 0, or once
         # n_intervals has reached a max_intervals other than -1.
@@ -175,7 +192,7 @@ def debounced(actions: list[Action], waits: dict[str, float]) -> list[Action]:
         times.append(t)
     sent = []
     for i, (a, t) in enumerate(zip(actions, times)):
-        (prop,) = a.props
+        prop = next(iter(a.props))       # the input's own prop (a navigation also sets the rest of the address)
         wait = waits.get(prop, 0.0)
         if any(prop in b.props and u < t + wait for b, u in zip(actions[i + 1:], times[i + 1:])):
             continue        # the next keystroke came first: this value is never sent
@@ -220,7 +237,7 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             seen.add(key)
             cid, _, prop = key.rpartition(".")
             comp = graph.components[cid]
-            got = _classify(comp, prop, given)
+            got = _classify(comp, prop, given, graph.page)
             written = any(key in n.plain_outputs for n in graph.nodes)
             user_facing = isinstance(comp, Real) and (comp.type in TEXT_TYPES | CHOICE_TYPES | SLIDER_TYPES
                                                       | SWITCH_TYPES or prop == "n_clicks")
@@ -250,20 +267,20 @@ class Workload:
         a = self.inputs[0]
         first = dict(wait_settle=True, measure=True)
         if self.kind == "alone":
-            actions = [_act({a.prop: a.value(0)}, **first)]
+            actions = [_act(a.change(0), **first)]
         elif self.kind == "together":
-            actions = [_act({u.prop: u.value(0) for u in self.inputs}, **first)]
+            actions = [_act({k: v for u in self.inputs for k, v in u.change(0).items()}, **first)]
         elif self.kind == "interleave":
             b = self.inputs[1]
-            actions = [_act({a.prop: a.value(0)}, **first),
-                       _act({b.prop: b.value(0)}, delay=rng.uniform(0, self.params.interleave_window))]
+            actions = [_act(a.change(0), **first),
+                       _act(b.change(0), delay=rng.uniform(0, self.params.interleave_window))]
         elif self.kind == "typing":
-            actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}),
+            actions = [_act(a.change(k), **(first if k == 0 else {}),
                             delay=0.0 if k == 0 else rng.uniform(0.5, 1.5) * self.params.typing_interval)
                        for k in range(REPEATS)]
         else:  # ticks
             ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
-            actions = [_act({a.prop: a.value(k)}, **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
+            actions = [_act(a.change(k), **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
                        for k in range(ticks)]
         if self.kind in ("alone", "interleave", "typing"):
             actions = debounced(actions, {u.prop: u.debounce for u in self.inputs if u.debounce})
@@ -275,7 +292,7 @@ class Workload:
             return "the page loads: its initial calls (R5) and mount changes (R22), no user action"
         if self.kind == "interleave":    # in the order the user makes them; a debounce may swap them (below)
             a, b = self.inputs
-            words = f"{_act({a.prop: a.value(0)}).label}; {_act({b.prop: b.value(0)}).label} (U[0, window] ms later)"
+            words = f"{_act(a.change(0)).label}; {_act(b.change(0)).label} (U[0, window] ms later)"
         else:
             words = "; ".join(a.describe() + (f" (after {a.delay:.0f} ms)" if a.delay else "")
                               for a in self.plan(0).actions)
@@ -285,7 +302,11 @@ class Workload:
 
 
 def _act(props: dict[str, Any], **kw: Any) -> Action:
-    words = ", ".join(f"click {k.rpartition('.')[0]}" if v is CLICK else f"{k} = {v!r}" for k, v in props.items())
+    words = ", ".join(f"click {k.rpartition('.')[0]}" if v is CLICK else
+                      f"navigate {k.rpartition('.')[0]} to {v!r}" if k.endswith(".href") else f"{k} = {v!r}"
+                      for k, v in props.items()
+                      if not (k.rpartition(".")[2] in ("pathname", "search", "hash")
+                              and f"{k.rpartition('.')[0]}.href" in props))
     return Action(props, label=words, **kw)
 
 
@@ -297,6 +318,8 @@ def generate(found: list[UserInput], params: Params = Params(), load: bool = Fal
         out.append(Workload(f"alone {u.prop}", "alone", (u,), params))
     pairs = list(itertools.combinations(user, 2))[:params.max_pairs]
     for a, b in pairs:
+        if a.kind == b.kind == "path" and a.prop.rpartition(".")[0] == b.prop.rpartition(".")[0]:
+            continue    # one address cannot go two places in one change: the two navigations interleave below
         out.append(Workload(f"together {a.prop}+{b.prop}", "together", (a, b), params))
     for a, b in pairs:
         out.append(Workload(f"interleave {a.prop},{b.prop}", "interleave", (a, b), params))
