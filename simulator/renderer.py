@@ -294,7 +294,7 @@ class Renderer:
         # gives the same timestamp, and an equal value is not a change (R4).
         self.change({derived: EPOCH_MS + int(now)}, now, by="store")
 
-    def _react(self, props) -> None:
+    def _react(self, props, by: str) -> None:
         """R23: a component that would change its own props after a callback's write stops the run.
 
         Only components listed in ``graph.reactions`` (a lazily loaded one
@@ -309,7 +309,10 @@ class Renderer:
             if comp is not None:
                 prefix = comp.id + "."
                 current = {k[len(prefix):]: v for k, v in self.layout.items() if k.startswith(prefix)}
-                comp.react(prop[len(prefix):], current)
+                try:
+                    comp.react(prop[len(prefix):], current)
+                except NotModelled as exc:
+                    raise NotModelled(f"callback {by} set {prop}: {exc}") from None
 
     def load(self, now: float = 0.0) -> None:
         """Page load: the initial call (R5) and the Stores' mount (R4)."""
@@ -552,7 +555,7 @@ class Renderer:
         for props in by_component.values():
             for prop in props:
                 self._set(prop, values[prop], now, by=f"{req.name} (set_props)")
-            self._react(props)
+            self._react(props, f"{req.name} (set_props)")
             for prop in props:
                 self._trigger(prop, now, ())
         for prop in values:
@@ -616,7 +619,7 @@ class Renderer:
             chain = req.predecessors + (node.callback.index,)
             for prop, value in new_values.items():
                 self._set(prop, value, now, by=req.name)
-            self._react(new_values)
+            self._react(new_values, req.name)
             for prop in new_values:                  # R2: applied outputs always trigger
                 self._trigger(prop, now, chain)
             for prop in new_values:                  # R4: derived props, as component changes

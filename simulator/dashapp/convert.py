@@ -19,6 +19,7 @@ from typing import Any
 from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
+from ..errors import NotModelled
 from ..page import PageURL
 from . import known
 from .errors import Unsupported
@@ -64,7 +65,7 @@ class Real(Component):
     def react(self, prop: str, props: dict[str, Any]) -> None:
         why = self.kind.react(self.type, self.id, prop, props) if self.kind else None
         if why:
-            raise Unsupported(why)
+            raise NotModelled(why)
 
 
 class RealStore(Store):
