@@ -394,6 +394,10 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from simulator.dashapp.report import print_report, write_json as write_check_json
     from simulator.dashapp.workloads import Params as CheckParams
     from simulator.network import parse_bandwidth
+    if args.trials < 1:
+        raise UsageError("--trials must be >= 1")
+    if args.max_pairs < 0:
+        raise UsageError("--max-pairs must be >= 0")
     laws = [d for d in args.server_delay or [] if "=" not in d.split(":")[0]]
     per = dict(d.split("=", 1) for d in args.server_delay or [] if "=" in d.split(":")[0])
     config = Config.make(server_delay=laws[-1] if laws else DEFAULTS["server_delay"], network=args.network,
@@ -403,7 +407,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     if args.url is not None:
         parse_url(args.url)   # a bad address is a one-line error here, before the app is loaded
     options = Options(trials=args.trials, seed=args.seed, config=config, values=args.values, impure=args.impure,
-                      flask=args.flask, params=CheckParams(interleave_window=args.interleave_window),
+                      flask=args.flask, params=CheckParams(interleave_window=args.interleave_window,
+                                                          max_pairs=args.max_pairs),
                       explore_states=args.max_states, workloads=tuple(_names(args.workloads, "--workloads") or ()),
                       expect=args.expect, url=args.url, assume_user_only=tuple(args.assume_user_only or ()))
     result = check(args.target, options)
@@ -527,6 +532,9 @@ def parser() -> argparse.ArgumentParser:
     ck.add_argument("--max-states", type=int, default=20_000, metavar="N",
                     help="explorer: expand at most N states per workload (default: %(default)s)")
     ck.add_argument("--interleave-window", type=float, default=300.0, metavar="MS", help="(default: %(default)s)")
+    ck.add_argument("--max-pairs", type=int, default=12, metavar="N",
+                    help="pairs of inputs to try together and interleaved, related ones first (default: "
+                         "%(default)s); the report lists those left out")
     ck.add_argument("--expect", metavar="STORE.PROP:KEY=COMPONENT.PROP,...",
                     help="also require each store key to equal its input once settled, e.g. "
                          "user_data.data:first_name=first_name.value,last_name=last_name.value")

@@ -183,3 +183,57 @@ def test_a_navigation_moves_the_whole_address_of_the_location(tmp_path):
     (path,) = found
     assert path.change(0) == {"url.pathname": "/url-1", "url.href": "http://127.0.0.1:8050/url-1",
                               "url.search": "", "url.hash": ""}
+
+
+def test_typing_while_the_page_still_loads_is_a_workload_and_finds_the_load_overwriting_it():
+    # verified in Chromium: a nickname typed 300 ms into a 1.5 s load is lost when the load lands
+    from conftest import APPS
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "slow_load_typing.py"), Options(trials=10), in_process=True)
+    by = {w.name: w for w in result.workloads}
+    assert by["during load nick.value"].proof == "diverges" and by["during load nick.value"].diverged == 10
+    assert by["alone nick.value"].proof == "proved safe"      # from a settled page nothing is lost
+
+
+def test_the_user_acting_while_an_interval_ticks_is_a_workload_and_finds_the_lost_pin():
+    # verified in Chromium: a tick that read the board before the pin lands after it
+    from conftest import APPS
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "poll_plus_pin.py"), Options(trials=10, workloads=("with",)), in_process=True)
+    (w,) = result.workloads
+    assert w.name == "ticks poll.n_intervals with pin.n_clicks" and w.proof == "diverges" and w.diverged > 0
+
+
+def test_related_pairs_come_first_and_pairs_past_the_cap_are_reported(tmp_path):
+    # four unrelated echo inputs declared first must not push the two writers of one Store past the cap
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.workloads import Params
+    path = tmp_path / "app.py"
+    echoes = "".join(f"@app.callback(Output('o{i}', 'children'), Input('q{i}', 'value'))\n"
+                     f"def echo{i}(v):\n    return v\n" for i in range(4))
+    path.write_text("from dash import Dash, Input, Output, State, dcc, html\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([" + "".join(f"dcc.Input(id='q{i}'), html.Div(id='o{i}'), "
+                                                        for i in range(4))
+                    + "dcc.Input(id='street'), dcc.Input(id='city'), dcc.Store(id='address', data={})])\n"
+                    + echoes +
+                    "@app.callback(Output('address', 'data', allow_duplicate=True), Input('street', 'value'), "
+                    "State('address', 'data'), prevent_initial_call=True)\n"
+                    "def set_street(v, a):\n    return {**a, 'street': v}\n"
+                    "@app.callback(Output('address', 'data', allow_duplicate=True), Input('city', 'value'), "
+                    "State('address', 'data'), prevent_initial_call=True)\n"
+                    "def set_city(v, a):\n    return {**a, 'city': v}\n")
+    result = check(str(path), Options(trials=5, params=Params(max_pairs=2), workloads=("interleave",)),
+                   in_process=True)
+    assert [w.name for w in result.workloads][0] == "interleave street.value,city.value"
+    assert result.workloads[0].proof == "diverges"
+    assert len(result.untried_pairs) == 15 - 2 and "q3.value,city.value" in result.untried_pairs
+
+
+def test_together_is_made_only_for_two_inputs_one_response_can_set(tmp_path):
+    # no person changes two inputs in one renderer pass; a callback writing both does
+    found, _ = _found(tmp_path, "dcc.Input(id='x'), dcc.Input(id='y')", "Input('x', 'value'), Input('y', 'value')")
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    from simulator.dashapp.workloads import generate
+    graph = convert(load(str(tmp_path / "app.py"))).app.graph
+    assert not [w for w in generate(found, graph=graph) if w.kind == "together"]

@@ -81,7 +81,8 @@ def test_reads_what_the_renderer_receives_in_a_process_of_its_own():
     assert dep["output"].startswith("tags.data@")            # R11
     assert dep["prevent_initial_call"] is False               # initial_duplicate: it runs on page load
     result = check(str(APPS / "global_callbacks.py"), Options(trials=5))
-    at_load, alone, typing = result.workloads
+    at_load, alone, typing, during = result.workloads
+    assert during.name == "during load tag.value"
     assert at_load.name == "load"
     assert (alone.name, alone.proof) == ("alone tag.value", "proved safe")
     # Each keystroke's Patch adds a tag; a superseded keystroke's tag is never added.

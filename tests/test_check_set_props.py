@@ -26,9 +26,9 @@ def stale_result():
 
 def test_r21_check_finds_the_update_a_slow_set_props_writes_back_over(stale_result):
     by_name = {w.name: w for w in stale_result.workloads}
-    together = by_name["together save.n_clicks+first_name.value"]
+    both = by_name["interleave save.n_clicks,first_name.value"]
     # The name's Patch lands while the slow save runs; the save's stale copy then replaces the Store.
-    assert together.proof == "diverges" and together.diverged == together.trials
+    assert both.proof == "diverges" and both.diverged >= both.trials // 4   # the name typed within the 300 ms save
     assert by_name["alone first_name.value"].proof == "proved safe"
 
 

@@ -82,6 +82,6 @@ def test_r24_check_runs_a_real_no_output_callback(tmp_path):
                     "def one(v, d):\n    set_props('s', {'data': {**d, 'a': v}})\n"
                     "@app.callback(Input('b', 'value'), State('s', 'data'), prevent_initial_call=True)\n"
                     "def two(v, d):\n    set_props('s', {'data': {**d, 'b': v}})\n")
-    result = check(str(path), Options(trials=20, workloads=("together",)), in_process=True)
+    result = check(str(path), Options(trials=20, workloads=("interleave",)), in_process=True)
     (w,) = result.workloads
-    assert w.diverged == w.trials == 20 and w.wrong == {"s.data": 20} and w.proof == "diverges"
+    assert w.diverged > 5 and set(w.wrong) == {"s.data"} and w.proof == "diverges"

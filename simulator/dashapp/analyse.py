@@ -24,7 +24,7 @@ from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle
-from .workloads import Params, Workload, generate, inputs
+from .workloads import Params, Workload, generate, inputs, pairs
 
 EXPLORE_STATES = 20_000
 
@@ -68,6 +68,7 @@ class CheckResult:
     lint: list[Finding]
     workloads: list[WorkloadResult]
     sources: dict[str, str]
+    untried_pairs: list[str] = field(default_factory=list)   # pairs of inputs past --max-pairs
 
     @property
     def diverges(self) -> bool:
@@ -105,12 +106,13 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
     except NotModelled as exc:
         raise Unsupported(str(exc)) from None
     found, skipped = inputs(graph, values)
-    workloads = generate(found, params, load=bool(graph.initial or graph.mounts))
+    workloads = generate(found, params, load=bool(graph.initial or graph.mounts), graph=graph)
+    untried = pairs(found, params, graph)[1]
     if workload_filter is not None:
         workloads = [w for w in workloads if workload_filter(w)]
     results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]
     return CheckResult(conv.spec.target, config.describe(), [f"{u.prop} ({u.kind})" for u in found], skipped,
-                       findings, results, {cb.name: cb.source.where for cb in conv.callbacks})
+                       findings, results, {cb.name: cb.source.where for cb in conv.callbacks}, untried)
 
 
 def clock_props(conv: Converted) -> Callable[[], set[str]]:

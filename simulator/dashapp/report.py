@@ -110,6 +110,9 @@ def print_report(result: CheckResult, console: Console) -> None:
     starved = [w for w in result.workloads if w.anomaly and not w.diverges]
     for w in starved:
         _say(console, "\n", (f"{w.name}: {w.anomaly.name}", "yellow"), f": {w.anomaly.story}; fix: {w.anomaly.fix}")
+    if result.untried_pairs:
+        _say(console, "\n", (f"{len(result.untried_pairs)} pair(s) of inputs not tried", "bold yellow"),
+             f" (past --max-pairs, the unrelated ones last): {', '.join(result.untried_pairs)}")
     if result.diverges:
         _say(console, "\n", ("DIVERGES", "bold red"), f": {len(props)} prop(s) can lose updates")
     elif not result.workloads:
@@ -122,7 +125,9 @@ def print_report(result: CheckResult, console: Console) -> None:
         _say(console, "\n", ("no divergence found", "green"),
              f": {proved} of {len(result.workloads)} workloads proved safe over every ordering"
              + (f"; {rest} not proved (the explorer hit a bound or cannot cover the clock): only sampled"
-                if rest else ""))
+                if rest else "")
+             + (f"; {len(result.untried_pairs)} pair(s) of inputs not tried: raise --max-pairs to try them"
+                if result.untried_pairs else ""))
 
 
 def record(result: CheckResult) -> dict[str, Any]:

@@ -18,7 +18,10 @@ The workloads, each measured from a settled page:
 * ``interleave A,B``: A changes, then B within a window (U[0, window] ms),
   without waiting for A's callbacks;
 * ``typing A``: rapid repeats of A at human speed;
-* ``ticks A``: a ``dcc.Interval`` ticking at its period;
+* ``ticks A``: a ``dcc.Interval`` ticking at its period, and ``ticks A with B``
+  the same while the user changes B at some moment;
+* ``during load A``: A changes while the page is still loading (U[0, window]
+  ms after it starts), not from a settled page;
 * ``load``: the page load alone (its initial calls, R5, and what components
   set on mount, R22), when it runs any callback: every other workload
   starts with it too, but only this one checks an app whose races are all
@@ -278,10 +281,15 @@ class Workload:
             actions = [_act(a.change(k), **(first if k == 0 else {}),
                             delay=0.0 if k == 0 else rng.uniform(0.5, 1.5) * self.params.typing_interval)
                        for k in range(REPEATS)]
-        else:  # ticks
+        elif self.kind == "during_load":   # the user acts while the initial calls are still running
+            actions = [_act(a.change(0), measure=True, delay=rng.uniform(0, self.params.interleave_window))]
+        else:  # ticks, ticks_with
             ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
             actions = [_act(a.change(k), **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
                        for k in range(ticks)]
+            if self.kind == "ticks_with":      # the user acts at some moment while the Interval ticks
+                actions = _insert(actions, _act(self.inputs[1].change(0)),
+                                  rng.uniform(0, a.period * max(ticks - 1, 1)))
         if self.kind in ("alone", "interleave", "typing"):
             actions = debounced(actions, {u.prop: u.debounce for u in self.inputs if u.debounce})
         return Plan(tuple(actions))
@@ -290,6 +298,12 @@ class Workload:
         """The actions, in words (the same for every seed but for the delays)."""
         if self.kind == "load":
             return "the page loads: its initial calls (R5) and mount changes (R22), no user action"
+        if self.kind == "during_load":
+            return f"{_act(self.inputs[0].change(0)).label} U[0, window] ms after the page starts loading"
+        if self.kind == "ticks_with":
+            t, u = self.inputs
+            return (f"{t.prop} ticks every {t.period:.0f} ms; {_act(u.change(0)).label} at a moment "
+                    "U[0, ticks] while it ticks")
         if self.kind == "interleave":    # in the order the user makes them; a debounce may swap them (below)
             a, b = self.inputs
             words = f"{_act(a.change(0)).label}; {_act(b.change(0)).label} (U[0, window] ms later)"
@@ -301,6 +315,24 @@ class Workload:
         return words + "".join(f"; {w}" for w in late)
 
 
+def _insert(actions: list[Action], action: Action, at: float) -> list[Action]:
+    """``actions`` with ``action`` made ``at`` ms after the first one (delays stay relative)."""
+    out, t, placed = [], 0.0, False
+    for k, a in enumerate(actions):
+        t_next = t + (a.delay if k else 0.0)
+        if not placed and k and at < t_next:
+            out.append(Action(action.props, delay=at - t, label=action.label))
+            out.append(Action(a.props, delay=t_next - at, wait_settle=a.wait_settle, measure=a.measure,
+                              label=a.label))
+            placed = True
+        else:
+            out.append(a)
+        t = t_next
+    if not placed:
+        out.append(Action(action.props, delay=max(0.0, at - t), label=action.label))
+    return out
+
+
 def _act(props: dict[str, Any], **kw: Any) -> Action:
     words = ", ".join(f"click {k.rpartition('.')[0]}" if v is CLICK else
                       f"navigate {k.rpartition('.')[0]} to {v!r}" if k.endswith(".href") else f"{k} = {v!r}"
@@ -310,23 +342,76 @@ def _act(props: dict[str, Any], **kw: Any) -> Action:
     return Action(props, label=words, **kw)
 
 
-def generate(found: list[UserInput], params: Params = Params(), load: bool = False) -> list[Workload]:
-    """Every workload of the module docstring, in a fixed order (``load`` first when asked for)."""
+def _touched(graph: Graph | None, prop: str) -> set[str]:
+    """What a change of ``prop`` can reach: every prop its callbacks (and theirs) write or read as State."""
+    if graph is None:
+        return set()
+    seen, frontier, out = set(), [prop], set()
+    while frontier:
+        key = frontier.pop()
+        for cb in graph.listeners(key):
+            node = graph.node(cb)
+            if node in seen:
+                continue
+            seen.add(node)
+            out.update(node.plain_outputs, node.state_keys)
+            frontier.extend(node.plain_outputs)
+    return out
+
+
+def pairs(found: list[UserInput], params: Params = Params(), graph: Graph | None = None
+          ) -> tuple[list[tuple[UserInput, UserInput]], list[str]]:
+    """The pairs of user inputs to try together and interleaved, and the names of those left out.
+
+    Pairs whose changes reach a common prop (a Store both end up writing, or
+    one writes and the other reads) come first, so the ``max_pairs`` cap
+    leaves out the unrelated ones; what it leaves out is reported.
+    """
+    user = [u for u in found if u.kind != "tick"]
+    every = list(itertools.combinations(user, 2))
+    touched = {u.prop: _touched(graph, u.prop) for u in user}
+    related = [p for p in every if touched[p[0].prop] & touched[p[1].prop]]
+    ordered = related + [p for p in every if p not in related]
+    kept = ordered[:params.max_pairs]
+    return kept, [f"{a.prop},{b.prop}" for a, b in ordered[params.max_pairs:]]
+
+
+def _set_together(graph: Graph | None, a: UserInput, b: UserInput) -> bool:
+    """Can one renderer pass change both? Only a response can (no person changes two inputs at once)."""
+    if graph is None:
+        return True
+    return any(a.prop in n.plain_outputs and b.prop in n.plain_outputs for n in graph.nodes)
+
+
+def generate(found: list[UserInput], params: Params = Params(), load: bool = False,
+             graph: Graph | None = None) -> list[Workload]:
+    """Every workload of the module docstring, in a fixed order (``load`` first when asked for).
+
+    With ``graph``, pairs are ordered by :func:`pairs` and ``together`` is
+    made only for two inputs one callback writes (a response sets both).
+    """
     out: list[Workload] = [Workload("load", "load", (), params)] if load else []
     user = [u for u in found if u.kind != "tick"]
     for u in user:
         out.append(Workload(f"alone {u.prop}", "alone", (u,), params))
-    pairs = list(itertools.combinations(user, 2))[:params.max_pairs]
-    for a, b in pairs:
+    kept, _ = pairs(found, params, graph)
+    for a, b in kept:
         if a.kind == b.kind == "path" and a.prop.rpartition(".")[0] == b.prop.rpartition(".")[0]:
             continue    # one address cannot go two places in one change: the two navigations interleave below
-        out.append(Workload(f"together {a.prop}+{b.prop}", "together", (a, b), params))
-    for a, b in pairs:
+        if _set_together(graph, a, b):
+            out.append(Workload(f"together {a.prop}+{b.prop}", "together", (a, b), params))
+    for a, b in kept:
         out.append(Workload(f"interleave {a.prop},{b.prop}", "interleave", (a, b), params))
     for u in user:
         if u.kind != "click" and len(set(map(json.dumps, u.values))) > 1 or u.kind == "click":
             out.append(Workload(f"typing {u.prop}", "typing", (u,), params))
-    for u in found:
-        if u.kind == "tick":
-            out.append(Workload(f"ticks {u.prop}", "ticks", (u,), params))
+    if load:
+        for u in user:
+            out.append(Workload(f"during load {u.prop}", "during_load", (u,), params))
+    ticks = [u for u in found if u.kind == "tick"]
+    for t in ticks:
+        out.append(Workload(f"ticks {t.prop}", "ticks", (t,), params))
+    for t in ticks:
+        for u in user[:params.max_pairs]:
+            out.append(Workload(f"ticks {t.prop} with {u.prop}", "ticks_with", (t, u), params))
     return out
