@@ -48,14 +48,28 @@ def test_actions_on_one_prop_keep_the_user_s_order(real_app):
     assert [ref["results.children"] for ref in oracle.references] == ["results for query-2"]
 
 
-def test_clock_values_are_not_compared(real_app):
+def test_clock_values_are_compared_without_their_digits(real_app):
     conv = real_app("chained")
     plan = workload_named(conv, "alone load_data.n_clicks").plan(0)
     oracle = Oracle(conv.app.graph, plan, clock_props(conv))
     run = simulate(conv.app.graph, plan, oracle, Config(), seed=3)
     assert run.layout["first_name_done.data"] != oracle.references[0]["first_name_done.data"]   # a time.time()
-    assert "first_name_done.data" in oracle.ignored() and "user_data.modified_timestamp" in oracle.ignored()
+    assert "user_data.modified_timestamp" in oracle.ignored()                # a Store stamp: left out
+    assert "first_name_done.data" not in oracle.ignored()                    # compared, its seconds replaced
+    assert "first_name_done.data" in oracle.clock_written()
     assert not run.diverged
+
+
+def test_an_event_lost_from_a_timestamped_log_is_a_divergence():
+    # each writer appends {"what", "at": datetime.now()} to a copy of the log: the times differ between any
+    # two runs, the events must not (leaving clock-written props out hid the lost event)
+    from simulator.dashapp.oracle import _unstamped
+    got = _unstamped('{"events":[{"at":"2023-11-14T22:13:20.004000","what":"comment1"}]}')
+    want = _unstamped('{"events":[{"at":"2023-11-14T22:13:20","what":"approve1"},'
+                      '{"at":"2023-11-14T22:13:20.004000","what":"comment1"}]}')
+    assert got == '{"events":[{"at":"<time>","what":"comment1"}]}' and got != want
+    assert _unstamped("saved 22:13:20 on 2023-11-14, at 1700000000.004 (1700000000004)") == \
+        "saved <time> on <date>, at <s> (<ms>)"
 
 
 @pytest.mark.parametrize("app,codes", [

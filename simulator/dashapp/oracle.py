@@ -19,9 +19,10 @@ concurrent run whose settled layout matches none of them is a divergence: a
 lost update in Jepsen's sense.  The check returns the props that differ from
 the nearest reference layout; :meth:`Oracle.explain` gives expected vs got.
 
-Props that hold clock values are left out of the comparison: every Store's
-``modified_timestamp`` (R4) and the outputs of callbacks that read the clock
-(``time.time()``, ``datetime.now()``), which differ between any two runs.
+Clock values differ between any two runs: every Store's ``modified_timestamp``
+(R4) is left out of the comparison, and clock values written out in other
+props (a timestamp, ``time.time()``, a ``datetime.now()`` date or time) are
+replaced by a placeholder before comparing.
 """
 
 from __future__ import annotations
@@ -57,21 +58,29 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=repr)
 
 
-#: A Store's modified_timestamp (R4), ``EPOCH_MS`` plus the simulated ms, as digits: 17000... to 17009...
-_STAMP = re.compile(r"(?<![\d.])170[0-9]\d{9}(?![\d.])")
-assert EPOCH_MS == 1_700_000_000_000    # the pattern above is written for it
+#: Clock values as they are written out (the simulated clock starts at ``EPOCH_MS``, 2023-11-14 22:13:20
+#: UTC): a Store's modified_timestamp (R4) in ms, ``time.time()`` in seconds, dates and times of day.
+_CLOCK = [
+    (re.compile(r"(?<![\d.])170[0-9]\d{9}(?![\d.])"), "<ms>"),
+    (re.compile(r"(?<![\d.])170\d{7}(?:\.\d+)?(?![\d.])"), "<s>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?"), "<time>"),
+    (re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"), "<date>"),
+    (re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\d:])"), "<time>"),
+]
+assert EPOCH_MS == 1_700_000_000_000    # the patterns above are written for it
 
 
 def _unstamped(text: str) -> str:
-    """``text`` with every Store timestamp written out in it replaced by ``<ms>``.
+    """``text`` with every clock value written out in it replaced by a placeholder.
 
-    Two executions stamp their writes at different times, so a prop that
-    shows a timestamp (``f"saved at {ts}"``, or a timestamp kept in data)
-    differs by its digits alone; the comparison looks at everything else.
+    Two executions run at different simulated times, so a prop that shows a
+    timestamp (``f"saved at {ts}"``, a ``datetime.now().isoformat()`` kept in
+    a Store's log) differs by those digits alone; the comparison looks at
+    everything else, so an event lost from a timestamped log still counts.
     """
-    return _STAMP.sub("<ms>", text) if "170" in text else text
-
-
+    for pattern, mark in _CLOCK:
+        text = pattern.sub(mark, text)
+    return text
 def groups(plan: Plan) -> list[list[Action]]:
     """The plan's actions cut where an action waits for the page to settle."""
     out: list[list[Action]] = []
@@ -142,8 +151,17 @@ class Oracle:
 
     # --- judging --------------------------------------------------------
     def ignored(self) -> set[str]:
-        """Props left out of the comparison: clock values (see the module docstring)."""
-        return set(self.graph.derived.values()) | set(self._clock_props())
+        """Props left out of the comparison: each Store's modified_timestamp, a clock value and nothing else.
+
+        The outputs of callbacks that read the clock are compared, with their
+        clock values written out replaced (:func:`_unstamped`): leaving them
+        out hid a lost update in a Store whose entries carry a time.
+        """
+        return set(self.graph.derived.values())
+
+    def clock_written(self) -> set[str]:
+        """Props written by callbacks that read the clock: a difference there may be a time alone."""
+        return set(self._clock_props())
 
     def _canon(self, layout: dict[str, Any], skip: set[str]) -> dict[str, str]:
         return {p: _unstamped(_dumps(v)) for p, v in layout.items() if p not in skip}
