@@ -245,7 +245,7 @@ class _Model:
     """The scenario as a transition system over :class:`_State`."""
 
     def __init__(self, graph: Graph, plan: Plan, check: Check, request_budget: int = REQUEST_BUDGET,
-                 same_ms: bool = False, passes: bool = False):
+                 same_ms: bool = False, passes: bool = False, clock_shape: Callable[[str], str] | None = None):
         self.graph = graph
         self.same_ms = same_ms
         self.passes = passes
@@ -262,6 +262,12 @@ class _Model:
         #: Props holding clock values (left out of end states); grows as callbacks are found
         #: to write values computed from the clock (see :meth:`_execute`).
         self.clock_props: set[str] = set(derived)
+        #: ``clock_shape`` (given by a check that compares values with their clock values written out
+        #: replaced, as check's oracle does): clock props whose every probe differed only in such values,
+        #: and those where one did not.  A check may read the first kind and still be proved.
+        self.clock_shape = clock_shape
+        self.clock_shaped: set[str] = set()
+        self.clock_unshaped: set[str] = set(derived)
         #: Why no proof can be claimed (a callback's behaviour depends on clock values), or None.
         self.refused: str | None = None
         self._responses: dict[tuple, Response] = {}
@@ -423,10 +429,13 @@ class _Model:
                     f"callback {cb.name} behaves differently depending on {source}, a clock value; "
                     "the explorer's logical clock orders events but does not measure the time between "
                     "them, so it cannot cover real latencies (use Monte-Carlo)")
-            self.clock_props |= {p for p in response.outputs
-                                 if _dumps(response.outputs[p]) != _dumps(probe.outputs.get(p))}
-            self.clock_props |= {p for p in response.side                       # R21
-                                 if _dumps(response.side[p]) != _dumps(probe.side.get(p))}
+            for got, moved in ((response.outputs, probe.outputs), (response.side, probe.side)):   # R21
+                for p in got:
+                    a, b = _dumps(got[p]), _dumps(moved.get(p))
+                    if a != b:
+                        self.clock_props.add(p)
+                        shaped = self.clock_shape is not None and self.clock_shape(a) == self.clock_shape(b)
+                        (self.clock_shaped if shaped else self.clock_unshaped).add(p)
         self._responses[key] = response
         return response
 
@@ -543,12 +552,14 @@ class _Model:
         layout = _Watched(r.layout)
         wrong = tuple(self.check(layout))
         if self.refused is None:
-            clocked = sorted(layout.read & self.clock_props)
-            if not clocked and self.clock_props & r.layout.keys():
+            # props a check reads only through their shape (clock_shape) do not count
+            unshaped = self.clock_props - (self.clock_shaped - self.clock_unshaped)
+            clocked = sorted(layout.read & unshaped)
+            if not clocked and unshaped & r.layout.keys():
                 # A check that walks the whole layout: does its answer move with the clock values?
-                shifted = {p: _perturb(v) if p in self.clock_props else v for p, v in r.layout.items()}
+                shifted = {p: _perturb(v) if p in unshaped else v for p, v in r.layout.items()}
                 if tuple(self.check(shifted)) != wrong:
-                    clocked = sorted(self.clock_props & r.layout.keys())
+                    clocked = sorted(unshaped & r.layout.keys())
             if clocked:
                 self.refused = (f"the check reads {', '.join(clocked)}, a value computed from the clock; the "
                                 "explorer's logical clock orders events but does not measure real time")
@@ -715,8 +726,14 @@ class Result:
 def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules: int | None = None,
             max_depth: int | None = None, reduction: bool = True, *, hashing: bool = True,
             same_ms: bool = False, passes: bool = False, max_states: int | None = DEFAULT_MAX_STATES,
-            request_budget: int = REQUEST_BUDGET, random_walks: int = RANDOM_WALKS) -> Result:
+            request_budget: int = REQUEST_BUDGET, random_walks: int = RANDOM_WALKS,
+            clock_shape: Callable[[str], str] | None = None) -> Result:
     """Explore every schedule of ``plan`` on the app; see the module docstring for the model.
+
+    ``clock_shape`` is how ``check`` sees a value's JSON when it compares it
+    (check's oracle replaces the clock values written out in it): a clock
+    prop whose probes differ only there does not stop a proof when the check
+    reads it.
 
     ``complete`` is True only when no bound cut anything (and no runaway
     loop was met): then every end state the model allows is in
@@ -728,7 +745,7 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
     plan.validate(Renderer(graph).layout)
     check = validate.explore_arguments(check, max_schedules, max_depth, max_states, request_budget)
-    model = _Model(graph, plan, check, request_budget, same_ms, passes)
+    model = _Model(graph, plan, check, request_budget, same_ms, passes, clock_shape)
     started = time.perf_counter()
     search = _search_graph if hashing else _search_tree
     found = search(model, reduction, max_schedules, max_depth, max_states)

@@ -63,12 +63,12 @@ def test_clock_values_are_compared_without_their_digits(real_app):
 def test_an_event_lost_from_a_timestamped_log_is_a_divergence():
     # each writer appends {"what", "at": datetime.now()} to a copy of the log: the times differ between any
     # two runs, the events must not (leaving clock-written props out hid the lost event)
-    from simulator.dashapp.oracle import _unstamped
-    got = _unstamped('{"events":[{"at":"2023-11-14T22:13:20.004000","what":"comment1"}]}')
-    want = _unstamped('{"events":[{"at":"2023-11-14T22:13:20","what":"approve1"},'
+    from simulator.dashapp.oracle import unstamped
+    got = unstamped('{"events":[{"at":"2023-11-14T22:13:20.004000","what":"comment1"}]}')
+    want = unstamped('{"events":[{"at":"2023-11-14T22:13:20","what":"approve1"},'
                       '{"at":"2023-11-14T22:13:20.004000","what":"comment1"}]}')
     assert got == '{"events":[{"at":"<time>","what":"comment1"}]}' and got != want
-    assert _unstamped("saved 22:13:20 on 2023-11-14, at 1700000000.004 (1700000000004)") == \
+    assert unstamped("saved 22:13:20 on 2023-11-14, at 1700000000.004 (1700000000004)") == \
         "saved <time> on <date>, at <s> (<ms>)"
 
 
@@ -146,3 +146,26 @@ def test_a_prop_showing_a_store_timestamp_is_compared_without_its_digits():
     assert not run.diverged                                                  # ...and nothing else does
     stale = dict(run.layout, **{"shown.data": "None saved at 1700000000003"})
     assert oracle.check(stale) == ("shown.data",)                            # the content still counts
+
+
+def test_the_explorer_proves_an_app_that_shows_a_timestamp_and_refutes_a_timestamped_log_that_loses_an_entry(tmp_path):
+    from simulator.dashapp.check import Options, check
+    shown = tmp_path / "shown.py"
+    shown.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+                     "app.layout = html.Div([html.Button(id='b'), dcc.Store(id='s', data={}), html.Div(id='out')])\n"
+                     "@app.callback(Output('s', 'data'), Input('b', 'n_clicks'), prevent_initial_call=True)\n"
+                     "def save(n):\n    return {'n': n}\n"
+                     "@app.callback(Output('out', 'children'), Input('s', 'modified_timestamp'))\n"
+                     "def when(ts):\n    return f'saved at {ts}'\n")
+    (alone,) = check(str(shown), Options(trials=5, workloads=("alone",)), in_process=True).workloads
+    assert alone.proof == "proved safe" and alone.diverged == 0
+    log = tmp_path / "log.py"
+    log.write_text("from datetime import datetime\nfrom dash import Dash, Input, Output, State, dcc, html\n"
+                   "app = Dash(__name__)\n"
+                   "app.layout = html.Div([html.Button(id='a'), html.Button(id='c'), dcc.Store(id='s', data=[])])\n"
+                   + "".join(f"@app.callback(Output('s', 'data', allow_duplicate=True), Input('{k}', 'n_clicks'), "
+                             "State('s', 'data'), prevent_initial_call=True)\n"
+                             f"def log_{k}(n, s):\n    return s + [{{'what': '{k}', 'at': datetime.now().isoformat()}}]\n"
+                             for k in "ac"))
+    (both,) = check(str(log), Options(trials=20, workloads=("interleave",)), in_process=True).workloads
+    assert both.proof == "diverges" and both.diverged > 0

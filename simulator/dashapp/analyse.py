@@ -23,7 +23,7 @@ from .convert import Converted
 from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
-from .oracle import Oracle
+from .oracle import Oracle, unstamped
 from .workloads import Params, Workload, generate, inputs, pairs
 
 EXPLORE_STATES = 20_000
@@ -148,7 +148,7 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
         raise CheckError(f"workload {w.name}: the callbacks never settle, even one request at a time: {exc}") from None
     check = make_check(conv, oracle, invariant)
     ex = explore(graph, plan, check, passes=True, same_ms=True, max_states=explore_states,
-                 request_budget=config.request_budget)
+                 request_budget=config.request_budget, clock_shape=unstamped)
     summary = Summary(conv.spec.target if conv.spec else "app", w.name)
     for k in range(trials):
         s = f"{seed}/{k}"

@@ -70,7 +70,7 @@ _CLOCK = [
 assert EPOCH_MS == 1_700_000_000_000    # the patterns above are written for it
 
 
-def _unstamped(text: str) -> str:
+def unstamped(text: str) -> str:
     """``text`` with every clock value written out in it replaced by a placeholder.
 
     Two executions run at different simulated times, so a prop that shows a
@@ -164,7 +164,7 @@ class Oracle:
         return set(self._clock_props())
 
     def _canon(self, layout: dict[str, Any], skip: set[str]) -> dict[str, str]:
-        return {p: _unstamped(_dumps(v)) for p, v in layout.items() if p not in skip}
+        return {p: unstamped(_dumps(v)) for p, v in layout.items() if p not in skip}
 
     def nearest(self, layout: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The reference layout closest to ``layout`` and the props that differ from it."""
