@@ -207,3 +207,111 @@ def slider_drags(props: dict[str, Any]) -> str | None:
     if value is None or value == []:
         return None
     return f"sets drag_value to its value {value!r}"
+
+
+# --- the kinds of component the Dash-like API and check share -----------------------
+
+class Kind:
+    """What a component type does to its own props: by default nothing (only the user and callbacks change them).
+
+    Each method is asked with the component's id and its layout props; a
+    :class:`~simulator.components.Component` delegates to its ``kind``.
+    """
+
+    #: What the component does by itself, in a few words, for the docs and refusals.
+    summary = "changes its props only when the user acts"
+
+    def reload(self, cid: str, props: dict[str, Any], page: PageURL) -> PageURL | None:
+        return None
+
+    def mount(self, cid: str, props: dict[str, Any], page: PageURL, extra: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def unmodelled(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
+        return None
+
+    def unmodelled_write(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
+        return None
+
+    def reactions(self, read: frozenset[str]) -> frozenset[str]:
+        return frozenset()
+
+    def react(self, cid: str, prop: str, props: dict[str, Any]) -> str | None:
+        """What the component would do after a callback set ``prop``, when the model does not run it."""
+        return None
+
+
+class Location(Kind):
+    summary = ("sets pathname, href, search and hash the layout leaves unset to the page's address on mount "
+               "(modelled, R22); with refresh=True a different address reloads the page there (modelled: the "
+               "page opens where the reload ends) and a callback writing them reloads it (refused)")
+
+    def reload(self, cid, props, page):
+        return location_reload(cid, props, page)
+
+    def mount(self, cid, props, page, extra):
+        return location_mount(props, page)
+
+    def unmodelled_write(self, cid, props, prop):
+        return location_write(cid, props, prop)
+
+
+class Tabs(Kind):
+    summary = "selects its first tab's value (or 'tab-1') on mount when it has no value (modelled, R22)"
+
+    def mount(self, cid, props, page, extra):
+        # Tabs.tsx: the first child's own value, else 'tab-1' (not the tab-<n> it shows a valueless tab as)
+        return tabs_mount(props, extra.get("first_tab_value"))
+
+
+class Store(Kind):
+    summary = ("stamps modified_timestamp when it takes new data, and on mount (modelled, R4); storage_type "
+               "local and session start empty, as on a first visit (R22), and without data set data and "
+               "modified_timestamp on mount (refused when read); clear_data written by a callback is refused")
+
+    def unmodelled(self, cid, props, prop):
+        return web_store_mount(cid, props, prop)
+
+    def unmodelled_write(self, cid, props, prop):
+        if prop == "clear_data":
+            return (f"dcc.Store {cid!r} then clears its data, stamps it and resets clear_data by itself, "
+                    "which is not modelled (R23); write data=None instead")
+        return None
+
+
+class Dropdown(Kind):
+    summary = ("clears a value its options lack, by itself, on mount and when its options change "
+               "(refused when it would happen, R23)")
+
+    def unmodelled(self, cid, props, prop):
+        what = dropdown_clears(props) if prop == "value" else None
+        return (f"dcc.Dropdown {cid!r} {what} {LAZY}; give it a value among its options "
+                "(or none)" if what else None)
+
+    def reactions(self, read):
+        return frozenset({"options", "value"}) if "value" in read else frozenset()
+
+    def react(self, cid, prop, props):
+        what = dropdown_clears(props)
+        return (f"dcc.Dropdown {cid!r}: after a callback set its {prop}, it {what} {LAZY}; to check "
+                f"this, have the callback that sets {cid}.options also set {cid}.value to one of them"
+                if what else None)
+
+
+class Slider(Kind):
+    summary = ("sets drag_value to its value on mount and when a callback sets value (refused when a callback "
+               "reads drag_value, R23)")
+
+    def unmodelled(self, cid, props, prop):
+        what = slider_drags(props) if prop == "drag_value" else None
+        return f"the slider {cid!r} {what} {LAZY}" if what else None
+
+    def reactions(self, read):
+        return frozenset({"value"}) if "drag_value" in read else frozenset()
+
+    def react(self, cid, prop, props):
+        what = slider_drags(props)
+        return f"the slider {cid!r}: after a callback set its value, it {what} {LAZY}" if what else None
+
+
+USER, LOCATION, TABS, STORE, DROPDOWN, SLIDER = Kind(), Location(), Tabs(), Store(), Dropdown(), Slider()

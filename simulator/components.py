@@ -60,25 +60,31 @@ class Component:
     def has_prop(self, prop: str) -> bool:
         return self.props is None or prop in self.props
 
+    # --- what it does by itself (R22, R23): its kind says, from its id and layout props --------------
+    #: What the component does to its own props (:mod:`.behaviour`); ``USER``: nothing by itself.
+    kind: ClassVar[behaviour.Kind] = behaviour.USER
+    #: What its kind needs from the layout besides props (a dcc.Tabs' first tab).
+    extra: ClassVar[dict[str, Any]] = {}
+
     def reload(self, page: PageURL) -> PageURL | None:
         """Where this component sends the browser when it mounts (a page reload, R22); None: nowhere."""
-        return None
+        return self.kind.reload(self.id, self.initial, page)
 
     def mount(self, page: PageURL) -> dict[str, Any]:
         """The props it sets itself on mount, before any initial request leaves (R22)."""
-        return {}
+        return self.kind.mount(self.id, self.initial, page, self.extra)
 
     def unmodelled(self, prop: str) -> str | None:
         """Why a callback may not read ``prop`` (the component changes it in a way the model does not run), or None."""
-        return None
+        return self.kind.unmodelled(self.id, self.initial, prop)
 
     def unmodelled_write(self, prop: str) -> str | None:
         """Why a callback may not write ``prop`` (what the component then does is not modelled), or None."""
-        return None
+        return self.kind.unmodelled_write(self.id, self.initial, prop)
 
     def reactions(self, read: frozenset[str]) -> frozenset[str]:
         """The props whose setting by a callback :meth:`react` must see, given the props callbacks ``read``."""
-        return frozenset()
+        return self.kind.reactions(read)
 
     def react(self, prop: str, props: dict[str, Any]) -> None:
         """Called after a callback set ``prop`` (one of :meth:`reactions`); ``props`` are its current props.
@@ -86,6 +92,9 @@ class Component:
         A component that would then change props of its own in a way the
         model does not run raises :class:`~simulator.errors.NotModelled` (R23).
         """
+        why = self.kind.react(self.id, prop, props)
+        if why:
+            raise NotModelled(why)
 
     def walk(self) -> Iterator["Component"]:
         yield self
@@ -153,19 +162,7 @@ class Dropdown(Component):
     callback's new options.
     """
 
-    def unmodelled(self, prop: str) -> str | None:
-        what = behaviour.dropdown_clears(self.initial) if prop == "value" else None
-        return f"dcc.Dropdown {self.id!r} {what} {behaviour.LAZY}" if what else None
-
-    def reactions(self, read: frozenset[str]) -> frozenset[str]:
-        # new options are checked; so is a value written before any value was (conservatively: any value)
-        return frozenset({"options", "value"}) if "value" in read else frozenset()
-
-    def react(self, prop: str, props: dict[str, Any]) -> None:
-        what = behaviour.dropdown_clears(props)
-        if what:
-            raise NotModelled(f"dcc.Dropdown {self.id!r}: after a callback set its {prop}, it {what} "
-                              f"{behaviour.LAZY}")
+    kind = behaviour.DROPDOWN
 
     positional = ("options", "value", "multi", "clearable", "searchable", "search_value", "placeholder", "disabled",
                   "closeOnSelect", "optionHeight", "maxHeight", "style", "labels", "debounce", "search_order",
@@ -196,18 +193,7 @@ class Slider(Component):
     when it would happen.
     """
 
-    def unmodelled(self, prop: str) -> str | None:
-        what = behaviour.slider_drags(self.initial) if prop == "drag_value" else None
-        return f"{type(self).__name__} {self.id!r} {what} {behaviour.LAZY}" if what else None
-
-    def reactions(self, read: frozenset[str]) -> frozenset[str]:
-        return frozenset({"value"}) if "drag_value" in read else frozenset()
-
-    def react(self, prop: str, props: dict[str, Any]) -> None:
-        what = behaviour.slider_drags(props)
-        if what:
-            raise NotModelled(f"{type(self).__name__} {self.id!r}: after a callback set its value, it {what} "
-                              f"{behaviour.LAZY}")
+    kind = behaviour.SLIDER
 
     positional = ("min", "max", "step", "marks", "value", "drag_value", "disabled", "dots", "included", "reverse",
                   "tooltip", "updatemode", "vertical", "verticalHeight", "allow_direct_input", "className",
@@ -229,14 +215,7 @@ class Location(Component):
     positional = ("id", "pathname", "search", "hash", "href", "refresh")
     props = positional[1:]
 
-    def reload(self, page: PageURL) -> PageURL | None:
-        return behaviour.location_reload(self.id, self.initial, page)
-
-    def mount(self, page: PageURL) -> dict[str, Any]:
-        return behaviour.location_mount(self.initial, page)
-
-    def unmodelled_write(self, prop: str) -> str | None:
-        return behaviour.location_write(self.id, self.initial, prop)
+    kind = behaviour.LOCATION
 
 
 class Store(Component):
@@ -255,14 +234,7 @@ class Store(Component):
     props = positional[1:]
     defaults = {"data": None}
 
-    def unmodelled(self, prop: str) -> str | None:
-        return behaviour.web_store_mount(self.id, self.initial, prop)
-
-    def unmodelled_write(self, prop: str) -> str | None:
-        if prop == "clear_data":
-            return (f"dcc.Store {self.id!r} then clears its data, stamps it and resets clear_data by itself, "
-                    "which is not modelled (R23); write data=None instead")
-        return None
+    kind = behaviour.STORE
 
 
 class Interval(Component):

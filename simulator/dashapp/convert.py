@@ -19,8 +19,7 @@ from typing import Any
 from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
-from ..errors import NotModelled
-from ..page import PageURL
+from ..behaviour import USER, Kind
 from . import known
 from .errors import Unsupported
 from .load import Source, Spec
@@ -31,41 +30,21 @@ class Real(Component):
     """A component of the real app: its type, and the props its layout JSON sets (any prop is valid).
 
     What it does by itself comes from the table of known components
-    (:mod:`.known`); ``kind`` is None for a type the table does not know.
+    (:mod:`.known`); ``known`` is False for a type the table does not know.
     """
 
     def __init__(self, id: str, type: str, namespace: str, props: dict[str, Any],
-                 kind: known.Kind | None = None, extra: dict[str, Any] | None = None):
+                 kind: Kind | None = None, extra: dict[str, Any] | None = None):
         super().__init__(id=id)
         self.initial = dict(props)   # children included: a callback may write it
         self.type = type
         self.namespace = namespace
-        self.kind = kind
+        self.kind = kind or USER     # from the table (R22, R23); None (an unknown type): see ``known``
+        self.known = kind is not None
         self.extra = extra or {}     # what the table needs from the layout beyond props (a Tabs' first tab)
 
     def __repr__(self) -> str:
         return f"{self.type}(id={self.id!r})"
-
-    # R22 / R23, from the table
-    def reload(self, page: PageURL) -> PageURL | None:
-        return self.kind.reload(self.id, self.initial, page) if self.kind else None
-
-    def mount(self, page: PageURL) -> dict[str, Any]:
-        return self.kind.mount(self.id, self.initial, page, self.extra) if self.kind else {}
-
-    def unmodelled(self, prop: str) -> str | None:
-        return self.kind.unmodelled(self.id, self.initial, prop) if self.kind else None
-
-    def unmodelled_write(self, prop: str) -> str | None:
-        return self.kind.unmodelled_write(self.id, self.initial, prop) if self.kind else None
-
-    def reactions(self, read: frozenset[str]) -> frozenset[str]:
-        return self.kind.reactions(read) if self.kind else frozenset()
-
-    def react(self, prop: str, props: dict[str, Any]) -> None:
-        why = self.kind.react(self.type, self.id, prop, props) if self.kind else None
-        if why:
-            raise NotModelled(why)
 
 
 class RealStore(Store):
@@ -263,7 +242,7 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
         for kind, deps in (("Input", ins), ("State", states)):
             for d in deps:
                 comp = found[d.component_id]
-                if isinstance(comp, Real) and comp.kind is None:
+                if isinstance(comp, Real) and not comp.known:
                     raise Unsupported(
                         f"callback {name} ({source.where}): {kind}({d.component_id!r}, {d.component_property!r}) "
                         f"reads a {comp.namespace} {comp.type}, a component the model does not know: it cannot "

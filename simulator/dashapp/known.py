@@ -18,75 +18,16 @@ refused: what it does to itself reaches no callback.
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import behaviour
-from ..page import PageURL
+from ..behaviour import DROPDOWN, LOCATION, SLIDER, STORE, TABS, USER, Kind
 
 DCC, HTML, DASH_TABLE = "dash_core_components", "dash_html_components", "dash_table"
-
-
-class Kind:
-    """A component type whose props change only when the user acts (and callbacks write them)."""
-
-    #: What the component does by itself, in a few words, for the docs and refusals.
-    summary = "changes its props only when the user acts"
-
-    def reload(self, cid: str, props: dict[str, Any], page: PageURL) -> PageURL | None:
-        return None
-
-    def mount(self, cid: str, props: dict[str, Any], page: PageURL, extra: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    def unmodelled(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
-        return None
-
-    def unmodelled_write(self, cid: str, props: dict[str, Any], prop: str) -> str | None:
-        return None
-
-    def reactions(self, read: frozenset[str]) -> frozenset[str]:
-        return frozenset()
-
-    def react(self, name: str, cid: str, prop: str, props: dict[str, Any]) -> str | None:
-        """What the component would do after a callback set ``prop``, when the model does not run it."""
-        return None
 
 
 class Debounced(Kind):
     summary = ("changes value when the user types; with debounce=N the value is sent N seconds after the "
                "last keystroke (the workloads send it then, and drop values typed over before), with "
                "debounce=True on Enter or blur (each workload change is one Enter)")
-
-
-class Location(Kind):
-    summary = ("sets pathname, href, search and hash the layout leaves unset to the page's address on mount "
-               "(modelled, R22); with refresh=True a different address reloads the page there (modelled: the "
-               "page opens where the reload ends) and a callback writing them reloads it (refused)")
-
-    def reload(self, cid, props, page):
-        return behaviour.location_reload(cid, props, page)
-
-    def mount(self, cid, props, page, extra):
-        return behaviour.location_mount(props, page)
-
-    def unmodelled_write(self, cid, props, prop):
-        return behaviour.location_write(cid, props, prop)
-
-
-class Tabs(Kind):
-    summary = "selects its first tab's value (or 'tab-1') on mount when it has no value (modelled, R22)"
-
-    def mount(self, cid, props, page, extra):
-        # Tabs.tsx: the first child's own value, else 'tab-1' (not the tab-<n> it shows a valueless tab as)
-        return behaviour.tabs_mount(props, extra.get("first_tab_value"))
-
-
-class Store(Kind):
-    """Modelled by :class:`simulator.components.Store` itself (a ``RealStore``); here for the table."""
-
-    summary = ("stamps modified_timestamp when it takes new data, and on mount (modelled, R4); storage_type "
-               "local and session start empty, as on a first visit (R22), and without data set data and "
-               "modified_timestamp on mount (refused when read); clear_data written by a callback is refused")
 
 
 class DataTable(Kind):
@@ -133,41 +74,6 @@ class Interval(Kind):
         return None
 
 
-class Dropdown(Kind):
-    summary = ("clears a value its options lack, by itself, on mount and when its options change "
-               "(refused when it would happen, R23)")
-
-    def unmodelled(self, cid, props, prop):
-        what = behaviour.dropdown_clears(props) if prop == "value" else None
-        return (f"dcc.Dropdown {cid!r} {what} {behaviour.LAZY}; give it a value among its options "
-                "(or none)" if what else None)
-
-    def reactions(self, read):
-        return frozenset({"options", "value"}) if "value" in read else frozenset()
-
-    def react(self, name, cid, prop, props):
-        what = behaviour.dropdown_clears(props)
-        return (f"dcc.Dropdown {cid!r}: after a callback set its {prop}, it {what} {behaviour.LAZY}; to check "
-                f"this, have the callback that sets {cid}.options also set {cid}.value to one of them"
-                if what else None)
-
-
-class Slider(Kind):
-    summary = ("sets drag_value to its value on mount and when a callback sets value (refused when a callback "
-               "reads drag_value, R23)")
-
-    def unmodelled(self, cid, props, prop):
-        what = behaviour.slider_drags(props) if prop == "drag_value" else None
-        return f"the slider {cid!r} {what} {behaviour.LAZY}" if what else None
-
-    def reactions(self, read):
-        return frozenset({"value"}) if "drag_value" in read else frozenset()
-
-    def react(self, name, cid, prop, props):
-        what = behaviour.slider_drags(props)
-        return f"the slider {cid!r}: after a callback set its value, it {what} {behaviour.LAZY}" if what else None
-
-
 class Itself(Kind):
     """A type that sets some props by itself at times the model does not know: reading them is refused."""
 
@@ -183,8 +89,6 @@ class Itself(Kind):
         return None
 
 
-USER = Kind()
-
 #: Every component type the model knows, by (type, namespace) as the layout JSON names them.
 TABLE: dict[tuple[str, str], Kind] = {
     ("Input", DCC): Debounced(),
@@ -193,13 +97,13 @@ TABLE: dict[tuple[str, str], Kind] = {
         "Clipboard", "Upload", "Markdown", "Link", "Loading", "Download", "Tooltip", "Tab")},
     ("DatePickerSingle", DCC): DatePicker(("date",)),
     ("DatePickerRange", DCC): DatePicker(("start_date", "end_date")),
-    ("Location", DCC): Location(),
-    ("Tabs", DCC): Tabs(),
-    ("Store", DCC): Store(),
+    ("Location", DCC): LOCATION,
+    ("Tabs", DCC): TABS,
+    ("Store", DCC): STORE,
     ("Interval", DCC): Interval(),
-    ("Dropdown", DCC): Dropdown(),
-    ("Slider", DCC): Slider(),
-    ("RangeSlider", DCC): Slider(),
+    ("Dropdown", DCC): DROPDOWN,
+    ("Slider", DCC): SLIDER,
+    ("RangeSlider", DCC): SLIDER,
     ("Graph", DCC): Itself(("relayoutData",), "sets relayoutData itself when plotly.js lays the figure out "
                            "(to {'autosize': True} once it has drawn, and on every resize)"),
     ("Geolocation", DCC): Itself(None, "sets its position props itself when the browser reports a location"),

@@ -18,7 +18,9 @@ def load_prefs(user):
 
 @app.callback(Output("prefs", "data", allow_duplicate=True), Input("nick", "value"), prevent_initial_call=True)
 def set_nick(nick):
-    p = Patch(); p["nick"] = nick; return p
+    p = Patch()
+    p["nick"] = nick
+    return p
 
 @app.callback(Output("shown", "children"), Input("prefs", "data"))
 def show(p):
