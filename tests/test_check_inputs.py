@@ -237,3 +237,20 @@ def test_together_is_made_only_for_two_inputs_one_response_can_set(tmp_path):
     from simulator.dashapp.workloads import generate
     graph = convert(load(str(tmp_path / "app.py"))).app.graph
     assert not [w for w in generate(found, graph=graph) if w.kind == "together"]
+
+
+def test_a_divergence_only_the_explorer_found_says_no_sampled_run_took_it(tmp_path, capsys):
+    # two Store writes in one renderer pass share a modified_timestamp (R4): rare, but an ordering that exists
+    import cli
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, State, dcc, html\n"
+                    "from dash.exceptions import PreventUpdate\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([html.Button(id='btn'), dcc.Store(id='store'), html.Div(id='out')])\n"
+                    "@app.callback(Output('store', 'data'), Input('btn', 'n_clicks'), prevent_initial_call=True)\n"
+                    "def save(n):\n    return {'clicks': n}\n"
+                    "@app.callback(Output('out', 'children'), Input('store', 'modified_timestamp'), "
+                    "State('store', 'data'))\n"
+                    "def on_data(ts, data):\n    if ts is None:\n        raise PreventUpdate\n    return data['clicks']\n")
+    assert cli.main(["check", str(path), "--trials", "5", "--workloads", "typing"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "0/5 runs" in out and "only the explorer found it: an ordering none of the sampled runs took" in out
