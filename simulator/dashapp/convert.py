@@ -107,13 +107,7 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
     for value in props.values():
         _components(value, found, assumed)     # children, and components held in other props
-    extra = {}
-    if (kind, namespace) == ("Tabs", "dash_core_components"):
-        tabs = _tab_values(props.get("children"))
-        first = props.get("children")
-        first = first[0] if isinstance(first, list) and first else first
-        extra = {"tab_values": tabs,
-                 "first_tab_value": first.get("props", {}).get("value") if isinstance(first, dict) else None}
+    extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     props = {k: v for k, v in props.items() if not _is_component_tree(v)}
     if cid is None:
         return
@@ -128,15 +122,18 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     found[cid] = comp
 
 
-def _tab_values(children: Any) -> list[Any]:
-    """``dcc.Tabs``' tabs' values as it shows them: a Tab without one is ``tab-<n>`` (``Tabs.tsx``)."""
+def _tabs(children: Any) -> dict[str, Any]:
+    """What the table needs of a ``dcc.Tabs``' children (``Tabs.tsx``).
+
+    ``tab_values``: the values it shows its tabs with (a Tab without one is
+    ``tab-<n>``); ``first_tab_value``: the first child's own value, which it
+    selects on mount when it has none (R22; ``'tab-1'`` when that is unset too).
+    """
     tabs = children if isinstance(children, list) else [children] if children is not None else []
-    values = []
-    for n, tab in enumerate(tabs, 1):
-        props = tab.get("props") if isinstance(tab, dict) else None
-        if isinstance(props, dict):
-            values.append(props.get("value") or f"tab-{n}")
-    return values
+    own = [tab.get("props") if isinstance(tab, dict) and isinstance(tab.get("props"), dict) else None
+           for tab in tabs]
+    return {"tab_values": [p.get("value") or f"tab-{n}" for n, p in enumerate(own, 1) if p is not None],
+            "first_tab_value": own[0].get("value") if own and own[0] is not None else None}
 
 
 def _is_component_tree(value: Any) -> bool:
