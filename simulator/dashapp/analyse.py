@@ -116,7 +116,11 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
 
 
 def clock_props(conv: Converted) -> Callable[[], set[str]]:
-    """Props written by callbacks that read the clock: left out of the oracle's comparison."""
+    """Props written by callbacks that read the clock.
+
+    The oracle compares them with their clock values replaced
+    (:func:`.oracle.unstamped`); :meth:`.oracle.Oracle.clock_written` lists them.
+    """
     def props() -> set[str]:
         readers = conv.server.clock_readers
         return {o.key for cb in conv.callbacks if cb.output_id in readers for o in cb.outputs}
