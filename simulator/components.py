@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, ClassVar, Iterable, Iterator
 
-from . import behaviour
+from . import behaviour, wildcards
 from .errors import DependencyException, NotModelled
 from .page import PageURL
 
@@ -57,6 +57,11 @@ class Component:
                     f"{kind}(id={id!r}) has no prop {unknown[0]!r}; it has {', '.join(self.props)}")
         self.initial = values
 
+    @property
+    def key(self) -> str:
+        """Its id as the renderer writes it: a string id as it is, a dict id as ``stringifyId`` (R25)."""
+        return wildcards.id_key(self.id)
+
     def has_prop(self, prop: str) -> bool:
         return self.props is None or prop in self.props
 
@@ -68,19 +73,19 @@ class Component:
 
     def reload(self, page: PageURL) -> PageURL | None:
         """Where this component sends the browser when it mounts (a page reload, R22); None: nowhere."""
-        return self.kind.reload(self.id, self.initial, page)
+        return self.kind.reload(self.key, self.initial, page)
 
     def mount(self, page: PageURL) -> dict[str, Any]:
         """The props it sets itself on mount, before any initial request leaves (R22)."""
-        return self.kind.mount(self.id, self.initial, page, self.extra)
+        return self.kind.mount(self.key, self.initial, page, self.extra)
 
     def unmodelled(self, prop: str) -> str | None:
         """Why a callback may not read ``prop`` (the component changes it in a way the model does not run), or None."""
-        return self.kind.unmodelled(self.id, self.initial, prop)
+        return self.kind.unmodelled(self.key, self.initial, prop)
 
     def unmodelled_write(self, prop: str) -> str | None:
         """Why a callback may not write ``prop`` (what the component then does is not modelled), or None."""
-        return self.kind.unmodelled_write(self.id, self.initial, prop)
+        return self.kind.unmodelled_write(self.key, self.initial, prop)
 
     def reactions(self, read: frozenset[str]) -> frozenset[str]:
         """The props whose setting by a callback :meth:`react` must see, given the props callbacks ``read``."""
@@ -92,7 +97,7 @@ class Component:
         A component that would then change props of its own in a way the
         model does not run raises :class:`~simulator.errors.NotModelled` (R23).
         """
-        why = self.kind.react(self.id, prop, props)
+        why = self.kind.react(self.key, prop, props)
         if why:
             raise NotModelled(why)
 
@@ -105,11 +110,10 @@ class Component:
 
 
 def check_id(id: Any, where: str) -> None:
-    """A component id is a non-empty string; a dict is a pattern-matching id, not modelled yet."""
+    """A component id is a non-empty string, or a dict of values that pattern-matching callbacks name (R25)."""
     if isinstance(id, dict):
-        raise DependencyException(
-            f"{where}: pattern-matching ids are not modelled yet (a dict id such as "
-            "{'type': ..., 'index': ...}); give the component a string id")
+        wildcards.check(id, where, wildcards=False)
+        return
     if id is not None and (not isinstance(id, str) or not id):
         raise DependencyException(f"{where}: a component id must be a non-empty string")
 

@@ -3,7 +3,7 @@
 import pytest
 from conftest import Driver, run_engine
 
-from simulator import Action, Dash, DependencyException, Input, Output, State, dcc, html
+from simulator import MATCH, Action, Dash, DependencyException, Input, Output, State, dcc, html
 
 
 def _echo_app(component, prop="value"):
@@ -139,13 +139,15 @@ def test_r22_persistence_is_a_first_visit_the_page_starts_from_the_layout():
 # --- pattern-matching ids ----------------------------------------------------------------
 
 @pytest.mark.parametrize("dependency", [Input, State, Output])
-def test_pattern_matching_id_in_a_dependency_says_it_is_not_modelled(dependency):
-    with pytest.raises(DependencyException) as err:
-        dependency({"type": "field", "index": 1}, "value")
-    assert "pattern-matching ids are not modelled yet" in str(err.value)
-    assert "non-empty string" not in str(err.value)
+def test_a_dict_id_in_a_dependency_is_a_pattern_matching_id_checked_as_dash_checks_it(dependency):
+    assert dependency({"type": "field", "index": 1}, "value").key == '{"index":1,"type":"field"}.value'
+    with pytest.raises(DependencyException, match="must be a string, number or boolean or MATCH"):
+        dependency({"type": "field", "index": [1]}, "value")
+    with pytest.raises(DependencyException, match="needs at least one key"):
+        dependency({}, "value")
 
 
-def test_pattern_matching_id_in_the_layout_says_it_is_not_modelled():
-    with pytest.raises(DependencyException, match="pattern-matching ids are not modelled yet"):
-        dcc.Input(id={"type": "field", "index": 1})
+def test_a_dict_id_in_the_layout_holds_values_not_wildcards():
+    assert dcc.Input(id={"type": "field", "index": 1}).key == '{"index":1,"type":"field"}'
+    with pytest.raises(DependencyException, match="cannot hold the wildcard MATCH"):
+        dcc.Input(id={"type": "field", "index": MATCH})
