@@ -18,11 +18,12 @@ from .graph import Graph
 from .latency import parse as parse_distribution
 from .patch import Patch
 from .renderer import Renderer, Request
+from .wildcards import ALL, ALLSMALLER, MATCH
 from .workload import CLICK, Action, Plan, click, type_into
 
 __all__ = [
     "dcc", "html", "Dash", "Callback", "Response", "ctx", "callback_context", "no_update", "server_time", "set_props",
-    "Input", "Output", "State", "Patch", "PreventUpdate", "Config", "Run", "Simulation", "simulate",
+    "Input", "Output", "State", "MATCH", "ALL", "ALLSMALLER", "Patch", "PreventUpdate", "Config", "Run", "Simulation", "simulate",
     "DashException", "DependencyException", "DuplicateCallback", "InvalidCallbackReturnValue",
     "InvalidPatchOperation", "InvalidPropertyException", "NonExistentIdException", "NotModelled", "ScenarioError",
     "Graph", "Renderer", "Request", "parse_distribution", "CLICK", "Action", "Plan", "click", "type_into",

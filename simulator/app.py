@@ -35,8 +35,8 @@ from .patch import Patch
 
 
 def _hash_inputs(inputs: Sequence[Input]) -> str:
-    """Dash suffixes an allow_duplicate output with a hash of the inputs (R11)."""
-    return hashlib.sha256(".".join(str(i) for i in inputs).encode()).hexdigest()
+    """Dash suffixes an allow_duplicate output with a hash of the inputs (R11), as Python writes them."""
+    return hashlib.sha256(".".join(i.dash_key for i in inputs).encode()).hexdigest()
 
 
 _encode = json.JSONEncoder(separators=(",", ":")).encode   # json.dumps(value, separators=(",", ":"))
@@ -99,10 +99,22 @@ class Callback:
     prevent_initial_call: bool
     clientside: bool
     multi: bool  # declared with a list of outputs: the body returns a list
+    #: The index of the declared callback this one is a copy or an instance of (R25), or -1: itself.
+    origin: int = -1
 
     @property
     def name(self) -> str:
         return getattr(self.func, "__name__", f"callback_{self.index}")
+
+    @property
+    def chain_id(self) -> int:
+        """What a request's chain of predecessors records (R3, R6): the declared callback, shared by its instances."""
+        return self.index if self.origin < 0 else self.origin
+
+    @property
+    def pattern(self) -> bool:
+        """Declared with a pattern-matching dependency (R25): the graph runs its instances, not it."""
+        return any(d.pattern for d in (*self.outputs, *self.inputs, *self.states))
 
     @property
     def no_output(self) -> bool:
@@ -114,7 +126,9 @@ class Callback:
         """The ``output`` of its request: its outputs joined, or for a no-output callback a hash of its Inputs."""
         if self.no_output:
             return _hash_inputs(self.inputs)
-        return "..".join(self.wire_outputs) if not self.multi else f"..{'...'.join(self.wire_outputs)}.."
+        digest = _hash_inputs(self.inputs)
+        wire = [f"{o.dash_key}@{digest}" if o.allow_duplicate else o.dash_key for o in self.outputs]
+        return "..".join(wire) if not self.multi else f"..{'...'.join(wire)}.."
 
     @property
     def wire_outputs(self) -> tuple[str, ...]:
@@ -143,8 +157,8 @@ class Callback:
         side: dict[str, dict[str, Any]] = {}
 
         def body():
-            with running(changed, now, side):
-                return self.func(*[_wire(a) for a in args])   # json.loads(_dumps(args)), item by item
+            with running(changed, now, side, lambda: self._lists(args)):
+                return self.func(*self._arguments([_wire(a) for a in args]))   # json.loads(_dumps(args)), item by item
 
         result, raised = guard.run(self.name, body)
         if isinstance(raised, SetPropsNotModelled):
@@ -159,6 +173,25 @@ class Callback:
             response = self._with_side(response, side)
         jsonvalue.check_size(response.nbytes, f"callback {self.name}")
         return response
+
+    def execute_instance(self, instance: "Callback", args: list[Any], changed: tuple[str, ...],
+                         now: float = 0.0) -> Response:
+        """Run this declared callback for one of its pattern-matching instances (R25, :mod:`.matching`)."""
+        return Callback.execute(instance, args, changed, now)
+
+    def _arguments(self, args: list[Any]) -> list[Any]:
+        """The body's arguments from the values read, one per Input and State (an instance groups lists, R25)."""
+        return args
+
+    def _lists(self, args: list[Any]) -> dict[str, Any]:
+        """``ctx.inputs_list``, ``states_list`` and ``outputs_list`` for a run on ``args``, as Dash builds them."""
+        values = iter(args)
+        ins = [{"id": d.component_id, "property": d.component_property, "value": next(values)} for d in self.inputs]
+        states = [{"id": d.component_id, "property": d.component_property, "value": next(values)}
+                  for d in self.states]
+        outs = [{"id": d.component_id, "property": d.component_property} for d in self.outputs]
+        return {"inputs_list": ins, "states_list": states,
+                "outputs_list": outs if self.multi or not outs else outs[0]}
 
     def _with_side(self, response: Response, side: dict[str, dict[str, Any]]) -> Response:
         """R21: the response with its ``sideUpdate``, as ``dash/_callback.py`` puts it in the body.
@@ -344,6 +377,9 @@ class Dash:
                         f"callback {name}: Output({o.component_id!r}, {o.component_property!r}, "
                         "allow_duplicate=True) requires prevent_initial_call=True: the order of the "
                         "initial calls is not guaranteed, so Dash refuses it")
+            if any(d.pattern for d in (*outputs, *ins, *states)):
+                from .matching import check_definition
+                check_definition(name, outputs, ins, states)
             cb = Callback(index=len(self.callbacks), func=func, outputs=tuple(outputs), inputs=tuple(ins),
                           states=tuple(states), prevent_initial_call=bool(prevent_initial_call),
                           clientside=clientside, multi=multi)
@@ -357,29 +393,38 @@ class Dash:
     def components(self) -> dict[str, Component]:
         found: dict[str, Component] = {}
         for comp in flatten(self.layout):
-            if comp.id in found:
+            if comp.key in found:
                 raise DuplicateCallback(f"layout: two components share the id {comp.id!r}")
-            found[comp.id] = comp
+            found[comp.key] = comp
         return found
 
-    def validate(self) -> dict[str, Component]:
-        """Whole-app checks, as Dash makes them when the page loads."""
+    def validate(self) -> tuple[dict[str, Component], list[Callback]]:
+        """Whole-app checks, as Dash makes them when the page loads.
+
+        Returns the components by id and the callbacks the renderer runs:
+        the declared ones, or pattern-matching ones resolved into instances
+        against the layout (R25, :func:`simulator.matching.expand`).
+        """
+        from .matching import expand
         comps = self.components()
         for cb in self.callbacks:
             for kind, deps in (("Output", cb.outputs), ("Input", cb.inputs), ("State", cb.states)):
                 for dep in deps:
-                    if dep.component_id not in comps:
+                    if dep.pattern:
+                        continue   # it names whatever ids match it: resolved by expand
+                    if dep.id_key not in comps:
                         raise NonExistentIdException(
                             f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}) "
                             f"names the component id {dep.component_id!r}, which is not in the layout")
-                    if not comps[dep.component_id].has_prop(dep.component_property):
-                        comp = comps[dep.component_id]
+                    if not comps[dep.id_key].has_prop(dep.component_property):
+                        comp = comps[dep.id_key]
                         raise InvalidPropertyException(
                             f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}): "
                             f"{type(comp).__name__} has no prop {dep.component_property!r} "
                             f"(it has {', '.join(comp.props or ())})")
+        callbacks = expand(self.callbacks, comps)
         owners: dict[str, Callback] = {}
-        for cb in self.callbacks:
+        for cb in callbacks:
             for output, wire in zip(cb.outputs, cb.wire_outputs):
                 other = owners.get(wire)
                 if other is not None:
@@ -391,7 +436,7 @@ class Dash:
                         f"without allow_duplicate.{hint}" if not output.allow_duplicate else
                         f"Output {output.key} is written by callbacks {other.name} and {cb.name}.{hint}")
                 owners[wire] = cb
-        return comps
+        return comps, callbacks
 
     @property
     def graph(self):

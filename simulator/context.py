@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+import json
+from typing import Any, Callable
 
 from .errors import ScenarioError
 
@@ -31,6 +32,24 @@ _current: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVa
 _clock: contextvars.ContextVar[float] = contextvars.ContextVar("callback_race_clock", default=0.0)
 _side: contextvars.ContextVar[dict[str, dict[str, Any]] | None] = contextvars.ContextVar(
     "callback_race_side", default=None)
+_lists: contextvars.ContextVar[Callable[[], dict[str, list]] | None] = contextvars.ContextVar(
+    "callback_race_lists", default=None)
+
+
+class AttributeDict(dict):
+    """A dict id as Dash hands it to a callback: ``ctx.triggered_id.index`` works as ``["index"]`` does."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _component_id(key: str) -> Any:
+    """The component id of a prop key: a string, or for ``{"index":2,...}.value`` the dict (R25)."""
+    cid = key.rpartition(".")[0]
+    return AttributeDict(json.loads(cid)) if cid.startswith("{") else cid
 
 
 def set_props(component_id: str, props: dict[str, Any]) -> None:
@@ -38,16 +57,19 @@ def set_props(component_id: str, props: dict[str, Any]) -> None:
 
     As in Dash, the props are collected while the body runs and go back with
     the response as its ``sideUpdate``; a second call for one component
-    merges into the first.  Only string ids are modelled: a pattern-matching
-    (dict) id is refused, never ignored.
+    merges into the first.  A dict id names one component (R25); an id
+    with a wildcard in it is refused, as Dash refuses it.
     """
     side = _side.get()
     if side is None:
         raise RuntimeError("set_props is only available inside a running callback")
-    if not isinstance(component_id, str):
-        raise SetPropsNotModelled(
-            f"set_props({component_id!r}, ...): only string component ids are modelled "
-            "(pattern-matching ids are not)")
+    if isinstance(component_id, dict):
+        from .wildcards import Wildcard, id_key
+        if any(isinstance(v, Wildcard) for v in component_id.values()):
+            raise SetPropsNotModelled(f"set_props({component_id!r}, ...): a wildcard names no one component")
+        component_id = id_key(component_id)
+    elif not isinstance(component_id, str):
+        raise SetPropsNotModelled(f"set_props({component_id!r}, ...): a component id is a string or a dict")
     if not isinstance(props, dict) or not all(isinstance(k, str) for k in props):
         raise SetPropsNotModelled(f"set_props({component_id!r}, {props!r:.60}): props must be a dict of prop names")
     side[component_id] = {**side.get(component_id, {}), **props}
@@ -79,12 +101,31 @@ class _CallbackContext:
     @property
     def triggered_prop_ids(self) -> dict[str, str]:
         """``{"first_name.value": "first_name", ...}``; empty on the initial call."""
-        return {key: key.rpartition(".")[0] for key in self._triggered()}
+        return {key: _component_id(key) for key in self._triggered()}
 
     @property
-    def triggered_id(self) -> str | None:
+    def triggered_id(self) -> str | dict | None:
+        """The first trigger's component id: a string, a dict for a pattern-matching id (R25), or None."""
         changed = self._triggered()
-        return changed[0].rpartition(".")[0] if changed else None
+        return _component_id(changed[0]) if changed else None
+
+    def _list(self, name: str) -> list:
+        self._triggered()
+        return _lists.get()()[name]
+
+    @property
+    def inputs_list(self) -> list:
+        """Each Input as ``{"id", "property", "value"}``, a list of them for an ALL/ALLSMALLER one (R25)."""
+        return self._list("inputs_list")
+
+    @property
+    def states_list(self) -> list:
+        return self._list("states_list")
+
+    @property
+    def outputs_list(self) -> list | dict:
+        """Each Output as ``{"id", "property"}`` (a list for ALL); one Output alone is not in a list, as in Dash."""
+        return self._list("outputs_list")
 
     @property
     def triggered(self) -> list[dict[str, Any]]:
@@ -95,25 +136,30 @@ class _CallbackContext:
 ctx = callback_context = _CallbackContext()
 
 
-def running(changed: tuple[str, ...], now_ms: float = 0.0, side: dict | None = None):
+def running(changed: tuple[str, ...], now_ms: float = 0.0, side: dict | None = None,
+            lists: Callable[[], dict[str, list]] | None = None):
     """Set what ``ctx`` and :func:`server_time` report while one callback body runs.
 
-    ``side`` collects the body's :func:`set_props` calls, ``{component_id: {prop: value}}``.
+    ``side`` collects the body's :func:`set_props` calls, ``{component_id: {prop: value}}``;
+    ``lists`` gives ``ctx.inputs_list`` and the others when the body asks.
     """
-    return _Running(changed, now_ms, {} if side is None else side)
+    return _Running(changed, now_ms, {} if side is None else side, lists)
 
 
 class _Running:
-    def __init__(self, changed: tuple[str, ...], now_ms: float, side: dict):
+    def __init__(self, changed: tuple[str, ...], now_ms: float, side: dict, lists):
         self._changed = changed
         self._now = now_ms / 1000.0
         self._side = side
+        self._lists = lists
 
     def __enter__(self):
-        self._tokens = (_current.set(self._changed), _clock.set(self._now), _side.set(self._side))
+        self._tokens = (_current.set(self._changed), _clock.set(self._now), _side.set(self._side),
+                        _lists.set(self._lists))
 
     def __exit__(self, *exc):
         _current.reset(self._tokens[0])
         _clock.reset(self._tokens[1])
         _side.reset(self._tokens[2])
+        _lists.reset(self._tokens[3])
         return False

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from . import behaviour, jsonvalue, page
+from . import behaviour, jsonvalue, matching, page
 from .app import Callback, Dash
 from .components import Store
 from .errors import NotModelled
@@ -41,6 +41,23 @@ class Node:
     priority: str                    # what the renderer sorts by (R13)
     intended_priority: str           # what getPriority was written to compute
     request_skeleton: int = 0        # bytes of its request body before the values (see request_skeleton)
+
+
+def uid(cb: Callback) -> str:
+    """``getUniqueIdentifier``: what R7 merges and R8 supersedes by.
+
+    The declared Inputs, Outputs (as received, R11) and States; a no-output
+    callback adds its output hash (R24); a pattern-matching instance is
+    named by its declared ids, wildcards and all, plus its MATCH values (R25).
+    """
+    instance = isinstance(cb, matching.Instance)
+    declared = cb.definition if instance else cb
+    parts = [d.key for d in declared.inputs] + list(declared.wire_outputs) + [d.key for d in declared.states]
+    if cb.no_output:
+        parts.append(cb.output_id)
+    if instance and cb.any_vals:
+        parts.append(cb.any_vals)
+    return ",".join(parts)
 
 
 def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tuple[str, ...],
@@ -65,13 +82,18 @@ def request_skeleton(wire: tuple[str, ...], inputs: tuple[str, ...], states: tup
     return len(json.dumps(body, separators=(",", ":"))) - len("null") * (len(inputs) + len(states)) - len("[]")
 
 
+def _skeleton(body: dict, values: int) -> int:
+    """Bytes of a body whose ``values`` values are null and whose changedPropIds is empty, without them."""
+    return len(json.dumps(body, separators=(",", ":"))) - len("null") * values - len("[]")
+
+
 class Graph:
     """An app built for simulation: validated, graphed, precomputed."""
 
     def __init__(self, app: Dash):
         self.app = app
-        self.components = app.validate()
-        self.callbacks = list(app.callbacks)
+        # R25: a pattern-matching callback is here as its instances, one per MATCH value set.
+        self.components, self.callbacks = app.validate()
         self.nx = nx.DiGraph()
         for comp_id, comp in self.components.items():
             for prop, value in comp.initial.items():
@@ -108,12 +130,12 @@ class Graph:
         read: dict[str, set[str]] = {}
         for cb in self.callbacks:
             for dep in (*cb.inputs, *cb.states):
-                read.setdefault(dep.component_id, set()).add(dep.component_property)
-                why = self.components[dep.component_id].unmodelled(dep.component_property)
+                read.setdefault(dep.id_key, set()).add(dep.component_property)
+                why = self.components[dep.id_key].unmodelled(dep.component_property)
                 if why:
                     raise NotModelled(f"callback {cb.name} reads {dep.key}, but {why}")
             for dep in cb.outputs:
-                why = self.components[dep.component_id].unmodelled_write(dep.component_property)
+                why = self.components[dep.id_key].unmodelled_write(dep.component_property)
                 if why:
                     raise NotModelled(f"callback {cb.name} writes {dep.key}, but {why}")
         self.reactions = {
@@ -122,7 +144,7 @@ class Graph:
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.
-        self.initial = [cb for cb in self.callbacks if not cb.prevent_initial_call]
+        self.initial = [cb for cb in self.callbacks if matching.initial(cb)]
 
     # --- precomputation -------------------------------------------------
     def _listeners(self, wire: str) -> list[Callback]:
@@ -168,6 +190,7 @@ class Graph:
         return "".join(digits[min(n, 35)] for n in counts)
 
     def _node(self, cb: Callback) -> Node:
+        """Everything the renderer asks about ``cb`` at run time, worked out once."""
         wire = cb.wire_outputs
         inputs = tuple(d.key for d in cb.inputs)
         states = tuple(d.key for d in cb.states)
@@ -179,11 +202,12 @@ class Graph:
             state_keys=states,
             blocking_inputs=frozenset(i for i in inputs if i not in wire),
             downstream=self._downstream(cb),
-            # getUniqueIdentifier; a no-output callback adds its output hash (R24)
-            uid=",".join(inputs + wire + states + ((cb.output_id,) if cb.no_output else ())),
+            uid=uid(cb),
             priority=self._priority(cb, keep_seen=True),
             intended_priority=self._priority(cb, keep_seen=False),
-            request_skeleton=request_skeleton(wire, inputs, states, cb.output_id if cb.no_output else None),
+            request_skeleton=(request_skeleton(wire, inputs, states, cb.output_id if cb.no_output else None)
+                              if not isinstance(cb, matching.Instance) else
+                              _skeleton(cb.request_body(), len(inputs) + len(states))),
         )
 
     # --- questions asked at run time ----------------------------------------

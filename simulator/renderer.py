@@ -307,7 +307,7 @@ class Renderer:
         for prop in props:
             comp = reactions.get(prop)
             if comp is not None:
-                prefix = comp.id + "."
+                prefix = comp.key + "."
                 current = {k[len(prefix):]: v for k, v in self.layout.items() if k.startswith(prefix)}
                 try:
                     comp.react(prop[len(prefix):], current)
@@ -362,7 +362,7 @@ class Renderer:
         # R6: drop requests whose chain already ran their callback.
         requested = []
         for req in before:
-            if req.callback.index in req.predecessors:
+            if req.callback.chain_id in req.predecessors:
                 req.status = "pruned"
                 self._event("pruned", now, request=req)
             else:
@@ -616,7 +616,7 @@ class Renderer:
         if response.kind == "data":
             req.status = APPLIED
             self._event("applied", now, request=req, values=new_values)
-            chain = req.predecessors + (node.callback.index,)
+            chain = req.predecessors + (node.callback.chain_id,)
             for prop, value in new_values.items():
                 self._set(prop, value, now, by=req.name)
             self._react(new_values, req.name)

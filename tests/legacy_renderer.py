@@ -239,7 +239,7 @@ class Renderer:
         # R6: drop requests whose chain already ran their callback.
         requested = []
         for req in before:
-            if req.callback.index in req.predecessors:
+            if req.callback.chain_id in req.predecessors:
                 req.status = "pruned"
                 self._event("pruned", now, request=req)
             else:
@@ -433,7 +433,7 @@ class Renderer:
         if response.kind == "data":
             req.status = APPLIED
             self._event("applied", now, request=req, values=new_values)
-            chain = req.predecessors + (node.callback.index,)
+            chain = req.predecessors + (node.callback.chain_id,)
             for prop, value in new_values.items():
                 self._set(prop, value, now, by=req.name)
             for prop in new_values:                  # R2: applied outputs always trigger
