@@ -7,9 +7,10 @@ import random
 
 import pytest
 
-from conftest import APPS
+from conftest import APPS, Driver
 from simulator.dashapp.convert import RealCallback
 from simulator.dashapp.errors import Unsupported
+from simulator.errors import NonExistentIdException
 
 APP_NAMES = sorted(p.stem for p in APPS.glob("*.py") if not p.stem.startswith("_") and p.stem != "clientside_writer")
 
@@ -49,10 +50,16 @@ def test_allow_duplicate_outputs_keep_dash_s_hash(real_app):
     assert conv.app.graph.listeners(first.wire_outputs[0]) == []     # an @hash output triggers nothing
 
 
-def test_set_props_on_a_pattern_matching_id_is_refused_when_seen(real_app):
+def test_set_props_on_a_dict_id_the_layout_lacks_is_refused_when_it_lands(real_app):
+    """R21/R25: set_props to a dict id is modelled; one the layout has no component for is refused, naming it."""
     conv = real_app("refused/set_props")
-    with pytest.raises(Unsupported, match=r"greet \(.*set_props.py:\d+\): set_props on the pattern-matching id"):
-        conv.callbacks[0].execute(["x"], ("name.value",))
+    response = conv.callbacks[0].execute(["x"], ("name.value",))
+    assert response.side == {'{"index":0,"type":"side"}.children': "touched"}
+    d = Driver(conv.app)
+    d.load()
+    d.change({"name.value": "x"})
+    with pytest.raises(NonExistentIdException, match=r"callback greet: set_props\('\{\"index\":0,\"type\":\"side\"\}'"):
+        d.settle()
 
 
 def test_returned_components_are_refused(real_app):
@@ -86,11 +93,11 @@ def _payloads(conv, rng):
     found, _ = inputs(conv.app.graph)
     layout = conv.app.graph.components
     pool = [None, "", "x", 0, 3, {}, {"first_name": "a"}] + [v for u in found for v in u.values[:3]]
-    for cb in conv.callbacks:
+    for cb in conv.app.graph.callbacks:   # pattern-matching ones as their instances (R25)
         for _ in range(6):
             args = []
             for dep in cb.inputs + cb.states:
-                initial = layout[dep.component_id].initial.get(dep.component_property)
+                initial = layout[dep.id_key].initial.get(dep.component_property)
                 args.append(rng.choice(pool + [initial]))
             changed = tuple(rng.sample([d.key for d in cb.inputs], k=rng.randint(0, len(cb.inputs))))
             yield cb, args, changed
@@ -101,7 +108,7 @@ def test_fast_path_and_flask_test_client_answer_identically(real_app, name):
     fast, slow = real_app(name), real_app(name, flask=True)
     rng = random.Random(name)
     for cb, args, changed in _payloads(fast, rng):
-        other = next(c for c in slow.callbacks if c.output_id == cb.output_id)
+        other = slow.app.graph.callbacks[cb.index]
         a, b = cb.execute(args, changed, 100.0), other.execute(args, changed, 100.0)
         assert (a.kind, json.dumps(a.outputs, sort_keys=True), json.dumps(a.side), a.nbytes, a.elapsed) == \
                (b.kind, json.dumps(b.outputs, sort_keys=True), json.dumps(b.side), b.nbytes, b.elapsed), \

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from simulator import (Config, Dash, Input, NonExistentIdException, InvalidPropertyException, Output, Patch,
+from simulator import (ALL, Config, Dash, Input, NonExistentIdException, InvalidPropertyException, Output, Patch,
                        Plan, PreventUpdate, Renderer, ScenarioError, State, dcc, html, no_update, set_props,
                        simulate)
 from simulator.explore import explore
@@ -68,9 +68,9 @@ def test_r21_side_updates_alone_are_a_response_and_prevent_update_or_an_error_se
 
 def test_r21_what_is_not_modelled_is_refused_naming_the_callback():
     def pattern(value):
-        set_props({"type": "s", "index": 0}, {"data": value})
+        set_props({"type": "s", "index": ALL}, {"data": value})
         return "ok"
-    with pytest.raises(ScenarioError, match="callback pattern: set_props.*pattern-matching ids are not"):
+    with pytest.raises(ScenarioError, match="callback pattern: set_props.*a wildcard names no one component"):
         _one(side_app(pattern)).execute(["x"], ("a.value",))
 
     app = Dash()

@@ -123,7 +123,7 @@ def clock_props(conv: Converted) -> Callable[[], set[str]]:
     """
     def props() -> set[str]:
         readers = conv.server.clock_readers
-        return {o.key for cb in conv.callbacks if cb.output_id in readers for o in cb.outputs}
+        return {o.key for cb in conv.app.graph.callbacks if cb.output_id in readers for o in cb.outputs}
     return props
 
 
@@ -183,7 +183,8 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
         result.counterexample = ce
         result.timeline = narrate(ce.trace)
         result.differs = oracle.explain(ce.layout)
-        result.anomaly = classify(ce.trace, tuple(ce.wrong), conv.callbacks,
+        # a real app's callbacks as the renderer runs them (pattern-matching ones as instances, R25)
+        result.anomaly = classify(ce.trace, tuple(ce.wrong), graph.callbacks if conv.callbacks else [],
                                   ex.counterexample_steps if ce is ex.counterexample else (), result.differs)
     elif w.kind == "ticks" and summary.applied_share < 0.5:
         result.anomaly = Anomaly(STARVED.name, f"only {100 * summary.applied_share:.0f}% of the responses were "

@@ -20,6 +20,8 @@ from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
 from ..behaviour import USER, Kind
+from .. import matching, wildcards
+from ..errors import DependencyException, NotModelled
 from . import known
 from .errors import Unsupported
 from .load import Source, Spec
@@ -78,6 +80,12 @@ class RealCallback(Callback):
                        [(s.component_id, s.component_property) for s in self.states], args, list(changed))
         return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
 
+    def execute_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...],
+                         now: float = 0.0) -> Response:
+        """One resolved instance of this pattern-matching callback (R25): lists where the ids are ALL."""
+        body = instance.filled_body(args, changed)
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
+
 
 def _split_outputs(output: str) -> tuple[list[str], bool]:
     if output.startswith("..") and output.endswith(".."):
@@ -85,11 +93,11 @@ def _split_outputs(output: str) -> tuple[list[str], bool]:
     return [output], False
 
 
-def _dep(item: dict[str, Any], kind: str, name: str) -> tuple[str, str]:
+def _dep(item: dict[str, Any], kind: str, name: str) -> tuple[Any, str]:
+    """An Input's or State's id and prop; a pattern-matching id (R25) as a dict, wildcards parsed."""
     cid, prop = item.get("id"), item.get("property", "")
-    if isinstance(cid, dict) or (isinstance(cid, str) and cid.startswith("{")):
-        raise Unsupported(f"callback {name}: pattern-matching id {cid} in an {kind} (MATCH/ALL/ALLSMALLER) "
-                          "is not modelled")
+    if isinstance(cid, str) and cid.startswith("{"):
+        return wildcards.parse(cid), prop
     if not isinstance(cid, str) or "." in cid:
         raise Unsupported(f"callback {name}: {kind} id {cid!r} contains '.'; such ids are not modelled")
     return cid, prop
@@ -111,15 +119,14 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     props = {k: v for k, v in props.items() if not _is_component_tree(v)}
     if cid is None:
         return
-    if isinstance(cid, dict):
-        return   # only a pattern-matching callback can name it, and those are refused with their name
-    if cid in found:
-        raise Unsupported(f"layout: two components share the id {cid!r}")
+    key = wildcards.id_key(cid)   # a dict id is named by its stringifyId (R25)
+    if key in found:
+        raise Unsupported(f"layout: two components share the id {key}")
     if (kind, namespace) == ("Store", "dash_core_components"):
         comp: Component = RealStore(id=cid, **props)
     else:
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
-    found[cid] = comp
+    found[key] = comp
 
 
 def _tabs(children: Any) -> dict[str, Any]:
@@ -222,29 +229,34 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
         outputs = []
         for wire in wires:
             cid, _, prop = wire.rpartition(".")
-            if cid.startswith("{"):
-                raise Unsupported(f"callback {name} ({source.where}): pattern-matching Output {wire.split('@')[0]} "
-                                  "is not modelled")
-            outputs.append(Output(cid.replace("\\.", "."), prop.split("@")[0], allow_duplicate="@" in prop))
+            cid = wildcards.parse(cid) if cid.startswith("{") else cid.replace("\\.", ".")   # R25
+            outputs.append(Output(cid, prop.split("@")[0], allow_duplicate="@" in prop))
         ins = [Input(*_dep(i, "Input", name)) for i in dep.get("inputs", [])]
         states = [State(*_dep(s, "State", name)) for s in dep.get("state", [])]
         if not ins:
             raise Unsupported(f"callback {name} ({source.where}): a callback with no Input is not modelled")
+        if any(d.pattern for d in (*outputs, *ins, *states)):
+            try:
+                matching.check_definition(name, outputs, ins, states)
+            except (DependencyException, NotModelled) as exc:
+                raise Unsupported(f"{exc} ({source.where})") from None
         for kind, deps in (("Output", outputs), ("Input", ins), ("State", states)):
             for d in deps:
-                if d.component_id not in found:
+                if not d.pattern and d.id_key not in found:
                     raise Unsupported(f"callback {name} ({source.where}): {kind}({d.component_id!r}, "
                                       f"{d.component_property!r}) names a component that is not in the initial "
                                       "layout (layouts that change are not modelled)")
         for kind, deps in (("Input", ins), ("State", states)):
             for d in deps:
-                comp = found[d.component_id]
-                if isinstance(comp, Real) and not comp.known:
-                    raise Unsupported(
-                        f"callback {name} ({source.where}): {kind}({d.component_id!r}, {d.component_property!r}) "
-                        f"reads a {comp.namespace} {comp.type}, a component the model does not know: it cannot "
-                        "tell what the component changes by itself (R23). If it changes its props only when "
-                        f"the user acts, say so with --assume-user-only {comp.namespace}.{comp.type}")
+                read = [found[d.id_key]] if not d.pattern else [
+                    c for c in found.values() if wildcards.matches(d.component_id, c.id, {})]
+                for comp in read:
+                    if isinstance(comp, Real) and not comp.known:
+                        raise Unsupported(
+                            f"callback {name} ({source.where}): {kind}({d.key}) reads a {comp.namespace} "
+                            f"{comp.type}, a component the model does not know: it cannot tell what the component "
+                            "changes by itself (R23). If it changes its props only when the user acts, say so "
+                            f"with --assume-user-only {comp.namespace}.{comp.type}")
         cb = RealCallback(index=index, func=spec.dash_app.callback_map.get(output, {}).get("callback"),
                           outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
                           prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=False,

@@ -23,6 +23,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from .. import wildcards
 from ..engine import Config
 from .anomaly import uses_trigger_filter
 from .convert import Converted, Real, RealCallback
@@ -45,6 +46,16 @@ def _where(cb: RealCallback) -> str:
 def median(dist, n: int = 1001) -> float:
     rng = random.Random(0)
     return statistics.median(dist.draw(rng) for _ in range(n))
+
+
+def _read(callbacks, components):
+    """(callback, Input, component) for every component an Input names; a pattern names every id it matches (R25)."""
+    for cb in callbacks:
+        for i in cb.inputs:
+            named = ([c for c in components.values() if wildcards.matches(i.component_id, c.id, {})] if i.pattern
+                     else [components.get(i.id_key)])
+            for comp in named:
+                yield cb, i, comp
 
 
 def lint(conv: Converted, config: Config = Config()) -> list[Finding]:
@@ -94,19 +105,17 @@ def lint(conv: Converted, config: Config = Config()) -> list[Finding]:
                                "every input each time instead", [_where(cb)]))
     components = conv.app.components()
     network = median(config.network)
-    for cb in cbs:
-        for i in cb.inputs:
-            comp = components.get(i.component_id)
-            if not (isinstance(comp, Real) and comp.type == "Interval" and i.component_property == "n_intervals"):
-                continue
-            period = float(comp.initial.get("interval", 1000))
-            law = (config.callback_delays or {}).get(cb.name, config.server_delay)
-            slept = sum(float(x) * 1000 for x in SLEEP.findall(cb.source.text))
-            trip = median(law) + slept + 2 * network
-            if trip > period:
-                out.append(Finding("slow-interval", "warning",
-                                   f"{_where(cb)} is driven by {comp.id} every {period:g} ms but its median round "
-                                   f"trip is ~{trip:.0f} ms (server {median(law):.0f} + sleep {slept:.0f} + network "
-                                   f"2x{network:.0f}): ticks supersede the requests in flight (R8) and the output "
-                                   "starves", [_where(cb)]))
+    for cb, i, comp in _read(cbs, components):
+        if not (isinstance(comp, Real) and comp.type == "Interval" and i.component_property == "n_intervals"):
+            continue
+        period = float(comp.initial.get("interval", 1000))
+        law = (config.callback_delays or {}).get(cb.name, config.server_delay)
+        slept = sum(float(x) * 1000 for x in SLEEP.findall(cb.source.text))
+        trip = median(law) + slept + 2 * network
+        if trip > period:
+            out.append(Finding("slow-interval", "warning",
+                               f"{_where(cb)} is driven by {comp.key} every {period:g} ms but its median round "
+                               f"trip is ~{trip:.0f} ms (server {median(law):.0f} + sleep {slept:.0f} + network "
+                               f"2x{network:.0f}): ticks supersede the requests in flight (R8) and the output "
+                               "starves", [_where(cb)]))
     return out

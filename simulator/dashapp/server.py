@@ -36,6 +36,7 @@ from typing import Any
 from .. import jsonvalue
 from ..app import Response
 from .clock import Clock
+from ..wildcards import id_key, is_pattern, parse
 from .errors import Unsupported
 
 _clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("callback_race_dash_clock", default=None)
@@ -179,6 +180,11 @@ def _has_component(value: Any) -> bool:
     return False
 
 
+def _key(cid: str) -> str:
+    """A response's component id as the model keys it: a dict id in the renderer's ``stringifyId`` form (R25)."""
+    return id_key(json.loads(cid)) if cid.startswith("{") else cid
+
+
 def to_response(answer: Answer, name: str) -> Response:
     """The simulator's view of an HTTP answer; refuses what the model does not handle."""
     if answer.status == 204:
@@ -189,9 +195,9 @@ def to_response(answer: Answer, name: str) -> Response:
     body = answer.body or {}
     side: dict[str, Any] = {}
     for cid, props in (body.get("sideUpdate") or {}).items():   # set_props (R21)
-        if cid.startswith("{"):
-            raise Unsupported(f"callback {name}: set_props on the pattern-matching id {cid}; "
-                              "pattern-matching ids are not modelled")
+        cid = _key(cid)
+        if cid.startswith("{") and is_pattern(parse(cid)):
+            raise Unsupported(f"callback {name}: set_props on {cid}, an id with a wildcard, names no one component")
         for prop, value in props.items():
             if _has_component(value):
                 raise Unsupported(f"callback {name}: set_props gives components to {cid}.{prop} (a layout "
@@ -199,6 +205,7 @@ def to_response(answer: Answer, name: str) -> Response:
             side[f"{cid}.{prop}"] = value
     outputs: dict[str, Any] = {}
     for cid, props in (body.get("response") or {}).items():
+        cid = _key(cid)
         for prop, value in props.items():
             if _has_component(value):
                 raise Unsupported(f"callback {name}: returns components for {cid}.{prop} (a layout change); "

@@ -112,15 +112,23 @@ def _options(comp: Real) -> list[Any]:
     return out
 
 
+def _label(comp: Component) -> str:
+    """What typed values start with: the id, or for a dict id its keys and values (``index=2,type=item``)."""
+    if isinstance(comp.id, dict):
+        return ",".join(f"{k}={v}" for k, v in sorted(comp.id.items()))
+    return comp.id
+
+
 def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL = PageURL()) -> UserInput | None:
-    key = f"{comp.id}.{prop}"
+    key = f"{comp.key}.{prop}"
+    name = _label(comp)
     current = comp.initial.get(prop)
     if current is None:    # what the component set itself on mount (R22): a dcc.Tabs' first tab
         current = comp.mount(PageURL()).get(prop)
     if key in given:
         return UserInput(key, "given", tuple(given[key]))
     if isinstance(comp, TextInput) and prop == "value":      # the simulator's own dcc.Input / html.Button
-        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)))
+        return UserInput(key, "text", tuple(f"{name}-{k}" for k in range(1, REPEATS + 2)))
     if isinstance(comp, Button) and prop == "n_clicks":
         return UserInput(key, "click")
     if not isinstance(comp, Real):
@@ -135,7 +143,7 @@ def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL 
         if comp.initial.get("type") == "number":
             base = current if isinstance(current, (int, float)) else 0
             return UserInput(key, "number", tuple(base + k for k in range(1, REPEATS + 2)), debounce=wait)
-        return UserInput(key, "text", tuple(f"{comp.id}-{k}" for k in range(1, REPEATS + 2)), debounce=wait)
+        return UserInput(key, "text", tuple(f"{name}-{k}" for k in range(1, REPEATS + 2)), debounce=wait)
     if comp.type in CHOICE_TYPES and prop == "value":
         many = comp.type == "Checklist" or comp.initial.get("multi")
         # A pick is a change only when it differs from what is selected: for a multi-select that is the
@@ -153,7 +161,7 @@ def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL 
         return UserInput(key, "slider", tuple(points))
     if kind == ("Location", "dash_core_components") and prop in ("pathname", "search", "hash"):
         mark = {"pathname": "/", "search": "?", "hash": "#"}[prop]
-        return UserInput(key, "path", tuple(f"{mark}{comp.id}-{k}" for k in range(1, REPEATS + 2)), page=page)
+        return UserInput(key, "path", tuple(f"{mark}{name}-{k}" for k in range(1, REPEATS + 2)), page=page)
     if kind == INTERVAL and prop == "n_intervals":
         # Interval.react.js (handleTimer): no timer when disabled, when max_intervals is 0, or once
         # n_intervals has reached a max_intervals other than -1.

@@ -1,4 +1,4 @@
-"""set_props on a pattern-matching id: check refuses it (R21 is modelled for string ids only)."""
+"""set_props on a dict id the layout has no component for: the renderer reports it and skips it; check refuses it (R21, R25)."""
 
 from dash import Dash, Input, Output, dcc, html, set_props
 
