@@ -101,3 +101,15 @@ def test_workload_values_come_from_each_control_s_type_and_options(real_app):
     assert values["span.value"] == ("slider", ([0, 100], [0, 0]))
     assert values["qty.value"] == ("number", (2, 3))
     assert unchanged == []
+
+
+def test_a_counter_that_adds_one_per_trigger_is_told_to_derive_the_count_and_that_fix_is_proved_safe():
+    # Handling each trigger does not fix a counter: a merged (R7) or superseded (R8) request carries one
+    # trigger for several clicks.  The advice names the n_clicks totals, and the app that follows it passes.
+    bad = check(str(APPS / "counter.py"), Options(trials=20), in_process=True)
+    diverging = [w for w in bad.workloads if w.diverges]
+    assert diverging and all(w.anomaly is not None for w in diverging)
+    assert all("n_clicks" in w.anomaly.fix and "from the" in w.anomaly.fix for w in diverging)
+    assert all("ctx.triggered_prop_ids" not in w.anomaly.fix for w in diverging)
+    good = check(str(APPS / "counter_fixed.py"), Options(trials=20), in_process=True)
+    assert not good.diverges and good.workloads

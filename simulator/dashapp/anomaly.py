@@ -137,6 +137,21 @@ def lost_parts(differs: list[tuple[str, Any, Any]]) -> list[str]:
     return out
 
 
+def _counter_fix(cb: RealCallback, triggers: list[str]) -> str | None:
+    """The fix for a click counter, whose triggers are events, not values: None when no trigger is a click.
+
+    Handling each trigger does not fix a counter: a request that merged (R7)
+    or superseded (R8) others carries one trigger for several clicks.
+    """
+    clicks = [p for p in triggers if p.endswith(".n_clicks")]
+    if not clicks:
+        return None
+    return (f"in {_where(cb)}, compute the output from the n_clicks values themselves ({', '.join(clicks)}: each "
+            "is the running total of its button's clicks, read when the request is sent, R14) instead of adding "
+            "one per trigger: a request that merged (R7) or superseded (R8) others carries one trigger for "
+            "several clicks")
+
+
 def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: list[RealCallback],
              steps: list[str] = (), differs: list[tuple[str, Any, Any]] = ()) -> Anomaly | None:
     """The mechanism behind a diverging schedule, if it is one of the known ones."""
@@ -169,6 +184,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                      f"ctx.triggered filter then skipped {', '.join(lost)}, and {lost_words} kept the "
                      "old value")
             return Anomaly("trigger lost by a superseded request with a triggered_id filter", story,
+                           _counter_fix(cb, lost) or
                            f"drop the triggered filter in {_where(cb)}: write every input's value each time "
                            "(the seed's merged_unfiltered, proved safe), or one callback per key returning a "
                            "Patch()", [_where(cb)])
@@ -211,6 +227,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                      "the triggers of one callback); ctx.triggered_id names only the first of them, so the body "
                      f"skipped the others (lost: {lost_words})")
             return Anomaly("triggers merged into one request, ctx.triggered_id names only the first", story,
+                           _counter_fix(cb, r["changed"]) or
                            f"in {_where(cb)}, handle every prop in ctx.triggered_prop_ids (or write every input "
                            "each time) instead of branching on ctx.triggered_id", [_where(cb)])
     # superseded or merged, and the newest request did not carry the older one's update (latest first)
