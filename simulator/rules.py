@@ -183,6 +183,16 @@ RULES: tuple[Rule, ...] = (
          "no outputs, it merges and is superseded like any other (its identifier adds the hash), and it runs "
          "on load unless prevent_initial_call. Its body must return None (anything else is an error "
          "response); its set_props calls (R21) are its whole effect."),
+    Rule("R25", "pattern-matching", "a MATCH callback is one request per matched id; ALL reads and writes "
+         "lists; R7/R8 tell the matches apart, R6 does not",
+         ("actions/dependencies.js", "actions/dependencies_ts.ts", "actions/callbacks.ts", "dash/_callback.py"),
+         "A dict id with MATCH, ALL or ALLSMALLER names the layout's ids that match it. The renderer resolves "
+         "such a callback into one request per set of MATCH values its first single Output matches (one "
+         "alone when its Outputs have no MATCH). ALL gives the body a list of every match in layout order and "
+         "takes a list back; ALLSMALLER lists the ids whose value sorts before the MATCH value. Requests for "
+         "different MATCH values never merge (R7) or supersede (R8) each other, because their identity adds "
+         "those values; but the chain that stops loops (R6) records the declared callback, so one instance "
+         "prunes every other one further down its chain."),
 )
 
 _BY_ID = {r.id: r for r in RULES}
