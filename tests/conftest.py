@@ -15,6 +15,7 @@ assert how many times the *server* ran a body and with which values.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -196,3 +197,43 @@ def workload_named(conv, name: str):
         if w.name == name:
             return w
     raise KeyError(name)
+
+
+# --- a real browser ---------------------------------------------------------------------------
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: chromium is not installed "
+                                                              "(apt-get install chromium; .ci/run does it)")
+
+
+def in_chromium(monkeypatch, module: str, path: str = "/") -> tuple[str, list[str], str]:
+    """Serve ``tests/apps/<module>.py`` and open ``path`` in headless Chromium.
+
+    Returns the page's DOM, the callbacks its server ran (``/calls``) and the
+    address the page was opened at.
+
+    The app logs each callback it runs and serves the log at ``/calls``, so a
+    test can compare what the browser ran with what the model runs.
+    """
+    import importlib
+    import logging
+    import subprocess
+    import tempfile
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+    monkeypatch.syspath_prepend(str(APPS))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)   # its request log says nothing the asserts do not
+    real = importlib.import_module(module)
+    server = make_server("127.0.0.1", 0, real.app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with tempfile.TemporaryDirectory() as profile:
+            dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                                  "--virtual-time-budget=5000", f"--user-data-dir={profile}", "--dump-dom",
+                                  base + path], capture_output=True, text=True, timeout=120).stdout
+        calls = urllib.request.urlopen(base + "/calls").read().decode().split(",")
+    finally:
+        server.shutdown()
+    return dom, calls, base + path

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
-import urllib.request
 
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import APPS, Driver
+from conftest import APPS, Driver, in_chromium, needs_chromium
 from simulator import ALL, ALLSMALLER, MATCH, Dash, Input, Output, Patch, Plan, State, ctx, dcc, html, set_props
 from simulator.errors import DependencyException, NotModelled
 from simulator.explore import explore
@@ -273,33 +268,13 @@ def test_r25_check_finds_the_lost_key_in_a_real_pattern_matching_app():
 
 # --- the browser ----------------------------------------------------------------------------------
 
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: chromium is not installed "
-                                             "(apt-get install chromium; .ci/run does it)")
+@needs_chromium
 def test_r25_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/pattern_load.py in Chromium vs check's model of its load: same texts, same calls."""
-    import logging
-
-    from werkzeug.serving import make_server
-
     from simulator.dashapp.convert import convert
     from simulator.dashapp.load import load
-    monkeypatch.syspath_prepend(str(APPS))
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    dom, browser_calls, _ = in_chromium(monkeypatch, "pattern_load")
     import pattern_load as real
-    server = make_server("127.0.0.1", 0, real.app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/"
-    try:
-        with tempfile.TemporaryDirectory() as profile:
-            dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                  "--virtual-time-budget=5000", f"--user-data-dir={profile}", "--dump-dom", url],
-                                 capture_output=True, text=True, timeout=120).stdout
-        browser_calls = urllib.request.urlopen(url + "calls").read().decode().split(",")
-    finally:
-        server.shutdown()
     conv = convert(load(str(APPS / "pattern_load.py")))
     d = Driver(conv.app)
     d.load()

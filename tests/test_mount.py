@@ -7,15 +7,10 @@ model of the page load to give the same page and the same callback calls.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
-import urllib.request
 
 import pytest
 
-from conftest import APPS, Driver, fixed_config, run_engine
+from conftest import APPS, Driver, fixed_config, in_chromium, needs_chromium, run_engine
 from simulator import Dash, Input, NotModelled, Output, ScenarioError, State, dcc, html, set_props
 from simulator.page import parse
 
@@ -313,33 +308,13 @@ def test_r23_check_refuses_what_a_known_component_does_by_itself(tmp_path, layou
             _real(source, tmp_path)
 
 
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: chromium is not installed "
-                                             "(apt-get install chromium; .ci/run does it)")
+@needs_chromium
 def test_r22_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/mount_behaviours.py in Chromium vs check's model of its load: same texts, same calls."""
-    import logging
-
-    from werkzeug.serving import make_server
-
     from simulator.dashapp.convert import convert
     from simulator.dashapp.load import load
-    monkeypatch.syspath_prepend(str(APPS))
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)   # its request log says nothing the asserts do not
-    import mount_behaviours as real
-    server = make_server("127.0.0.1", 0, real.app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/some/path?x=1#frag"
-    try:
-        with tempfile.TemporaryDirectory() as profile:
-            dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                  "--virtual-time-budget=5000", f"--user-data-dir={profile}", "--dump-dom", url],
-                                 capture_output=True, text=True, timeout=120).stdout
-        browser_calls = urllib.request.urlopen(url.split("/some")[0] + "/calls").read().decode().split(",")
-    finally:
-        server.shutdown()
+    path = "/some/path?x=1#frag"
+    dom, browser_calls, url = in_chromium(monkeypatch, "mount_behaviours", path)
     ids = ("page", "page_late", "address", "stamped", "empty_stamp", "tab")
     browser = {i: re.search(f'id="{i}">([^<]*)<', dom).group(1) for i in ids}
     assert browser["tab"] == "tab=first" and browser["page_late"] == "late path=/some/path"  # what R22 is about

@@ -1,7 +1,7 @@
 """The counter fixed as check advises: the count derived from the n_clicks totals, proved safe."""
 
 import time
-from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash import Dash, Input, Output, dcc, html
 app = Dash(__name__)
 app.layout = html.Div([html.Button("+", id="inc"), html.Button("-", id="dec"), dcc.Store(id="count", data=0)])
 
