@@ -29,7 +29,7 @@ from .components import Component, flatten
 from .context import SetPropsNotModelled, no_update, running
 from .dependencies import Input, Output, State
 from .page import DEFAULT_URL
-from .errors import (DependencyException, DuplicateCallback, InvalidCallbackReturnValue,
+from .errors import (DependencyException, DuplicateCallback, InvalidCallbackReturnValue, NotModelled,
                      NonExistentIdException, InvalidPropertyException, PreventUpdate)
 from .patch import Patch
 
@@ -101,6 +101,9 @@ class Callback:
     multi: bool  # declared with a list of outputs: the body returns a list
     #: The index of the declared callback this one is a copy or an instance of (R25), or -1: itself.
     origin: int = -1
+    #: ``running=[(Output, on, off), ...]``: props the renderer sets when the request is sent and
+    #: again when its response arrives (R26), as (prop key, on value, off value).
+    running: tuple[tuple[str, Any, Any], ...] = ()
 
     @property
     def name(self) -> str:
@@ -295,6 +298,26 @@ class Callback:
         return out
 
 
+def _running(name: str, running: Any) -> tuple[tuple[str, Any, Any], ...]:
+    """``running=[(Output(id, prop), on, off), ...]`` as (prop key, on, off), checked as Dash checks it (R26)."""
+    if running is None:
+        return ()
+    if not isinstance(running, (list, tuple)):
+        raise DependencyException(f"callback {name}: running= takes a list of (Output, on, off) triples")
+    out = []
+    for item in running:
+        if not (isinstance(item, (list, tuple)) and len(item) == 3 and isinstance(item[0], Output)):
+            raise DependencyException(f"callback {name}: each running= item is (Output(id, prop), on value, off value), "
+                                      f"not {item!r:.60}")
+        dep, on, off = item
+        if dep.pattern:
+            raise NotModelled(f"callback {name}: running= on {dep.key}, a pattern-matching id, is not modelled")
+        for value in (on, off):
+            jsonvalue.check(value, f"callback {name}: running= value for {dep.key}")
+        out.append((dep.key, on, off))
+    return tuple(out)
+
+
 def _as_tuple(deps) -> tuple:
     if deps is None:
         return ()
@@ -338,7 +361,7 @@ class Dash:
         """
         return self._register(args, prevent_initial_call, clientside=True, **kwargs)(func)
 
-    def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None):
+    def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None, running=None):
         outputs: list[Output] = []
         ins: list[Input] = []
         states: list[State] = []
@@ -382,7 +405,7 @@ class Dash:
                 check_definition(name, outputs, ins, states)
             cb = Callback(index=len(self.callbacks), func=func, outputs=tuple(outputs), inputs=tuple(ins),
                           states=tuple(states), prevent_initial_call=bool(prevent_initial_call),
-                          clientside=clientside, multi=multi)
+                          clientside=clientside, multi=multi, running=_running(name, running))
             self.callbacks.append(cb)
             self._graph = None
             return func

@@ -62,6 +62,11 @@ class Component:
         """Its id as the renderer writes it: a string id as it is, a dict id as ``stringifyId`` (R25)."""
         return wildcards.id_key(self.id)
 
+    @property
+    def disabled_stops_user(self) -> bool:
+        """Whether a truthy ``disabled`` prop makes it ignore the user (R26): a form control, not a Div."""
+        return self.props is not None and "disabled" in self.props
+
     def has_prop(self, prop: str) -> bool:
         return self.props is None or prop in self.props
 

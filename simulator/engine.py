@@ -293,7 +293,7 @@ class Simulation:
                         self.result.bytes_down += response.nbytes
                     status = renderer.receive(req, response, env.now)
                     # R8: an ignored response moves no list, unless its side updates land (R21)
-                    observed = observed or status != IGNORED or bool(response.side)
+                    observed = observed or status != IGNORED or bool(response.side or req.node.running_off)
                     if status == APPLIED:
                         extra_outputs += max(0, len(response.outputs) - 1)
             # R20, scheduling: the observers run; what arrives now waits for the next pass.

@@ -382,9 +382,9 @@ class _Model:
                 if req.status == "in_flight" and req.callback.index == label[1]:
                     return i
             elif req.status != "in_flight":
-                if kind == "ignored" and not resp.side and req.callback.index == label[1]:
+                if kind == "ignored" and not _lands(req, resp) and req.callback.index == label[1]:
                     return i
-                if kind == "side" and resp.side and (req.callback.index, _dumps(resp.side)) == label[1]:
+                if kind == "side" and _lands(req, resp) and (req.callback.index, _dumps(resp.side)) == label[1]:
                     return i
         raise KeyError(f"no arrival for {label}")
 
@@ -452,8 +452,9 @@ class _Model:
                 labels.append(("deliver", index))
                 continue
             # Superseded responses of one callback are interchangeable, unless their
-            # side updates (R21) differ: those land, so each distinct one is an event.
-            label = ("side", (index, _dumps(resp.side))) if resp.side else ("ignored", index)
+            # side updates (R21) differ: those land, so each distinct one is an event;
+            # so does one whose running= props go back (R26).
+            label = ("side", (index, _dumps(resp.side))) if _lands(req, resp) else ("ignored", index)
             if label not in ignored:
                 ignored.add(label)
                 labels.append(label)
@@ -479,7 +480,7 @@ class _Model:
         if st.action < len(self.actions) and not self.actions[st.action].wait_settle:
             return labels
         r = st.renderer
-        if r.requested or r.prioritized:
+        if r.requested or r.prioritized or any(q.node.running_off for q in r.in_flight):   # R26 writes too
             return labels
         flying = sorted(((req.callback.index, resp) for req, resp in st.arrivals if req.status == "in_flight"),
                         key=lambda item: item[0])
@@ -585,6 +586,11 @@ class _Model:
         return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory,
                 tuple(enc(q) for q in r.requested), tuple(enc(q) for q in r.prioritized),
                 tuple(sorted(in_flight)), tuple(sorted(ignored)), stored, r._next_group)
+
+
+def _lands(req: Request, response: Response) -> bool:
+    """Does an ignored response still change the page: its side updates (R21) or running= props (R26)?"""
+    return bool(response.side or req.node.running_off)
 
 
 def _coincidence(label: Label) -> str:

@@ -370,7 +370,7 @@ class FastSimulation:
                     if counted and req.status == "applied":
                         r.applied += 1
                     raise
-                observed = observed or status != "ignored" or bool(response.side)  # R8, R21
+                observed = observed or status != "ignored" or bool(response.side or req.node.running_off)  # R8, R21, R26
                 if counted:
                     if status == "applied":
                         r.applied += 1

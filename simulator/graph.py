@@ -16,14 +16,14 @@ downstream therefore stops at such outputs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from . import behaviour, jsonvalue, matching, page
 from .app import Callback, Dash
 from .components import Store
-from .errors import NotModelled
+from .errors import InvalidPropertyException, NonExistentIdException, NotModelled
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class Node:
     priority: str                    # what the renderer sorts by (R13)
     intended_priority: str           # what getPriority was written to compute
     request_skeleton: int = 0        # bytes of its request body before the values (see request_skeleton)
+    # R26: props set when a request is sent (none for a clientside one), and when its response arrives
+    running_on: dict = field(default=None, hash=False, compare=False)
+    running_off: dict = field(default=None, hash=False, compare=False)
 
 
 def uid(cb: Callback) -> str:
@@ -142,11 +145,36 @@ class Graph:
             f"{cid}.{prop}": self.components[cid]
             for cid, props in read.items() for prop in self.components[cid].reactions(frozenset(props))}
 
+        for cb in self.callbacks:   # R26: running= props are written as side updates are
+            for key, _, _ in cb.running:
+                self._check_running(cb, key)
+        # R26: components a truthy ``disabled`` makes ignore the user, and which of them a callback can disable.
+        self.disablable = frozenset(cid for cid, comp in self.components.items() if comp.disabled_stops_user)
+        self.toggled = frozenset(
+            key.rpartition(".")[0] for cb in self.callbacks
+            for key in (*(k for k, _, _ in cb.running), *(o.key for o in cb.outputs))
+            if key.endswith(".disabled") and key.rpartition(".")[0] in self.disablable)
+
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.
         self.initial = [cb for cb in self.callbacks if matching.initial(cb)]
 
     # --- precomputation -------------------------------------------------
+    def _check_running(self, cb: Callback, key: str) -> None:
+        """A running= prop must be a prop of a component in the layout (the renderer reports it otherwise)."""
+        cid, _, prop = key.rpartition(".")
+        comp = self.components.get(cid)
+        if comp is None:
+            raise NonExistentIdException(
+                f"callback {cb.name}: running= names the component id {cid!r}, which is not in the layout "
+                "(the renderer reports: ID running component not found in layout)")
+        if not comp.has_prop(prop):
+            raise InvalidPropertyException(f"callback {cb.name}: running= sets {key}, but {type(comp).__name__} "
+                                           f"has no prop {prop!r}")
+        why = comp.unmodelled_write(prop)
+        if why:
+            raise NotModelled(f"callback {cb.name} writes {key} with running=, but {why}")
+
     def _listeners(self, wire: str) -> list[Callback]:
         # A wire output with an @hash suffix matches no Input (R11).
         return self.by_input.get(wire, [])
@@ -205,6 +233,8 @@ class Graph:
             uid=uid(cb),
             priority=self._priority(cb, keep_seen=True),
             intended_priority=self._priority(cb, keep_seen=False),
+            running_on={k: on for k, on, _ in cb.running} if not cb.clientside else {},
+            running_off={k: off for k, _, off in cb.running} if not cb.clientside else {},
             request_skeleton=(request_skeleton(wire, inputs, states, cb.output_id if cb.no_output else None)
                               if not isinstance(cb, matching.Instance) else
                               _skeleton(cb.request_body(), len(inputs) + len(states))),

@@ -3,9 +3,9 @@
 Read this file top to bottom to follow a request's life::
 
     requested --(R6 circular, R7 merge, R8 supersede, R9/R10 ready, R19 group)-->
-    prioritized --(R12 cap, R13 order, R14 read values)--> in flight
-    --(response)--> applied (R16, R17, R2, R4) | prevented | error (R18)
-                  | ignored: it was superseded while in flight (R8)
+    prioritized --(R12 cap, R13 order, R14 read values, R26 running on)--> in flight
+    --(response: R21 side updates, R26 running off)--> applied (R16, R17, R2, R4)
+                  | prevented | error (R18) | ignored: it was superseded while in flight (R8)
 
 The renderer never waits and never draws a random number: the engine
 (:mod:`simulator.engine`) or the explorer calls :meth:`Renderer.load`,
@@ -172,7 +172,7 @@ def initial_layout(graph: Graph) -> dict[str, Any]:
             for prop, value in comp.initial.items():
                 layout[f"{cid}.{prop}"] = value
         for node in graph.nodes:  # props a callback names but the layout leaves unset
-            for key in node.input_keys + node.state_keys + node.plain_outputs:
+            for key in node.input_keys + node.state_keys + node.plain_outputs + tuple(k for k, _, _ in node.callback.running):
                 layout.setdefault(key, None)
         for key in (*graph.derived, *graph.derived.values(), *graph.mounts):  # set by components themselves
             layout.setdefault(key, None)
@@ -335,6 +335,8 @@ class Renderer:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""
         if by == "user":
             self.cascade_requests = 0  # a new cascade: the loop guard counts afresh
+            if self.graph.disablable:
+                props = self._enabled(props, now)
         for prop, value in props.items():
             if prop not in self.layout:
                 raise KeyError(f"unknown prop {prop!r}")
@@ -344,6 +346,17 @@ class Renderer:
             self._set(prop, copy_value(value), now, by=by)
             self._trigger(prop, now, ())
             self._store_derived(prop, now)
+
+    def _enabled(self, props: dict[str, Any], now: float) -> dict[str, Any]:
+        """R26: what the user changes of a form control whose ``disabled`` is truthy does not happen."""
+        kept = {}
+        for prop, value in props.items():
+            cid = prop.rpartition(".")[0]
+            if cid in self.graph.disablable and self.layout.get(cid + ".disabled"):
+                self._event("disabled", now, prop=prop, value=value)
+            else:
+                kept[prop] = value
+        return kept
 
     # ------------------------------------------------------------------
     # the requested-list pass (observers/requestedCallbacks.ts)
@@ -515,15 +528,29 @@ class Renderer:
             self.in_flight.append(req)
             if self._emit is not None:
                 self._event("dispatched", now, request=req)
+        for req in picked:   # R26: set as the requests leave, after all of them read the pass's values (R14)
+            if req.node.running_on:
+                self._running(req, req.node.running_on, now, "on")
         return picked
 
     def schedule(self, now: float) -> list[Request]:
-        """One pass of the observers: settle the requested list, then dispatch."""
-        for _ in range(10_000):
-            if not self.requested or not self._requested_pass(now):
-                break
-        self._forget_finished_groups()
-        return self._dispatch(now)
+        """One pass of the observers: settle the requested list, then dispatch.
+
+        A dispatch whose ``running=`` props request callbacks (R26) runs the
+        observers again in the same pass, as the renderer's store does.
+        """
+        sent: list[Request] = []
+        for _ in range(REQUEST_BUDGET):
+            for _ in range(10_000):
+                if not self.requested or not self._requested_pass(now):
+                    break
+            self._forget_finished_groups()
+            created = self.requests_created
+            batch = self._dispatch(now)
+            sent += batch
+            if self.requests_created == created or not batch:
+                return sent
+        raise RunawayLoop(f"running= props keep requesting callbacks as requests are sent ({len(sent)} sent in one pass)")
 
     # ------------------------------------------------------------------
     # responses (executingCallbacks.ts, executedCallbacks.ts, patch.ts)
@@ -549,17 +576,26 @@ class Renderer:
                         "(not modelled: the renderer's handling of it is not followed)") from None
             values[prop] = value
         self._event("side_update", now, request=req, values=values)
+        self._land(values, now, f"{req.name} (set_props)")
+
+    def _land(self, values: dict[str, Any], now: float, by: str) -> None:
+        """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners."""
         by_component: dict[str, list[str]] = {}
         for prop in values:
             by_component.setdefault(prop.rpartition(".")[0], []).append(prop)
         for props in by_component.values():
             for prop in props:
-                self._set(prop, values[prop], now, by=f"{req.name} (set_props)")
-            self._react(props, f"{req.name} (set_props)")
+                self._set(prop, values[prop], now, by=by)
+            self._react(props, by)
             for prop in props:
                 self._trigger(prop, now, ())
         for prop in values:
             self._store_derived(prop, now)
+
+    def _running(self, req: Request, values: dict[str, Any], now: float, phase: str) -> None:
+        """R26: a callback's ``running=`` props, set when its request is sent (on) and when it returns (off)."""
+        self._event("running", now, request=req, values=values, phase=phase)
+        self._land(values, now, f"{req.name} (running {phase})")
 
     def _check_side(self, req: Request, prop: str) -> None:
         """A side update to a component or prop the layout does not have is refused (R21).
@@ -590,6 +626,9 @@ class Renderer:
             # R21: set_props side updates land as the response arrives, before the
             # superseded check: even a superseded request's do.
             self._side_updates(req, response, now)
+        if req.node.running_off:
+            # R26: then its running= props go back, whatever the answer, superseded or not.
+            self._running(req, req.node.running_off, now, "off")
         if req.status != "in_flight":
             # R8: it was superseded while in flight: the work is done, the result ignored.
             req.status = IGNORED
