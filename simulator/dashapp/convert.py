@@ -28,6 +28,15 @@ from .load import Source, Spec
 from .server import Server, payload, to_response
 
 
+#: Components that ignore the user while their ``disabled`` prop is truthy (R26): the HTML form
+#: controls (a disabled <button> fires no click) and the dcc controls built on them.
+DISABLABLE = frozenset(
+    [("dash_html_components", t) for t in ("Button", "Input", "Select", "Textarea", "Option", "Fieldset")]
+    + [("dash_core_components", t) for t in ("Input", "Textarea", "Dropdown", "Checklist", "RadioItems", "Slider",
+                                              "RangeSlider", "DatePickerSingle", "DatePickerRange", "Upload",
+                                              "Interval")])
+
+
 class Real(Component):
     """A component of the real app: its type, and the props its layout JSON sets (any prop is valid).
 
@@ -47,6 +56,10 @@ class Real(Component):
 
     def __repr__(self) -> str:
         return f"{self.type}(id={self.id!r})"
+
+    @property
+    def disabled_stops_user(self) -> bool:
+        return (self.namespace, self.type) in DISABLABLE
 
 
 class RealStore(Store):
@@ -101,6 +114,15 @@ def _dep(item: dict[str, Any], kind: str, name: str) -> tuple[Any, str]:
     if not isinstance(cid, str) or "." in cid:
         raise Unsupported(f"callback {name}: {kind} id {cid!r} contains '.'; such ids are not modelled")
     return cid, prop
+
+
+def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ...]:
+    """``running=`` as Dash sends it (``{"running": {key: on}, "runningOff": {key: off}}``) as (key, on, off)."""
+    on, off = spec.get("running") or {}, spec.get("runningOff") or {}
+    for key in on:
+        if key.startswith("{"):
+            raise Unsupported(f"{where}: running= on {key.rpartition('.')[0]}, a pattern-matching id, is not modelled")
+    return tuple((key, on[key], off.get(key)) for key in on)
 
 
 def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset()) -> None:
@@ -220,9 +242,7 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                               "not modelled")
         if dep.get("background"):
             raise Unsupported(f"callback {name} ({source.where}): background callbacks are not modelled")
-        if dep.get("running") or dep.get("runningOff"):
-            raise Unsupported(f"callback {name} ({source.where}): running= (props set while it runs) "
-                              "is not modelled")
+        running = _running(dep.get("running") or {}, f"callback {name} ({source.where})")   # R26
         if dep.get("dynamic_creator"):
             raise Unsupported(f"callback {name} ({source.where}): dynamically created callbacks are not modelled")
         wires, multi = ([], False) if dep.get("no_output") else _split_outputs(output)   # R24
@@ -260,7 +280,8 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
         cb = RealCallback(index=index, func=spec.dash_app.callback_map.get(output, {}).get("callback"),
                           outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
                           prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=False,
-                          multi=multi, output_id=output, wire=tuple(wires), source=source, server=server)
+                          multi=multi, output_id=output, wire=tuple(wires), source=source, server=server,
+                          running=running)
         callbacks.append(cb)
     app.callbacks = list(callbacks)
     # actions/callbacks.ts (useWebSocket): every callback when the app enables it, or one flagged

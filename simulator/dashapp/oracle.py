@@ -14,7 +14,8 @@ set of end layouts of every serial order of each group (found by dynamic
 programming over subsets of the group, with equal states merged) -- except
 that actions on one component prop keep the order the user made them in: a
 component's own edits are ordered (typing "a" then "ab" never means "ab"
-then "a"), so a stale response for an earlier edit is caught.  A
+then "a"), so a stale response for an earlier edit is caught.  An action on a control a
+callback can disable (R26) may also not happen at all.  A
 concurrent run whose settled layout matches none of them is a divergence: a
 lost update in Jepsen's sense.  The check returns the props that differ from
 the nearest reference layout; :meth:`Oracle.explain` gives expected vs got.
@@ -140,11 +141,24 @@ class Oracle:
                     child.change(resolve(action.props, child.layout), self._tick())
                     self._settle(child)
                     nxt.setdefault((done | {i}, self._key(child)), child)
+                    if self._droppable(action):   # R26: a click on a control disabled by then never happens
+                        nxt.setdefault((done | {i}, self._key(st)), st)
             frontier = nxt
             if len(frontier) > MAX_REFERENCES:
                 raise CheckError(f"{len(group)} overlapping actions have more than {MAX_REFERENCES} serial "
                                  "outcomes: too many to compare against; use fewer actions")
         return list(frontier.values())
+
+    def _droppable(self, action: Action) -> bool:
+        """Can a concurrent run find the action's component disabled, so that the user's change never happens (R26)?
+
+        Serially the page has settled, and a ``running=`` prop set back, before
+        each action; concurrently a click may meet the button still disabled.
+        The serial outcomes without the action are then references too; the
+        component's own prop in the layout still tells whether it happened.
+        """
+        toggled = self.graph.toggled
+        return bool(toggled) and any(p.rpartition(".")[0] in toggled for p in action.props)
 
     def _key(self, r: Renderer) -> tuple:
         return tuple((p, _dumps(v)) for p, v in sorted(r.layout.items()))

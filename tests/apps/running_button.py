@@ -1,3 +1,5 @@
+"""A button disabled while its callback runs (running=, R26): clicks meanwhile are dropped, and check proves it safe."""
+
 from dash import Dash, Input, Output, html
 
 app = Dash(__name__)

@@ -1,0 +1,123 @@
+"""R26: running= props set when a request is sent and set back when its response arrives (docs/renderer-model.md)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import APPS, Driver, in_chromium, needs_chromium
+from simulator import Dash, Input, NonExistentIdException, NotModelled, Output, State, html, dcc
+from simulator.errors import PreventUpdate
+
+
+def _app(body=None, states=(), clientside=False):
+    """``work`` on go.n_clicks and mode.value, disabling go and showing "busy" while it runs."""
+    app = Dash()
+    app.layout = [html.Button(id="go"), dcc.Input(id="mode"), html.Div(id="status"), html.Div(id="out"),
+                  html.Div(id="seen")]
+
+    def work(n, mode, *rest):
+        return body(n, mode, *rest) if body else f"{n} {mode}"
+    register = app.clientside_callback if clientside else None
+    deps = [Output("out", "children"), Input("go", "n_clicks"), Input("mode", "value"), *states]
+    running = [(Output("go", "disabled"), True, False), (Output("status", "children"), "busy", "idle")]
+    if register:
+        register(work, *deps, running=running, prevent_initial_call=True)
+    else:
+        app.callback(*deps, running=running, prevent_initial_call=True)(work)
+
+    @app.callback(Output("seen", "children"), Input("status", "children"), prevent_initial_call=True)
+    def seen(status):
+        return status
+    return app
+
+
+def test_r26_running_props_are_set_when_the_request_leaves_after_its_values_are_read():
+    d = Driver(_app(states=[State("status", "children")]))
+    d.load()
+    (req,) = [r for r in d.change({"go.n_clicks": 1}) if r.name == "work"]
+    assert req.args == [1, None, None]                        # R14 first: it read status before "busy"
+    assert d.value("go.disabled") is True and d.value("status.children") == "busy"
+    d.settle()
+    assert d.value("go.disabled") is False and d.value("status.children") == "idle"
+    assert [r.name for r in d.sent] == ["work", "seen", "seen"]   # on and off each trigger the listener
+
+
+@pytest.mark.parametrize("body,kind", [(lambda n, m: 1 / 0, "error"), (lambda n, m: (_ for _ in ()).throw(PreventUpdate), "prevented")])
+def test_r26_running_props_go_back_whatever_the_response(body, kind):
+    d = Driver(_app(body))
+    d.load()
+    (req,) = [r for r in d.change({"go.n_clicks": 1}) if r.name == "work"]
+    assert d.respond(req) == kind
+    assert d.value("go.disabled") is False and d.value("status.children") == "idle"
+
+
+def test_r26_a_click_on_a_disabled_button_never_happens():
+    d = Driver(_app())
+    d.load()
+    d.change({"go.n_clicks": 1})
+    d.change({"go.n_clicks": 2})
+    assert d.value("go.n_clicks") == 1 and [f["prop"] for k, _, f in d.events if k == "disabled"] == ["go.n_clicks"]
+    d.settle()
+    assert [r.name for r in d.sent if r.name == "work"] == ["work"]
+
+
+def test_r26_a_superseded_requests_response_enables_the_button_while_the_newer_one_runs():
+    d = Driver(_app())
+    d.load()
+    (first,) = [r for r in d.change({"mode.value": "a"}) if r.name == "work"]
+    (second,) = [r for r in d.change({"mode.value": "b"}) if r.name == "work"]                   # R8: first is superseded, still on the wire
+    assert first.status == "superseded" and d.value("go.disabled") is True
+    assert d.respond(first) == "ignored"
+    assert d.value("go.disabled") is False and second.status == "in_flight"
+    d.change({"go.n_clicks": 1})                               # so this click goes through
+    assert d.value("go.n_clicks") == 1
+
+
+def test_r26_a_clientside_callbacks_running_props_are_never_set():
+    d = Driver(_app(clientside=True))
+    d.load()
+    d.change({"go.n_clicks": 1})
+    assert d.value("go.disabled") is None and d.value("status.children") is None
+    d.settle()
+    assert d.value("out.children") == "1 None" and d.value("status.children") is None
+
+
+def test_r26_what_running_names_must_be_in_the_layout_and_plain():
+    app = Dash()
+    app.layout = [html.Button(id="go"), html.Div(id="out")]
+    app.callback(Output("out", "children"), Input("go", "n_clicks"),
+                 running=[(Output("nowhere", "children"), "x", "y")])(str)
+    with pytest.raises(NonExistentIdException, match="running= names the component id 'nowhere'"):
+        app.graph
+    with pytest.raises(NotModelled, match="running= on .*a pattern-matching id"):
+        from simulator import MATCH
+        Dash().callback(Output("out", "children"), Input("go", "n_clicks"),
+                        running=[(Output({"t": "x", "i": MATCH}, "disabled"), True, False)])(str)
+
+
+def test_r26_check_proves_a_button_disabled_while_running_safe_though_clicks_meanwhile_are_dropped():
+    pytest.importorskip("dash")
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "running_button.py"), Options(trials=40), in_process=True)
+    typing = [w for w in result.workloads if w.name.startswith("typing")]
+    assert typing and not result.diverges and all(w.proof == "proved safe" for w in result.workloads)
+
+
+@needs_chromium
+def test_r26_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
+    """tests/apps/running_load.py in Chromium vs check's model of its load: same texts, same calls, same values."""
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    dom, browser_calls, _ = in_chromium(monkeypatch, "running_load")
+    conv = convert(load(str(APPS / "running_load.py")))
+    d = Driver(conv.app)
+    d.load()
+    d.settle()
+    ids = ("status", "out", "seen")
+    browser = {i: re.search(f'id="{i}">([^<]*)<', dom).group(1) for i in ids}
+    assert browser["seen"] == "status idle, disabled False"
+    assert {i: d.value(f"{i}.children") for i in ids} == browser
+    model_calls = [f"seen:{r.args[0]}:{r.args[1]}" if r.name == "seen" else r.name for r in d.sent]
+    assert "seen:busy:True" in browser_calls and sorted(model_calls) == sorted(browser_calls)
