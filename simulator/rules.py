@@ -193,6 +193,15 @@ RULES: tuple[Rule, ...] = (
          "different MATCH values never merge (R7) or supersede (R8) each other, because their identity adds "
          "those values; but the chain that stops loops (R6) records the declared callback, so one instance "
          "prunes every other one further down its chain."),
+    Rule("R26", "running", "running= props are set when the request leaves and set back when its response "
+         "arrives, even a superseded one; a disabled control ignores the user",
+         ("actions/callbacks.ts", "observers/prioritizedCallbacks.ts"),
+         "A callback's running=[(Output, on, off)] props are set to `on` when its request is sent, after every "
+         "request of that pass has read its values, and to `off` when the response arrives, whatever it is "
+         "(data, PreventUpdate, error) and even when the request was superseded: a superseded request's answer "
+         "re-enables a button while the newer request still runs. Both land as side updates do and trigger "
+         "their listeners. A clientside callback's running= is never applied. A form control (html.Button, "
+         "dcc.Input, ...) whose disabled prop is true ignores the user: a click on it never happens."),
 )
 
 _BY_ID = {r.id: r for r in RULES}
