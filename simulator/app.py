@@ -166,6 +166,8 @@ class Callback:
         result, raised = guard.run(self.name, body)
         if isinstance(raised, SetPropsNotModelled):
             raise SetPropsNotModelled(f"callback {self.name}: {raised}") from None
+        if isinstance(raised, NotModelled):   # a clientside function the model cannot run (.clientside)
+            raise type(raised)(f"callback {self.name}: {raised}") from None
         response = self._response(result, raised)
         if side and self.clientside:
             raise SetPropsNotModelled(
@@ -352,13 +354,17 @@ class Dash:
     def callback(self, *args: Any, prevent_initial_call: bool = False, **kwargs: Any):
         return self._register(args, prevent_initial_call, clientside=False, **kwargs)
 
-    def clientside_callback(self, func: Callable[..., Any], *args: Any,
+    def clientside_callback(self, func: str | Callable[..., Any], *args: Any,
                             prevent_initial_call: bool = False, **kwargs: Any) -> Callback:
         """A callback that runs in the browser: same lists and rules, no HTTP (R15).
 
-        Dash takes JavaScript here; the simulator takes a Python function that
+        ``func`` is its JavaScript, as in Dash (``"function (v) { return v; }"``,
+        run in an embedded V8: :mod:`.clientside`), or a Python function that
         does what the JavaScript would.
         """
+        if isinstance(func, str):
+            from .clientside import JavaScript
+            func = JavaScript.inline(func, f"clientside_{len(self.callbacks)}")
         return self._register(args, prevent_initial_call, clientside=True, **kwargs)(func)
 
     def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None, running=None):

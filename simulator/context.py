@@ -79,6 +79,14 @@ class SetPropsNotModelled(ScenarioError):
     """A ``set_props`` call the model cannot represent: the run stops, naming it."""
 
 
+def current_call() -> tuple[tuple[str, ...], dict[str, Any], float]:
+    """What the running body was called with: its triggers, ctx's lists, and the simulated time in seconds."""
+    changed = _current.get()
+    if changed is None:
+        raise RuntimeError("only inside a running callback")
+    return changed, _lists.get()(), _clock.get()
+
+
 def server_time() -> float:
     """``time.time()`` for a simulated callback: the simulated clock, in seconds.
 

@@ -1,0 +1,276 @@
+"""Clientside callbacks' JavaScript, run in an embedded V8 as the renderer runs it (R15).
+
+A clientside callback runs in the browser, inside the renderer's pass, with
+no HTTP round trip; its body is JavaScript.  :class:`JavaScript` runs that
+body in V8 through ``mini-racer`` (the ``clientside`` extra), with a
+``window.dash_clientside`` of our own that gives the function what the
+renderer's ``handleClientside`` gives it (``actions/callbacks.ts``):
+``no_update``, ``PreventUpdate``, ``callback_context`` (``triggered``,
+``triggered_id``, ``inputs``, ``inputs_list``, ``states``, ``states_list``,
+``outputs_list``) and ``Patch`` (the ``PatchBuilder`` of
+``actions/patch.ts``: ``new dash_clientside.Patch().assign(["a"], 1).build()``).
+
+The page is not there: no ``document``, no network, no timers.  So anything
+the function throws but ``PreventUpdate`` is refused by name
+(:class:`ClientsideNotModelled`), never taken as the browser's answer: it
+may be a browser API the model lacks.  So are a returned Promise (an async
+function's answer comes later, at a time the model does not know), an
+``undefined`` answer, and ``dash_clientside.set_props`` (the renderer
+applies it while the function runs).  ``Date`` reads the simulated clock and
+``Math.random`` is seeded by the call, so a run stays deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from typing import Any
+
+from .errors import NotModelled
+
+INSTALL = 'pip install mini-racer (an embedded V8), or in a clone of callback-race: pip install ".[clientside]"'
+TIMEOUT_MS = 2000   # a clientside function that loops is stopped and refused
+
+
+class ClientsideNotModelled(NotModelled):
+    """A clientside function did something the model cannot stand for: the run stops, naming it."""
+
+
+_SHIM = r"""
+var window = globalThis, self = globalThis;
+(function () {
+  var RealDate = Date;
+  var state = {now: 0, seed: 1};
+  function FakeDate() {
+    if (!(this instanceof FakeDate)) { return new RealDate(state.now).toString(); }
+    var args = Array.prototype.slice.call(arguments);
+    return args.length ? new (Function.prototype.bind.apply(RealDate, [null].concat(args)))() : new RealDate(state.now);
+  }
+  FakeDate.now = function () { return state.now; };
+  FakeDate.UTC = RealDate.UTC;
+  FakeDate.parse = RealDate.parse;
+  FakeDate.prototype = RealDate.prototype;
+  Date = FakeDate;
+  Math.random = function () {                 // mulberry32, seeded per call
+    var t = (state.seed += 0x6D2B79F5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  // An app's script may replace window.dash_clientside (Object.assign({}, ...)): each call takes the
+  // current one and gives it what the renderer gives it, as handleClientside does.
+  var SET_PROPS = {description: 'set_props'};
+  function prepare() {
+    var dc = window.dash_clientside = window.dash_clientside || {};
+    if (!dc.no_update) {
+      dc.no_update = {description: 'Return to prevent updating an Output.'};
+      dc.PreventUpdate = {description: 'Throw to prevent updating all Outputs.'};
+    }
+    dc.set_props = function () { throw SET_PROPS; };
+    dc.Patch = Patch;
+    return dc;
+  }
+
+  function Patch() { this.operations = []; }
+  function op(name, params) {
+    return function (location) {
+      var p = {};
+      for (var i = 0; i < params.length; i++) { p[params[i]] = arguments[i + 1]; }
+      this.operations.push({operation: name, location: location, params: p});
+      return this;
+    };
+  }
+  Patch.prototype.assign = op('Assign', ['value']);
+  Patch.prototype.merge = op('Merge', ['value']);
+  Patch.prototype.extend = op('Extend', ['value']);
+  Patch.prototype.delete = op('Delete', []);
+  Patch.prototype.insert = op('Insert', ['index', 'value']);
+  Patch.prototype.append = op('Append', ['value']);
+  Patch.prototype.prepend = op('Prepend', ['value']);
+  Patch.prototype.add = op('Add', ['value']);
+  Patch.prototype.sub = op('Sub', ['value']);
+  Patch.prototype.mul = op('Mul', ['value']);
+  Patch.prototype.div = op('Div', ['value']);
+  Patch.prototype.clear = op('Clear', []);
+  Patch.prototype.reverse = op('Reverse', []);
+  Patch.prototype.remove = op('Remove', ['value']);
+  Patch.prototype.build = function () {
+    return {__dash_patch_update: '__dash_patch_update', operations: this.operations};
+  };
+  prepare();
+
+  var NO_UPDATE = '__callback_race_no_update__';
+  function encode(value, dc) {
+    if (value === dc.no_update) { return NO_UPDATE; }
+    if (Array.isArray(value)) { return value.map(function (v) { return encode(v, dc); }); }
+    return value;
+  }
+  function dict(list) {
+    var out = {};
+    (list || []).forEach(function (item) {
+      (Array.isArray(item) ? item : [item]).forEach(function (one) {
+        out[stringifyId(one.id) + '.' + one.property] = one.value === undefined ? null : one.value;
+      });
+    });
+    return out;
+  }
+  function stringifyId(id) {
+    if (typeof id !== 'object') { return id; }
+    return '{' + Object.keys(id).sort().map(function (k) {
+      return JSON.stringify(k) + ':' + JSON.stringify(id[k]);
+    }).join(',') + '}';
+  }
+  function triggeredId(changed) {
+    if (!changed.length) { return undefined; }
+    var trig = changed[0];
+    return trig.charAt(0) === '{' ? JSON.parse(trig.substring(0, trig.lastIndexOf('}') + 1)) : trig.split('.')[0];
+  }
+
+  globalThis.__callback_race_call = function (namespace, name, args, call) {
+    var dc = prepare();
+    state.now = call.now;
+    state.seed = call.seed;
+    var inputs = dict(call.inputs_list);
+    dc.callback_context = {
+      triggered: call.changed.map(function (p) { return {prop_id: p, value: inputs[p]}; }),
+      triggered_id: triggeredId(call.changed),
+      inputs_list: call.inputs_list, inputs: inputs,
+      states_list: call.states_list, states: dict(call.states_list),
+      outputs_list: call.outputs_list
+    };
+    var space = dc[namespace];
+    if (!space || typeof space[name] !== 'function') {
+      return JSON.stringify({kind: 'missing'});
+    }
+    try {
+      var value = space[name].apply(null, args);
+      if (value && typeof value.then === 'function') { return JSON.stringify({kind: 'promise'}); }
+      if (value === undefined) { return JSON.stringify({kind: 'undefined'}); }
+      return JSON.stringify({kind: 'value', value: encode(value, dc)});
+    } catch (e) {
+      if (e === dc.PreventUpdate) { return JSON.stringify({kind: 'prevent'}); }
+      if (e === SET_PROPS) { return JSON.stringify({kind: 'set_props'}); }
+      return JSON.stringify({kind: 'threw', message: String(e && e.stack || e)});
+    } finally {
+      delete dc.callback_context;
+    }
+  };
+})();
+"""
+
+NO_UPDATE = "__callback_race_no_update__"
+
+
+def _engine():
+    try:
+        from py_mini_racer import MiniRacer
+    except ImportError:
+        raise NotModelled(f"clientside (JavaScript) callbacks need an embedded JavaScript engine: {INSTALL}") from None
+    return MiniRacer
+
+
+class Scripts:
+    """One page's JavaScript: the shim, then the app's scripts (inline functions, assets), in one V8 context.
+
+    The context is made on first use and not pickled: a copy in another
+    process makes its own from the same scripts.
+    """
+
+    def __init__(self, scripts: list[tuple[str, str]] = ()):
+        self.scripts = list(scripts)     # (where, source)
+        self.failed: list[str] = []      # scripts that threw when the page loaded them
+        self._ctx = None
+
+    def add(self, where: str, source: str) -> None:
+        self.scripts.append((where, source))
+        self._ctx = None
+
+    def context(self):
+        if self._ctx is None:
+            ctx = _engine()()
+            ctx.eval(_SHIM)
+            self.failed = []
+            for where, source in self.scripts:
+                try:
+                    ctx.eval(source, timeout=TIMEOUT_MS)
+                except Exception as exc:   # noqa: BLE001 - a script the page cannot load without a DOM
+                    self.failed.append(f"{where}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            self._ctx = ctx
+        return self._ctx
+
+    def __getstate__(self):
+        return {"scripts": self.scripts, "failed": [], "_ctx": None}
+
+
+class JavaScript:
+    """A clientside function: ``namespace.function_name`` in :class:`Scripts`, called like a Python body.
+
+    ``JavaScript.inline(source)`` is a function given as a string, as in
+    ``app.clientside_callback("function (v) { return v + 1; }", ...)``.
+    """
+
+    def __init__(self, scripts: Scripts, namespace: str, function_name: str, source: str = ""):
+        self.scripts = scripts
+        self.namespace = namespace
+        self.function_name = function_name
+        self.source = source
+        inline = namespace in ("_callback_race_inline", "_dashprivate_clientside_funcs")   # a string in the app
+        self.__name__ = "(inline)" if namespace == "_dashprivate_clientside_funcs" else (
+            function_name if inline else f"{namespace}.{function_name}")
+
+    @classmethod
+    def inline(cls, source: str, name: str) -> "JavaScript":
+        scripts = Scripts()
+        scripts.add(f"clientside function {name}", "window.dash_clientside._callback_race_inline = "
+                    f"Object.assign(window.dash_clientside._callback_race_inline || {{}}, {{{json.dumps(name)}: {source}}});")
+        return cls(scripts, "_callback_race_inline", name, source)
+
+    def __call__(self, *args: Any) -> Any:
+        from .context import current_call
+        from .errors import PreventUpdate
+        from .renderer import EPOCH_MS
+        changed, lists, now_s = current_call()
+        call = {"now": EPOCH_MS + int(round(now_s * 1000, 6)), "changed": list(changed),
+                "seed": zlib.crc32(json.dumps([list(args), list(changed)], sort_keys=True, default=str).encode()) or 1,
+                **lists}
+        ctx = self.scripts.context()
+        try:
+            text = ctx.call("__callback_race_call", self.namespace, self.function_name, list(args), call,
+                            timeout=TIMEOUT_MS)
+        except Exception as exc:   # noqa: BLE001 - V8 stopped it (a time-out), or it could not be called
+            raise ClientsideNotModelled(f"clientside function {self.__name__} did not run to an answer: "
+                                        f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        answer = json.loads(text)
+        kind = answer["kind"]
+        if kind == "value":
+            return _decode(answer["value"])
+        if kind == "prevent":
+            raise PreventUpdate
+        why = {
+            "missing": f"window.dash_clientside.{self.namespace}.{self.function_name} is not defined"
+                       + (f" (scripts that failed to load without a browser: {'; '.join(self.scripts.failed)})"
+                          if self.scripts.failed else ""),
+            "promise": "it returned a Promise: an async answer arrives at a time the model does not know",
+            "undefined": "it returned undefined (no return statement?)",
+            "set_props": "it called dash_clientside.set_props, which the renderer applies while the function runs",
+            "threw": f"it threw {(answer.get('message') or '?').splitlines()[0][:200]!r}; outside a browser that may be a missing "
+                     "browser API (document, window.fetch) rather than the app's own error",
+        }[kind]
+        raise ClientsideNotModelled(f"clientside function {self.__name__}: {why}; not modelled")
+
+    def __repr__(self) -> str:
+        return f"<JavaScript {self.__name__}>"
+
+
+def _decode(value: Any) -> Any:
+    """The function's answer in Python: ``dash_clientside.no_update`` as :data:`no_update`, a built Patch checked."""
+    from .context import no_update
+    from .patch import check_wire
+    if value == NO_UPDATE:
+        return no_update
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict) and "__dash_patch_update" in value:
+        check_wire(value)   # its wire form, applied on arrival as a Python Patch's is (R17)
+    return value
