@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import APPS, workload_named
-from simulator import Config
+from simulator import Config, NotModelled
 from simulator.dashapp.analyse import run_workload
 from simulator.dashapp.check import Options, check
 from simulator.dashapp.errors import Unsupported
@@ -58,9 +58,17 @@ def test_time_sleep_is_simulated_server_time(real_app):
     assert response.elapsed == pytest.approx(300.0)      # the body's time.sleep(0.3): no wall-clock wait
 
 
-def test_clientside_writer_is_refused_naming_the_output():
-    with pytest.raises(Unsupported, match=r"profile\.data: a clientside \(JavaScript\) callback"):
-        check(str(APPS / "clientside_writer.py"), Options(trials=1), in_process=True)
+def test_clientside_javascript_is_run_and_a_function_that_needs_the_page_is_refused(tmp_path):
+    pytest.importorskip("py_mini_racer")
+    result = check(str(APPS / "clientside_writer.py"), Options(trials=5), in_process=True)
+    assert result.workloads and not result.diverges    # each writer sets the whole store: any order is serial
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, html\napp = Dash(__name__)\n"
+                    "app.layout = html.Div([html.Button(id='b'), html.Div(id='out')])\n"
+                    "app.clientside_callback('function (n) { return document.title; }', Output('out', 'children'), "
+                    "Input('b', 'n_clicks'))\n")
+    with pytest.raises((Unsupported, NotModelled), match=r"clientside function .* threw .*document is not defined"):
+        check(str(path), Options(trials=1), in_process=True)
 
 
 def test_bounded_loop_runs_once_per_click_and_loses_rapid_clicks(real_app):

@@ -12,7 +12,7 @@ from simulator.dashapp.convert import RealCallback
 from simulator.dashapp.errors import Unsupported
 from simulator.errors import NonExistentIdException
 
-APP_NAMES = sorted(p.stem for p in APPS.glob("*.py") if not p.stem.startswith("_") and p.stem != "clientside_writer")
+APP_NAMES = sorted(p.stem for p in APPS.glob("*.py") if not p.stem.startswith("_"))
 
 
 def _cb(conv, name) -> RealCallback:

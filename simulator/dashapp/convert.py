@@ -13,6 +13,8 @@ the callback and the feature (:class:`~simulator.dashapp.errors.Unsupported`).
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,7 @@ from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
 from ..behaviour import USER, Kind
+from ..clientside import JavaScript, Scripts
 from .. import matching, wildcards
 from ..errors import DependencyException, NotModelled
 from . import known
@@ -87,6 +90,8 @@ class RealCallback(Callback):
         return self.wire
 
     def execute(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0) -> Response:
+        if self.clientside:   # its JavaScript, in the page (R15)
+            return Callback.execute(self, args, changed, now)
         outputs = [(o.component_id, w.rpartition(".")[2]) for o, w in zip(self.outputs, self.wire)]
         body = payload(self.output_id, outputs, self.multi,
                        [(i.component_id, i.component_property) for i in self.inputs],
@@ -96,6 +101,8 @@ class RealCallback(Callback):
     def execute_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...],
                          now: float = 0.0) -> Response:
         """One resolved instance of this pattern-matching callback (R25): lists where the ids are ALL."""
+        if self.clientside:
+            return Callback.execute(instance, args, changed, now)
         body = instance.filled_body(args, changed)
         return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
 
@@ -173,6 +180,24 @@ def _is_component_tree(value: Any) -> bool:
     return False
 
 
+def _scripts(spec: Spec) -> Scripts:
+    """The page's JavaScript as the browser loads it: the assets folder's .js files, then the inline functions."""
+    app = spec.dash_app
+    scripts = Scripts()
+    folder = getattr(app.config, "assets_folder", None)
+    if getattr(app.config, "include_assets_files", True) and folder and os.path.isdir(folder):
+        ignore = re.compile(app.config.assets_ignore) if getattr(app.config, "assets_ignore", "") else None
+        for current, _, files in sorted(os.walk(folder)):
+            for name in sorted(files):
+                if name.endswith(".js") and not (ignore and ignore.search(name)):
+                    path = os.path.join(current, name)
+                    with open(path, encoding="utf-8", errors="replace") as fh:
+                        scripts.add(os.path.relpath(path, folder), fh.read())
+    for k, script in enumerate(getattr(app, "_inline_scripts", None) or ()):
+        scripts.add(f"inline script {k + 1}", script)
+    return scripts
+
+
 def _javascript(spec: Spec, fn: dict[str, Any]) -> str:
     """The clientside function, for the refusal: its inline source's start, or namespace.function_name."""
     name = fn.get("function_name", "")
@@ -232,14 +257,18 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
         app.url = url
     app.layout = list(found.values())
     callbacks: list[RealCallback] = []
+    scripts = None   # the page's JavaScript, loaded when a clientside callback needs it
     for index, dep in enumerate(spec.dependencies):
         output = dep.get("output", "")
         source = spec.sources.get(output) or Source(f"callback_{index}")
         name = source.name
-        if dep.get("clientside_function"):
-            raise Unsupported(f"callback for {output.split('@')[0]}: a clientside (JavaScript) callback "
-                              f"({_javascript(spec, dep['clientside_function'])}); executing its JavaScript is "
-                              "not modelled")
+        fn = dep.get("clientside_function")
+        if fn:   # R15: its JavaScript runs in an embedded V8 (simulator.clientside)
+            text = _javascript(spec, fn)
+            source = Source(f"clientside {text if len(text) <= 40 else text[:37] + '...'}", "clientside JavaScript")
+            name = source.name
+            if scripts is None:
+                scripts = _scripts(spec)
         if dep.get("background"):
             raise Unsupported(f"callback {name} ({source.where}): background callbacks are not modelled")
         running = _running(dep.get("running") or {}, f"callback {name} ({source.where})")   # R26
@@ -277,9 +306,11 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                             f"{comp.type}, a component the model does not know: it cannot tell what the component "
                             "changes by itself (R23). If it changes its props only when the user acts, say so "
                             f"with --assume-user-only {comp.namespace}.{comp.type}")
-        cb = RealCallback(index=index, func=spec.dash_app.callback_map.get(output, {}).get("callback"),
+        func = (JavaScript(scripts, fn.get("namespace", ""), fn.get("function_name", "")) if fn else
+                spec.dash_app.callback_map.get(output, {}).get("callback"))
+        cb = RealCallback(index=index, func=func,
                           outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
-                          prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=False,
+                          prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=bool(fn),
                           multi=multi, output_id=output, wire=tuple(wires), source=source, server=server,
                           running=running)
         callbacks.append(cb)
