@@ -116,9 +116,11 @@ RULES: tuple[Rule, ...] = (
          "when it was requested and not when its response arrives. Two requests dispatched in one pass read "
          "the same State: each sees the store without the other's change."),
     Rule("R15", "clientside", "clientside callbacks follow the same rules without an HTTP round trip",
-         ("actions/callbacks.ts",),
+         ("actions/callbacks.ts", "actions/patch.ts", "utils/clientsideFunctions.ts"),
          "A clientside callback runs in the browser: no network, no server. It goes through the same "
-         "lists and rules (requested, ready, superseded, applied) as a server callback."),
+         "lists and rules (requested, ready, superseded, applied) as a server callback. Its JavaScript gets "
+         "dash_clientside.no_update, PreventUpdate, callback_context and Patch; callback-race runs it in an "
+         "embedded V8 and refuses what needs the page (a throw, a Promise, set_props)."),
     Rule("R16", "full replace", "a returned value replaces the whole prop",
          ("observers/executedCallbacks.ts", "actions/index.js"),
          "A plain value returned by a callback replaces the prop entirely. A dict returned for a Store "
