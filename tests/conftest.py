@@ -237,3 +237,13 @@ def in_chromium(monkeypatch, module: str, path: str = "/") -> tuple[str, list[st
     finally:
         server.shutdown()
     return dom, calls, base + path
+
+
+def modelled_load(module: str, url: str | None = None) -> Driver:
+    """``tests/apps/<module>.py`` as check models it, loaded and settled: what the Chromium tests compare with."""
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    d = Driver(convert(load(str(APPS / f"{module}.py")), url=url).app)
+    d.load()
+    d.settle()
+    return d

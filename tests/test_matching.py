@@ -8,7 +8,7 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import APPS, Driver, in_chromium, needs_chromium
+from conftest import APPS, Driver, in_chromium, modelled_load, needs_chromium
 from simulator import ALL, ALLSMALLER, MATCH, Dash, Input, Output, Patch, Plan, State, ctx, dcc, html, set_props
 from simulator.errors import DependencyException, NotModelled
 from simulator.explore import explore
@@ -271,14 +271,9 @@ def test_r25_check_finds_the_lost_key_in_a_real_pattern_matching_app():
 @needs_chromium
 def test_r25_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/pattern_load.py in Chromium vs check's model of its load: same texts, same calls."""
-    from simulator.dashapp.convert import convert
-    from simulator.dashapp.load import load
     dom, browser_calls, _ = in_chromium(monkeypatch, "pattern_load")
     import pattern_load as real
-    conv = convert(load(str(APPS / "pattern_load.py")))
-    d = Driver(conv.app)
-    d.load()
-    d.settle()
+    d = modelled_load("pattern_load")
     divs = [(kind, i) for kind in ("echo", "before") for i in real.ORDER]
     browser = {f"{k}{i}": re.search(r'<div id="{&quot;index&quot;:%d,&quot;type&quot;:&quot;%s&quot;}">([^<]*)<'
                                     % (i, k), dom).group(1) for k, i in divs}

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import APPS, Driver, fixed_config, in_chromium, needs_chromium, run_engine
+from conftest import Driver, fixed_config, in_chromium, modelled_load, needs_chromium, run_engine
 from simulator import Dash, Input, NotModelled, Output, ScenarioError, State, dcc, html, set_props
 from simulator.page import parse
 
@@ -311,18 +311,13 @@ def test_r23_check_refuses_what_a_known_component_does_by_itself(tmp_path, layou
 @needs_chromium
 def test_r22_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/mount_behaviours.py in Chromium vs check's model of its load: same texts, same calls."""
-    from simulator.dashapp.convert import convert
-    from simulator.dashapp.load import load
     path = "/some/path?x=1#frag"
     dom, browser_calls, url = in_chromium(monkeypatch, "mount_behaviours", path)
     ids = ("page", "page_late", "address", "stamped", "empty_stamp", "tab")
     browser = {i: re.search(f'id="{i}">([^<]*)<', dom).group(1) for i in ids}
     assert browser["tab"] == "tab=first" and browser["page_late"] == "late path=/some/path"  # what R22 is about
 
-    conv = convert(load(str(APPS / "mount_behaviours.py")), url=url)
-    d = Driver(conv.app)
-    d.load()
-    d.settle()
+    d = modelled_load("mount_behaviours", url)
     model = {i: d.value(f"{i}.children") for i in ids}
     assert model == browser
     assert sorted(r.name for r in d.sent) == sorted(browser_calls)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import APPS, Driver, in_chromium, needs_chromium
+from conftest import APPS, Driver, in_chromium, modelled_load, needs_chromium
 from simulator import Dash, Input, NonExistentIdException, NotModelled, Output, State, html, dcc
 from simulator.errors import PreventUpdate
 
@@ -108,13 +108,8 @@ def test_r26_check_proves_a_button_disabled_while_running_safe_though_clicks_mea
 @needs_chromium
 def test_r26_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/running_load.py in Chromium vs check's model of its load: same texts, same calls, same values."""
-    from simulator.dashapp.convert import convert
-    from simulator.dashapp.load import load
     dom, browser_calls, _ = in_chromium(monkeypatch, "running_load")
-    conv = convert(load(str(APPS / "running_load.py")))
-    d = Driver(conv.app)
-    d.load()
-    d.settle()
+    d = modelled_load("running_load")
     ids = ("status", "out", "seen")
     browser = {i: re.search(f'id="{i}">([^<]*)<', dom).group(1) for i in ids}
     assert browser["seen"] == "status idle, disabled False"
