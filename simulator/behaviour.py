@@ -241,6 +241,16 @@ class Kind:
         return None
 
 
+class Interval(Kind):
+    summary = ("ticks n_intervals every interval ms (modelled by the `ticks` workload); a callback writing "
+               "interval, disabled, max_intervals or n_intervals is refused")
+
+    def unmodelled_write(self, cid, props, prop):
+        if prop in ("interval", "disabled", "max_intervals", "n_intervals"):
+            return f"that changes how the dcc.Interval {cid!r} ticks; an Interval a callback controls is not modelled"
+        return None
+
+
 class Location(Kind):
     summary = ("sets pathname, href, search and hash the layout leaves unset to the page's address on mount "
                "(modelled, R22); with refresh=True a different address reloads the page there (modelled: the "
@@ -315,3 +325,4 @@ class Slider(Kind):
 
 
 USER, LOCATION, TABS, STORE, DROPDOWN, SLIDER = Kind(), Location(), Tabs(), Store(), Dropdown(), Slider()
+INTERVAL = Interval()

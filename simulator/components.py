@@ -254,6 +254,8 @@ class Interval(Component):
     # The layout holds only what the app sets: before its first tick a callback reads
     # n_intervals as None (measured in Chromium; 0 is the React component's own default).
 
+    kind = behaviour.INTERVAL
+
 
 class Button(Component):
     """``html.Button``: a click increments ``n_clicks``."""

@@ -76,6 +76,57 @@ def click(component_id: str, **kw: Any) -> Action:
     return Action({f"{component_id}.n_clicks": CLICK}, label=kw.pop("label", f"click {component_id}"), **kw)
 
 
+def ticks(interval: Any, for_ms: float, **kw: Any) -> list[Action]:
+    """A ``dcc.Interval`` ticking by itself for ``for_ms`` ms of page time, as ``Interval.react.js`` does.
+
+    One action per tick, ``interval`` ms apart (the first after one period),
+    ``n_intervals`` counting up from the layout's value; none when it is
+    ``disabled``, and none past ``max_intervals``.  Merge them with the user's
+    actions by time with :func:`merge`.  ``kw`` goes to the first tick
+    (``measure=True``, say).
+    """
+    props = getattr(interval, "initial", None)
+    if props is None or type(interval).__name__ != "Interval":
+        raise ScenarioError(f"ticks() takes a dcc.Interval, not {interval!r:.60}")
+    period = props.get("interval", 1000)
+    if isinstance(period, bool) or not isinstance(period, (int, float)) or not period > 0:
+        raise ScenarioError(f"dcc.Interval {interval.id!r}: interval={period!r} is not a period in ms")
+    if props.get("disabled"):
+        return []
+    start = props.get("n_intervals") or 0
+    limit = props.get("max_intervals", -1)
+    count = int(for_ms // period)
+    if limit is not None and limit != -1:
+        count = min(count, max(0, int(limit) - start))
+    key = f"{interval.key}.n_intervals"
+    return [Action({key: start + k}, delay=period, label=f"{interval.id} ticks ({start + k})",
+                   **(kw if k == 1 else {})) for k in range(1, count + 1)]
+
+
+def merge(*streams: list[Action]) -> list[Action]:
+    """Actions of several streams (the user's, an Interval's ticks) in one sequence, by the time each is due.
+
+    Each stream's delays add up to its own times; the merged actions keep
+    those times (ties: the earlier stream first).  Waiting for the page to
+    settle is not kept: its time is unknown until the run.
+    """
+    timed = []
+    for order, stream in enumerate(streams):
+        t = 0.0
+        for k, action in enumerate(stream):
+            if action.wait_settle:
+                raise ScenarioError(f"merge(): {action.describe()!r} waits for the page to settle, so its time "
+                                    "is not known before the run; give it a delay instead")
+            t += action.delay
+            timed.append((t, order, k, action))
+    timed.sort(key=lambda item: item[:3])
+    out, last = [], 0.0
+    for t, _, _, action in timed:
+        out.append(Action(action.props, delay=t - last, measure=action.measure, label=action.label))
+        last = t
+    return out
+
+
 @dataclass(frozen=True)
 class Plan:
     """The actions of one run."""

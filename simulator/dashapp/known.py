@@ -64,16 +64,6 @@ class DatePicker(Kind):
         return None
 
 
-class Interval(Kind):
-    summary = ("ticks n_intervals every interval ms (modelled by the `ticks` workload); a callback writing "
-               "interval, disabled, max_intervals or n_intervals is refused")
-
-    def unmodelled_write(self, cid, props, prop):
-        if prop in ("interval", "disabled", "max_intervals", "n_intervals"):
-            return f"that changes how the dcc.Interval {cid!r} ticks; an Interval a callback controls is not modelled"
-        return None
-
-
 class Itself(Kind):
     """A type that sets some props by itself at times the model does not know: reading them is refused."""
 
@@ -100,7 +90,7 @@ TABLE: dict[tuple[str, str], Kind] = {
     ("Location", DCC): LOCATION,
     ("Tabs", DCC): TABS,
     ("Store", DCC): STORE,
-    ("Interval", DCC): Interval(),
+    ("Interval", DCC): behaviour.INTERVAL,
     ("Dropdown", DCC): DROPDOWN,
     ("Slider", DCC): SLIDER,
     ("RangeSlider", DCC): SLIDER,
