@@ -170,9 +170,8 @@ class Callback:
             raise type(raised)(f"callback {self.name}: {raised}") from None
         response = self._response(result, raised)
         if side and self.clientside:
-            raise SetPropsNotModelled(
-                f"callback {self.name}: dash_clientside.set_props in a clientside callback is not modelled "
-                "(the renderer applies it while the function runs, not with a response)")
+            # dash_clientside.set_props: set while the function runs, so even before a PreventUpdate (R15, R21)
+            return self._with_side(response, side, keep_kind=True)
         # PreventUpdate or an error: Dash sends no sideUpdate (R21)
         if side and response.kind != "error" and not isinstance(raised, PreventUpdate):
             response = self._with_side(response, side)
@@ -198,7 +197,7 @@ class Callback:
         return {"inputs_list": ins, "states_list": states,
                 "outputs_list": outs if self.multi or not outs else outs[0]}
 
-    def _with_side(self, response: Response, side: dict[str, dict[str, Any]]) -> Response:
+    def _with_side(self, response: Response, side: dict[str, dict[str, Any]], keep_kind: bool = False) -> Response:
         """R21: the response with its ``sideUpdate``, as ``dash/_callback.py`` puts it in the body.
 
         The body becomes ``{"multi":true,"sideUpdate":{cid:{prop:value}},"response":{...}}``
@@ -216,6 +215,9 @@ class Callback:
             message = f"Callback {self.name} set_props a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
         received = {key: _wire(value) for key, value in props.items()}
+        if keep_kind:   # a clientside function's set_props: no body on a wire, whatever its answer
+            return Response(response.kind, outputs=response.outputs, message=response.message,
+                            nbytes=response.nbytes, elapsed=response.elapsed, side=received)
         if response.kind == "data":
             return Response("data", outputs=response.outputs, nbytes=response.nbytes + len('"sideUpdate":,') + len(text),
                             elapsed=response.elapsed, side=received)

@@ -7,16 +7,16 @@ body in V8 through ``mini-racer`` (the ``clientside`` extra), with a
 renderer's ``handleClientside`` gives it (``actions/callbacks.ts``):
 ``no_update``, ``PreventUpdate``, ``callback_context`` (``triggered``,
 ``triggered_id``, ``inputs``, ``inputs_list``, ``states``, ``states_list``,
-``outputs_list``) and ``Patch`` (the ``PatchBuilder`` of
-``actions/patch.ts``: ``new dash_clientside.Patch().assign(["a"], 1).build()``).
+``outputs_list``), ``Patch`` (the ``PatchBuilder`` of
+``actions/patch.ts``: ``new dash_clientside.Patch().assign(["a"], 1).build()``)
+and ``set_props`` (collected, and landing as the answer's side updates, R21).
 
 The page is not there: no ``document``, no network, no timers.  So anything
 the function throws but ``PreventUpdate`` is refused by name
 (:class:`ClientsideNotModelled`), never taken as the browser's answer: it
 may be a browser API the model lacks.  So are a returned Promise (an async
-function's answer comes later, at a time the model does not know), an
-``undefined`` answer, and ``dash_clientside.set_props`` (the renderer
-applies it while the function runs).  ``Date`` reads the simulated clock and
+function's answer comes later, at a time the model does not know) and an
+``undefined`` answer.  ``Date`` reads the simulated clock and
 ``Math.random`` is seeded by the call, so a run stays deterministic.
 """
 
@@ -60,14 +60,14 @@ var window = globalThis, self = globalThis;
 
   // An app's script may replace window.dash_clientside (Object.assign({}, ...)): each call takes the
   // current one and gives it what the renderer gives it, as handleClientside does.
-  var SET_PROPS = {description: 'set_props'};
+  var side = [];
   function prepare() {
     var dc = window.dash_clientside = window.dash_clientside || {};
     if (!dc.no_update) {
       dc.no_update = {description: 'Return to prevent updating an Output.'};
       dc.PreventUpdate = {description: 'Throw to prevent updating all Outputs.'};
     }
-    dc.set_props = function () { throw SET_PROPS; };
+    dc.set_props = function (id, props) { side.push([id, props]); };   // collected; lands with the answer
     dc.Patch = Patch;
     return dc;
   }
@@ -129,6 +129,7 @@ var window = globalThis, self = globalThis;
 
   globalThis.__callback_race_call = function (namespace, name, args, call) {
     var dc = prepare();
+    side = [];
     state.now = call.now;
     state.seed = call.seed;
     var inputs = dict(call.inputs_list);
@@ -147,10 +148,9 @@ var window = globalThis, self = globalThis;
       var value = space[name].apply(null, args);
       if (value && typeof value.then === 'function') { return JSON.stringify({kind: 'promise'}); }
       if (value === undefined) { return JSON.stringify({kind: 'undefined'}); }
-      return JSON.stringify({kind: 'value', value: encode(value, dc)});
+      return JSON.stringify({kind: 'value', value: encode(value, dc), side: side});
     } catch (e) {
-      if (e === dc.PreventUpdate) { return JSON.stringify({kind: 'prevent'}); }
-      if (e === SET_PROPS) { return JSON.stringify({kind: 'set_props'}); }
+      if (e === dc.PreventUpdate) { return JSON.stringify({kind: 'prevent', side: side}); }
       return JSON.stringify({kind: 'threw', message: String(e && e.stack || e)});
     } finally {
       delete dc.callback_context;
@@ -227,7 +227,7 @@ class JavaScript:
         return cls(scripts, "_callback_race_inline", name, source)
 
     def __call__(self, *args: Any) -> Any:
-        from .context import current_call
+        from .context import current_call, set_props
         from .errors import PreventUpdate
         from .renderer import EPOCH_MS
         changed, lists, now_s = current_call()
@@ -243,6 +243,11 @@ class JavaScript:
                                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         answer = json.loads(text)
         kind = answer["kind"]
+        for cid, props in answer.get("side") or ():
+            if not isinstance(cid, (str, dict)) or not isinstance(props, dict):
+                raise ClientsideNotModelled(f"clientside function {self.__name__}: dash_clientside.set_props({cid!r:.40}, "
+                                            "...) by a component path, or without a dict of props, is not modelled")
+            set_props(cid, _decode(props))
         if kind == "value":
             return _decode(answer["value"])
         if kind == "prevent":
@@ -253,7 +258,6 @@ class JavaScript:
                           if self.scripts.failed else ""),
             "promise": "it returned a Promise: an async answer arrives at a time the model does not know",
             "undefined": "it returned undefined (no return statement?)",
-            "set_props": "it called dash_clientside.set_props, which the renderer applies while the function runs",
             "threw": f"it threw {(answer.get('message') or '?').splitlines()[0][:200]!r}; outside a browser that may be a missing "
                      "browser API (document, window.fetch) rather than the app's own error",
         }[kind]

@@ -120,7 +120,7 @@ RULES: tuple[Rule, ...] = (
          "A clientside callback runs in the browser: no network, no server. It goes through the same "
          "lists and rules (requested, ready, superseded, applied) as a server callback. Its JavaScript gets "
          "dash_clientside.no_update, PreventUpdate, callback_context and Patch; callback-race runs it in an "
-         "embedded V8 and refuses what needs the page (a throw, a Promise, set_props)."),
+         "embedded V8 and refuses what needs the page (a throw, a Promise); its set_props land with its answer."),
     Rule("R16", "full replace", "a returned value replaces the whole prop",
          ("observers/executedCallbacks.ts", "actions/index.js"),
          "A plain value returned by a callback replaces the prop entirely. A dict returned for a Store "

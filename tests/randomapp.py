@@ -151,7 +151,7 @@ def build(spec: dict) -> tuple[Dash, Plan]:
         pic = cb["pic"] or cb["dup"]  # Dash refuses allow_duplicate without prevent_initial_call
         deps = (outputs if len(outputs) > 1 else outputs[0], *inputs, *states)
         body = _body(spec, i, cb)
-        if cb["clientside"] and cb["body"] != SIDE:  # dash_clientside.set_props is not modelled
+        if cb["clientside"]:   # a clientside SIDE body: dash_clientside.set_props (R15, R21)
             app.clientside_callback(body, *deps, prevent_initial_call=pic)
         else:
             app.callback(*deps, prevent_initial_call=pic)(body)

@@ -67,13 +67,30 @@ def test_r15_date_reads_the_simulated_clock_and_random_is_the_same_each_run():
     ("function (v) { return document.getElementById('x').value; }", "threw .*document is not defined.*browser API"),
     ("function (v) { return Promise.resolve(v); }", "returned a Promise"),
     ("function (v) { }", "returned undefined"),
-    ("function (v) { window.dash_clientside.set_props('out', {children: v}); return v; }", "set_props"),
     ("function (v) { while (true) {} }", "did not run to an answer"),
 ])
 def test_r15_what_the_page_would_do_differently_is_refused_by_name(js, words, monkeypatch):
     monkeypatch.setattr("simulator.clientside.TIMEOUT_MS", 200)   # the loop's time-out, shortened
     with pytest.raises(NotModelled, match=f"callback clientside_0: clientside function clientside_0.*{words}"):
         _run(_one(js), a="x")
+
+
+def test_r15_set_props_lands_with_the_answer_even_before_a_prevent_update_and_triggers_its_listeners():
+    js = """function (v) {
+        window.dash_clientside.set_props('b', {value: 'set ' + v});
+        window.dash_clientside.set_props({type: 'x'}, {children: v});
+        if (v === 'stop') { throw window.dash_clientside.PreventUpdate; }
+        return v;
+    }"""
+    app = Dash()
+    app.layout = [dcc.Input(id="a"), dcc.Input(id="b"), html.Div(id="out"), html.Div(id={"type": "x"}),
+                  html.Div(id="echo")]
+    app.clientside_callback(js, Output("out", "children"), Input("a", "value"), prevent_initial_call=True)
+    app.callback(Output("echo", "children"), Input("b", "value"), prevent_initial_call=True)(lambda b: f"echo {b}")
+    d = _run(app, a="stop")
+    assert d.sent[0].status == "prevented" and d.value("out.children") is None
+    assert d.value("b.value") == "set stop" and d.value('{"type":"x"}.children') == "stop"
+    assert d.value("echo.children") == "echo set stop"      # R21: a side update triggers like an output
 
 
 def test_r15_without_the_engine_the_message_says_how_to_install_it(monkeypatch):
