@@ -245,6 +245,7 @@ class Callback:
             try:
                 encoded = _encoded(value)
             except (TypeError, ValueError) as exc:
+                self._refuse_components(outputs)
                 message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
                 return Response("error", message=message, nbytes=len(message))
             cid, prop = self._quoted(key)
@@ -261,6 +262,7 @@ class Callback:
         try:
             encoded = {cid: {prop: _encoded(value) for prop, value in props.items()} for cid, props in body.items()}
         except (TypeError, ValueError) as exc:
+            self._refuse_components(outputs)
             message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
         text = _BODY_HEAD + ",".join(
@@ -272,6 +274,22 @@ class Callback:
             cid, _, prop = key.rpartition(".")
             received[key] = _received(encoded[cid][prop], value)
         return Response("data", outputs=received, nbytes=len(text))
+
+    def _refuse_components(self, outputs: dict[str, Any]) -> None:
+        """Components returned in the Dash-like API are refused by name: only ``check`` models them (R27)."""
+        seen: set[int] = set()
+
+        def has(value: Any) -> bool:
+            if isinstance(value, Component):
+                return True
+            if not isinstance(value, (list, tuple, dict)) or id(value) in seen:   # a circular value: not ours
+                return False
+            seen.add(id(value))
+            return any(map(has, value.values() if isinstance(value, dict) else value))
+        for key, value in outputs.items():
+            if has(value):
+                raise NotModelled(f"callback {self.name} returns components for {key}: in the Dash-like API that is "
+                                  "not modelled; callback-race check models a real app's (R27)")
 
     def _quoted(self, key: str) -> tuple[str, str]:
         """An output key's component id and prop, JSON-quoted (cached per callback)."""

@@ -62,10 +62,11 @@ def test_set_props_on_a_dict_id_the_layout_lacks_is_refused_when_it_lands(real_a
         d.settle()
 
 
-def test_returned_components_are_refused(real_app):
-    conv = real_app("refused/returns_component")
-    with pytest.raises(Unsupported, match="returns components for out.children"):
-        conv.callbacks[0].execute(["x"], ("name.value",))
+def test_returned_components_no_callback_names_are_a_value(real_app):
+    conv = real_app("returns_component")
+    response = conv.callbacks[0].execute(["x"], ("name.value",))
+    assert response.outputs == {"out.children": {"props": {"children": "hello x"}, "type": "B",
+                                                 "namespace": "dash_html_components"}}
 
 
 def test_clock_is_simulated_and_clock_readers_are_not_memoised(real_app):

@@ -29,6 +29,7 @@ from . import known
 from .errors import Unsupported
 from .load import Source, Spec
 from .server import Server, payload, to_response
+from ..trees import Named, ids_in, refusal
 
 
 #: Components that ignore the user while their ``disabled`` prop is truthy (R26): the HTML form
@@ -96,7 +97,7 @@ class RealCallback(Callback):
         body = payload(self.output_id, outputs, self.multi,
                        [(i.component_id, i.component_property) for i in self.inputs],
                        [(s.component_id, s.component_property) for s in self.states], args, list(changed))
-        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})", self.server.named)
 
     def execute_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...],
                          now: float = 0.0) -> Response:
@@ -104,7 +105,7 @@ class RealCallback(Callback):
         if self.clientside:
             return Callback.execute(instance, args, changed, now)
         body = instance.filled_body(args, changed)
-        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})", self.server.named)
 
 
 def _split_outputs(output: str) -> tuple[list[str], bool]:
@@ -132,10 +133,13 @@ def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ..
     return tuple((key, on[key], off.get(key)) for key in on)
 
 
-def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset()) -> None:
+def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset(),
+                trees: dict[str, dict[str, Any]] | None = None) -> None:
+    """Every component with an id into ``found``; the props holding components into ``trees`` (R27)."""
+    trees = {} if trees is None else trees
     if isinstance(layout, list):
         for child in layout:
-            _components(child, found, assumed)
+            _components(child, found, assumed, trees)
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
@@ -143,19 +147,50 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     cid = props.pop("id", None)
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
     for value in props.values():
-        _components(value, found, assumed)     # children, and components held in other props
+        _components(value, found, assumed, trees)     # children, and components held in other props
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
-    props = {k: v for k, v in props.items() if not _is_component_tree(v)}
+    held = {k: v for k, v in props.items() if _is_component_tree(v)}
+    props = {k: v for k, v in props.items() if k not in held}
     if cid is None:
         return
     key = wildcards.id_key(cid)   # a dict id is named by its stringifyId (R25)
     if key in found:
         raise Unsupported(f"layout: two components share the id {key}")
+    if held:
+        trees[key] = held
     if (kind, namespace) == ("Store", "dash_core_components"):
         comp: Component = RealStore(id=cid, **props)
     else:
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
     found[key] = comp
+
+
+def _layout_values(callbacks: list[RealCallback], found: dict[str, Component],
+                   trees: dict[str, dict[str, Any]]) -> Named:
+    """R27: the ids callbacks name; a prop holding components that a callback reads gets them as its value.
+
+    A callback writing a prop whose components hold an id a callback names
+    would take them off the page: refused, naming both.
+    """
+    named = Named([d.component_id for cb in callbacks for d in (*cb.outputs, *cb.inputs, *cb.states)]
+                  + [key.rpartition(".")[0] for cb in callbacks for key, _, _ in cb.running])
+    for cb in callbacks:
+        written = [o for o in cb.outputs] + [Output(key.rpartition(".")[0], key.rpartition(".")[2])
+                                             for key, _, _ in cb.running]
+        for dep in (*written, *cb.inputs, *cb.states):
+            targets = [k for k, c in found.items() if wildcards.matches(dep.component_id, c.id, {})] \
+                if dep.pattern else [dep.id_key]
+            for key in targets:
+                tree = trees.get(key, {}).get(dep.component_property)
+                if tree is None:
+                    continue
+                if dep in written:
+                    why = refusal(named, f"{key}.{dep.component_property}", None, ids_in(tree))
+                    if why:
+                        raise Unsupported(f"callback {cb.name} ({cb.source.where}) writes "
+                                          f"{key}.{dep.component_property}: {why}")
+                found[key].initial.setdefault(dep.component_property, tree)   # read as the renderer sends it
+    return named
 
 
 def _tabs(children: Any) -> dict[str, Any]:
@@ -251,7 +286,8 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                           "layout and callbacks as an app of its own")
     server = Server(spec.dash_app, flask=flask, impure=impure)
     found: dict[str, Component] = {}
-    _components(spec.layout, found, frozenset(assume_user_only))
+    trees: dict[str, dict[str, Any]] = {}
+    _components(spec.layout, found, frozenset(assume_user_only), trees)
     app = Dash(spec.target)
     if url is not None:
         app.url = url
@@ -315,6 +351,7 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                           running=running)
         callbacks.append(cb)
     app.callbacks = list(callbacks)
+    server.named = _layout_values(callbacks, found, trees)
     # actions/callbacks.ts (useWebSocket): every callback when the app enables it, or one flagged
     # websocket=True, but only on a backend that serves a WebSocket (the renderer's config says so).
     capable = bool(getattr(getattr(spec.dash_app, "backend", None), "websocket_capability", False))

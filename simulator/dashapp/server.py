@@ -38,6 +38,7 @@ from ..app import Response
 from .clock import Clock
 from ..wildcards import id_key, is_pattern, parse
 from .errors import Unsupported
+from ..trees import Named, refusal
 
 _clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("callback_race_dash_clock", default=None)
 
@@ -97,6 +98,7 @@ class Server:
         self.memo: dict[tuple[str, str], Answer] = {}
         self.calls = 0
         self.clock_readers: set[str] = set()   # output ids of callbacks that read the clock
+        self.named = Named()                    # the ids the app's callbacks name (R27), set by convert
         for entry in dash_app.callback_map.values():
             _install_clock(entry)
         self._errors: list[BaseException] = []
@@ -170,23 +172,18 @@ def payload(output: str, outputs: list[tuple[str, str]], multi: bool, inputs: li
     return body
 
 
-def _has_component(value: Any) -> bool:
-    if isinstance(value, dict):
-        if {"props", "type", "namespace"} <= value.keys():
-            return True
-        return any(_has_component(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_component(v) for v in value)
-    return False
-
-
 def _key(cid: str) -> str:
     """A response's component id as the model keys it: a dict id in the renderer's ``stringifyId`` form (R25)."""
     return id_key(json.loads(cid)) if cid.startswith("{") else cid
 
 
-def to_response(answer: Answer, name: str) -> Response:
-    """The simulator's view of an HTTP answer; refuses what the model does not handle."""
+def to_response(answer: Answer, name: str, named: Named | None = None) -> Response:
+    """The simulator's view of an HTTP answer; refuses what the model does not handle.
+
+    Components in an answer are a value unless a callback names an id among
+    them (``named``, R27): then they change which callbacks run, and are refused.
+    """
+    named = named or Named()
     if answer.status == 204:
         return Response("prevent", nbytes=0, elapsed=answer.slept_ms)
     if answer.status != 200:
@@ -199,17 +196,17 @@ def to_response(answer: Answer, name: str) -> Response:
         if cid.startswith("{") and is_pattern(parse(cid)):
             raise Unsupported(f"callback {name}: set_props on {cid}, an id with a wildcard, names no one component")
         for prop, value in props.items():
-            if _has_component(value):
-                raise Unsupported(f"callback {name}: set_props gives components to {cid}.{prop} (a layout "
-                                  "change); callbacks that change the layout are not modelled")
+            why = refusal(named, f"{cid}.{prop}", value)
+            if why:
+                raise Unsupported(f"callback {name}: set_props: {why}")
             side[f"{cid}.{prop}"] = value
     outputs: dict[str, Any] = {}
     for cid, props in (body.get("response") or {}).items():
         cid = _key(cid)
         for prop, value in props.items():
-            if _has_component(value):
-                raise Unsupported(f"callback {name}: returns components for {cid}.{prop} (a layout change); "
-                                  "callbacks that change the layout are not modelled")
+            why = refusal(named, f"{cid}.{prop}", value)
+            if why:
+                raise Unsupported(f"callback {name} returns components for {cid}.{prop}: {why}")
             outputs[f"{cid}.{prop}"] = value
     nbytes = len(json.dumps(body, separators=(",", ":")))
     jsonvalue.check_size(nbytes, f"callback {name}")

@@ -1,3 +1,5 @@
+"""A callback that returns a component no callback names: a value like any other (R27)."""
+
 from dash import Dash, Input, Output, dcc, html
 
 app = Dash(__name__)
