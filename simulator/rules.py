@@ -204,6 +204,14 @@ RULES: tuple[Rule, ...] = (
          "re-enables a button while the newer request still runs. Both land as side updates do and trigger "
          "their listeners. A clientside callback's running= is never applied. A form control (html.Button, "
          "dcc.Input, ...) whose disabled prop is true ignores the user: a click on it never happens."),
+    Rule("R27", "components as values", "components a callback writes are a value unless a callback names an id "
+         "among them or among those they replace",
+         ("observers/executedCallbacks.ts", "actions/dependencies_ts.ts", "actions/dependencies.js"),
+         "When an applied prop holds components, the renderer crawls them for callbacks that name their ids "
+         "(their initial calls, and ALL Inputs that gained an id) and drops the callbacks of components that "
+         "left. When no callback names an id among the new components or the ones they replace, nothing is "
+         "found: the components are a value, read back by a State as their JSON. check models that case and "
+         "refuses the others, naming the ids."),
 )
 
 _BY_ID = {r.id: r for r in RULES}
