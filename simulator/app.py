@@ -411,11 +411,8 @@ class Dash:
 
         def decorate(func: Callable[..., Any]):
             name = getattr(func, "__name__", "callback")
-            if not ins:
-                # Named by its outputs too, as the renderer does ("In the callback for output(s): ...").
-                raise DependencyException(
-                    f"callback {name} (Output {', '.join(o.key for o in outputs)}): no Input; "
-                    "a callback needs at least one Input to ever run")
+            if not ins and not outputs:
+                raise DependencyException(f"callback {name}: no Output and no Input; it would never do anything")
             seen: set[str] = set()
             for o in outputs:
                 if o.key in seen:

@@ -44,6 +44,7 @@ class Node:
     # R26: props set when a request is sent (none for a clientside one), and when its response arrives
     running_on: dict = field(default=None, hash=False, compare=False)
     running_off: dict = field(default=None, hash=False, compare=False)
+    keeps_group: bool = False        # R19 never drops it: every declared Input is ALL/ALLSMALLER, or it has none
 
 
 def uid(cb: Callback) -> str:
@@ -233,6 +234,7 @@ class Graph:
             uid=uid(cb),
             priority=self._priority(cb, keep_seen=True),
             intended_priority=self._priority(cb, keep_seen=False),
+            keeps_group=all(d.multi for d in (getattr(cb, "definition", None) or cb).inputs),
             running_on={k: on for k, on, _ in cb.running} if not cb.clientside else {},
             running_off={k: off for k, _, off in cb.running} if not cb.clientside else {},
             request_skeleton=(request_skeleton(wire, inputs, states, cb.output_id if cb.no_output else None)

@@ -461,7 +461,8 @@ class Renderer:
             removed = True
 
         # R19: in an execution group, drop a ready request none of whose Inputs
-        # the group updated, when all of them were only potentially updated.
+        # the group updated, when all of them were only potentially updated --
+        # unless every declared Input is ALL/ALLSMALLER (R25) or there is none (R28).
         if self.stored:
             dropped = []
             for r in ready:
@@ -471,7 +472,7 @@ class Renderer:
                 inputs = set(r.node.input_keys)
                 updated = {p for s in entries for p in s.updated_props}
                 potential = {p for s in entries for p in s.all_props}
-                if not (inputs & updated) and inputs <= potential:
+                if not (inputs & updated) and inputs <= potential and not r.node.keeps_group:
                     dropped.append(r)
             removed = removed or bool(dropped)
             for r in dropped:

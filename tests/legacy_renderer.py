@@ -321,7 +321,7 @@ class Renderer:
                 inputs = set(r.node.input_keys)
                 updated = {p for s in entries for p in s.updated_props}
                 potential = {p for s in entries for p in s.all_props}
-                if not (inputs & updated) and inputs <= potential:
+                if not (inputs & updated) and inputs <= potential and not r.node.keeps_group:
                     dropped.append(r)
             for r in dropped:
                 r.status = "dropped"

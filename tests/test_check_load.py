@@ -50,7 +50,6 @@ def test_the_cli_prints_bad_input_as_one_line_without_traceback(target, message)
     ("refused/pattern_matching.py", r"callback join: Input 0 .*: MATCH in an Input of a callback whose Outputs have "
                                     r"no MATCH .* is not modelled \(.*pattern_matching.py:\d+\)"),
     ("refused/dash_pages.py", r"the app uses Dash Pages \(use_pages=True\)"),
-    ("refused/no_input.py", r"callback hello \(.*no_input.py:\d+\): a callback with no Input is not modelled"),
 ])
 def test_unmodelled_features_are_refused_naming_the_callback(app, feature):
     with pytest.raises(Unsupported, match=feature):

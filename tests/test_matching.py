@@ -283,3 +283,32 @@ def test_r25_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     assert browser["before2"] == "v2 after v0+v1" and browser["joined"].count("echo") == 3   # what R25 is about
     assert model == browser
     assert sorted(r.name for r in d.sent) == sorted(browser_calls)
+
+
+def test_r25_r19_keeps_a_request_whose_inputs_are_all_all_patterns():
+    """requestedCallbacks.ts drops in a group only when `!all(isMultiValued, inputs)`."""
+    from simulator import PreventUpdate
+    app = Dash()
+    app.layout = _items(2, [html.Button(id="go"), dcc.Input(id="x"), html.Div(id="n"), html.Div(id="m")])
+
+    def prevent(n):
+        raise PreventUpdate
+    app.callback(Output({"type": "item", "index": ALL}, "value"), Input("go", "n_clicks"))(prevent)
+    app.callback(Output("x", "value"), Input("go", "n_clicks"))(prevent)
+    app.callback(Output("n", "children"), Input({"type": "item", "index": ALL}, "value"))(lambda vs: len(vs))
+    app.callback(Output("m", "children"), Input("x", "value"))(lambda x: x)
+    d = Driver(app)
+    d.load()
+    d.settle()
+    dropped = [f["request"].node.plain_outputs for k, _, f in d.events if k == "dropped"]
+    assert dropped == [("m.children",)] and d.value("n.children") == 2
+
+
+@needs_chromium
+def test_r25_r19_with_all_inputs_gives_chromiums_page_and_calls(monkeypatch):
+    """tests/apps/group_load.py in Chromium vs the model: the ALL reader runs, the plain one is dropped (R19)."""
+    dom, browser_calls, _ = in_chromium(monkeypatch, "group_load")
+    d = modelled_load("group_load")
+    assert re.search('id="n">([^<]*)<', dom).group(1) == d.value("n.children") == "2 items"
+    assert re.search('id="m">([^<]*)<', dom).group(1) == "" and d.value("m.children") is None
+    assert sorted(r.name for r in d.sent) == sorted(browser_calls) == ["count", "fill", "fill_x"]

@@ -74,14 +74,13 @@ def test_r5_allow_duplicate_without_prevent_initial_call_is_refused_naming_callb
     assert "prevent_initial_call" in message
 
 
-def test_callback_with_no_inputs_is_refused_naming_callback_and_prop():
+def test_callback_with_no_inputs_is_accepted_as_dash_accepts_it():
     app = _app()
-    with pytest.raises(DependencyException) as err:
-        @app.callback(Output("out", "children"), State("name", "value"))
-        def no_trigger(name):
-            return name
-    message = str(err.value)
-    assert "no_trigger" in message and "out.children" in message and "no Input" in message
+
+    @app.callback(Output("out", "children"), State("name", "value"))
+    def no_trigger(name):   # R28: it runs once, on load
+        return name
+    assert app.callbacks[-1].inputs == ()
 
 
 def test_two_allow_duplicate_writers_with_identical_inputs_are_refused_naming_both_and_prop():

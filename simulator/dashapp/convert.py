@@ -318,8 +318,6 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
             outputs.append(Output(cid, prop.split("@")[0], allow_duplicate="@" in prop))
         ins = [Input(*_dep(i, "Input", name)) for i in dep.get("inputs", [])]
         states = [State(*_dep(s, "State", name)) for s in dep.get("state", [])]
-        if not ins:
-            raise Unsupported(f"callback {name} ({source.where}): a callback with no Input is not modelled")
         if any(d.pattern for d in (*outputs, *ins, *states)):
             try:
                 matching.check_definition(name, outputs, ins, states)
