@@ -139,7 +139,8 @@ RULES: tuple[Rule, ...] = (
          ("observers/requestedCallbacks.ts", "observers/storedCallbacks.ts"),
          "Requests made by the page-load call (R5) share an execution group. When one of them becomes "
          "ready, and every one of its Inputs is an output of the group's finished requests but none was "
-         "actually updated (they all prevented or returned no_update), it is dropped instead of sent."),
+         "actually updated (they all prevented or returned no_update), it is dropped instead of sent -- "
+         "unless all its declared Inputs are ALL/ALLSMALLER patterns, or it has none."),
     Rule("R20", "renderer passes", "the renderer works in passes that take milliseconds and batch responses",
          ("observers/requestedCallbacks.ts", "utils/wait.ts"),
          "The renderer is single-threaded JavaScript that handles changes in passes of its observers, each "
@@ -212,6 +213,11 @@ RULES: tuple[Rule, ...] = (
          "left. When no callback names an id among the new components or the ones they replace, nothing is "
          "found: the components are a value, read back by a State as their JSON. check models that case and "
          "refuses the others, naming the ids."),
+    Rule("R28", "no-Input callbacks", "a callback with no Input runs once, on load, and never again",
+         ("actions/dependencies_ts.ts", "actions/dependencies.js", "observers/requestedCallbacks.ts"),
+         "Dash accepts a callback with no Input. The page load requests it by its outputs like any callback "
+         "(unless prevent_initial_call), with its States' values then; since nothing triggers it, it never "
+         "runs again."),
 )
 
 _BY_ID = {r.id: r for r in RULES}
