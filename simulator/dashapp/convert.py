@@ -36,7 +36,7 @@ from ..trees import Named, ids_in, refusal
 #: controls (a disabled <button> fires no click) and the dcc controls built on them.
 DISABLABLE = frozenset(
     [("dash_html_components", t) for t in ("Button", "Input", "Select", "Textarea", "Option", "Fieldset")]
-    + [("dash_core_components", t) for t in ("Input", "Textarea", "Dropdown", "Checklist", "RadioItems", "Slider",
+    + [("dash_core_components", t) for t in ("Button", "Input", "Textarea", "Dropdown", "Checklist", "RadioItems", "Slider",
                                               "RangeSlider", "DatePickerSingle", "DatePickerRange", "Upload",
                                               "Interval")])
 
