@@ -20,6 +20,8 @@ them, then booleans, then other strings).
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from .errors import DependencyException
@@ -118,23 +120,45 @@ def is_multi(component_id: Any) -> bool:
                                                   for v in component_id.values())
 
 
-def _numeric(value: Any) -> bool:
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_RADIX = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
+
+
+def _js_number(value: Any) -> float | None:
+    """JavaScript's ``Number(value)`` for an id value, None for NaN (and for anything not a number or string).
+
+    Not Python's ``float``: ``Number("0x10")`` is 16, while ``Number("nan")``,
+    ``Number("inf")`` and ``Number("1_000")`` are NaN.
+    """
     if isinstance(value, bool):
-        return False
+        return None
     if isinstance(value, (int, float)):
-        return True
-    try:
-        float(value)
-    except (TypeError, ValueError):
+        return None if math.isnan(value) else float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _DECIMAL.fullmatch(text):
+        return float(text)
+    if _RADIX.fullmatch(text):
+        return float(int(text, 0))
+    if text in ("Infinity", "+Infinity", "-Infinity"):
+        return float(text.replace("Infinity", "inf"))
+    return None
+
+
+def _numeric(value: Any) -> bool:
+    """``fast-isnumeric``, which ``idValSort`` uses: a finite number, or a string ``Number`` reads as one (not blank)."""
+    if isinstance(value, str) and not value.strip():
         return False
-    return value.strip() != ""
+    number = _js_number(value)
+    return number is not None and math.isfinite(number)
 
 
 def order(a: Any, b: Any) -> int:
     """``idValSort``: -1, 0 or 1; numbers (and numeric strings) first, then false, true, then strings."""
     if _numeric(a):
         if _numeric(b):
-            x, y = float(a), float(b)
+            x, y = _js_number(a), _js_number(b)
             return (x > y) - (x < y)
         return -1
     if _numeric(b):

@@ -63,6 +63,19 @@ def test_r25_allsmaller_names_exactly_the_ids_that_sort_before_the_match_value(v
     assert all(order(a, b) == -order(b, a) for a in values for b in values)
 
 
+@pytest.mark.parametrize("a,b,sign", [
+    ("0x10", 15, 1),            # Number("0x10") is 16: numeric, as fast-isnumeric says
+    (" 7 ", 8, -1),             # surrounding blanks are ignored
+    ("nan", True, 1),           # Number("nan") is NaN: a string, sorted after the booleans (Python's float reads nan)
+    ("inf", "j", -1),           # a string too, compared as text
+    ("1_000", 5, 1),            # Python reads 1000, JavaScript NaN: a string, after every number
+    ("Infinity", 10 ** 9, 1),   # not finite, so not numeric
+    ("", 0, 1),                 # blank is not numeric
+])
+def test_r25_id_values_sort_as_idvalsort_with_javascripts_number(a, b, sign):
+    assert order(a, b) == sign and order(b, a) == -sign
+
+
 def test_r25_a_callback_whose_pattern_matches_nothing_has_no_instance_and_no_initial_call():
     app = Dash()
     app.layout = [dcc.Input(id="a"), html.Div(id="out")]
