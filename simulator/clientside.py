@@ -14,7 +14,11 @@ and ``set_props`` (collected, and landing as the answer's side updates, R21).
 The page is not there: no ``document``, no network, no timers.  So anything
 the function throws but ``PreventUpdate`` is refused by name
 (:class:`ClientsideNotModelled`), never taken as the browser's answer: it
-may be a browser API the model lacks.  So are a returned Promise (an async
+may be a browser API the model lacks.  V8 alone would answer
+``window.innerWidth`` or ``typeof document`` with ``undefined`` where the
+browser has a value, and a function guarded on it would take a branch the
+browser does not: each browser global in :data:`BROWSER_GLOBALS` therefore
+throws when read (an app's script may still define one of its own).  So are a returned Promise (an async
 function's answer comes later, at a time the model does not know) and an
 ``undefined`` answer.  ``Date`` reads the simulated clock and
 ``Math.random`` is seeded by the call, so a run stays deterministic.
@@ -36,8 +40,40 @@ class ClientsideNotModelled(NotModelled):
     """A clientside function did something the model cannot stand for: the run stops, naming it."""
 
 
+#: What a browser's ``window`` has and V8 alone has not (or has, but not as the page does: V8's own
+#: timers and Temporal clock): reading one is refused, never answered with ``undefined``.
+BROWSER_GLOBALS = (
+    "document", "location", "navigator", "history", "screen", "localStorage", "sessionStorage", "indexedDB",
+    "caches", "fetch", "XMLHttpRequest", "WebSocket", "EventSource", "Worker", "innerWidth", "innerHeight",
+    "outerWidth", "outerHeight", "scrollX", "scrollY", "pageXOffset", "pageYOffset", "screenX", "screenY",
+    "devicePixelRatio", "visualViewport", "matchMedia", "getComputedStyle", "getSelection", "scrollTo", "scrollBy",
+    "alert", "confirm", "prompt", "open", "print", "requestAnimationFrame", "cancelAnimationFrame",
+    "requestIdleCallback", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask",
+    "performance", "crypto", "addEventListener", "removeEventListener", "dispatchEvent", "postMessage", "Event",
+    "CustomEvent", "MutationObserver", "ResizeObserver", "IntersectionObserver", "Blob", "File", "FileReader", "URL",
+    "URLSearchParams", "Image", "Audio", "atob", "btoa", "structuredClone", "Temporal", "Plotly", "React",
+    "ReactDOM", "dash_renderer",
+)
+NO_PAGE = "callback-race: no page: "
+
 _SHIM = r"""
 var window = globalThis, self = globalThis;
+(function (names, marker) {
+  names.forEach(function (name) {
+    var own = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (own && !own.configurable) {   // V8's own timers, fixed in place: calling them throws instead
+      globalThis[name] = function () { throw new Error(marker + name); };
+      return;
+    }
+    Object.defineProperty(globalThis, name, {
+      configurable: true, enumerable: false,
+      get: function () { throw new Error(marker + name); },
+      set: function (value) {   // the app's own global of that name: a plain value from now on
+        Object.defineProperty(globalThis, name, {value: value, writable: true, configurable: true, enumerable: true});
+      }
+    });
+  });
+})(__BROWSER_GLOBALS__, __NO_PAGE__);
 (function () {
   var RealDate = Date;
   var state = {now: 0, seed: 1};
@@ -189,7 +225,8 @@ class Scripts:
     def context(self):
         if self._ctx is None:
             ctx = _engine()()
-            ctx.eval(_SHIM)
+            ctx.eval(_SHIM.replace("__BROWSER_GLOBALS__", json.dumps(BROWSER_GLOBALS))
+                     .replace("__NO_PAGE__", json.dumps(NO_PAGE)))
             self.failed = []
             for where, source in self.scripts:
                 try:
@@ -243,6 +280,10 @@ class JavaScript:
                                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         answer = json.loads(text)
         kind = answer["kind"]
+        if kind == "threw" and NO_PAGE in (answer.get("message") or ""):
+            name = answer["message"].split(NO_PAGE, 1)[1].split()[0].rstrip(".,;:")
+            raise ClientsideNotModelled(f"clientside function {self.__name__} reads {name}, which the browser's "
+                                        "window has and the model does not (there is no page); not modelled")
         for cid, props in answer.get("side") or ():
             if not isinstance(cid, (str, dict)) or not isinstance(props, dict):
                 raise ClientsideNotModelled(f"clientside function {self.__name__}: dash_clientside.set_props({cid!r:.40}, "
