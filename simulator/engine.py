@@ -158,6 +158,8 @@ class Run:
     unsettled: str | None = None     # the time limit came first (e.g. a heavy-tailed latency)
     end: float = 0.0
     layout: dict[str, Any] = field(default_factory=dict)
+    #: user changes the page ignored, their control disabled (R26): (action index, prop)
+    ignored_user: tuple[tuple[int, str], ...] = ()
     trace: list[dict[str, Any]] | None = None
     _wrong_since: float | None = field(default=None, repr=False, compare=False)
 
@@ -385,7 +387,7 @@ class Simulation:
         if not self._measuring or self.renderer.layout_version == self._last_version:
             return
         self._last_version = self.renderer.layout_version
-        self.result.observe(self.check(self.renderer.layout), self.env.now)
+        self.result.observe(self.check(self.renderer.layout, self.renderer.ignored_user), self.env.now)
 
     # ------------------------------------------------------------------
     def run(self) -> Run:
@@ -402,17 +404,19 @@ class Simulation:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else env.now
         self._last_version = -1  # the divergence check's last word, whatever changed
-        return close_run(r, self.renderer.layout, self.check, end, self._last_action, self._track_divergence)
+        return close_run(r, self.renderer, self.check, end, self._last_action, self._track_divergence)
 
 
-def close_run(r: Run, layout: dict[str, Any], check: Callable[[dict[str, Any]], tuple], end: float,
+def close_run(r: Run, renderer: Renderer, check: Callable[..., tuple], end: float,
               last_action: float, track: Callable[[], None]) -> Run:
     """A run's closing figures, the same in both engines: settle time, the check at the end."""
+    layout = renderer.layout
     r.end = end
     r.settle_ms = end - last_action
     track()
     r.close(end)
-    r.wrong = tuple(check(layout))
+    r.ignored_user = renderer.ignored_user
+    r.wrong = tuple(check(layout, renderer.ignored_user))
     r.diverged = bool(r.wrong)
     r.layout = layout
     return r

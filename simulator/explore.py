@@ -225,17 +225,19 @@ class _Recorder:
             self.run.responses += 1
             self.run.bytes_down += response.nbytes
 
-    def track(self, layout: dict[str, Any], now: float) -> None:
+    def track(self, renderer: Renderer, now: float) -> None:
         if self.measuring:
-            self.run.observe(self.check(layout), now)
+            self.run.observe(self.check(renderer.layout, renderer.ignored_user), now)
 
-    def finish(self, layout: dict[str, Any], now: float) -> Run:
+    def finish(self, renderer: Renderer, now: float) -> Run:
         r = self.run
-        self.track(layout, now)
+        layout = renderer.layout
+        self.track(renderer, now)
         r.close(now)
         r.end = now
         r.settle_ms = now - self.last_action
-        r.wrong = tuple(self.check(layout))
+        r.ignored_user = renderer.ignored_user
+        r.wrong = tuple(self.check(layout, renderer.ignored_user))
         r.diverged = bool(r.wrong)
         r.layout = layout
         return r
@@ -281,7 +283,7 @@ class _Model:
         else:
             self._pass(st, rec)
         if rec is not None:
-            rec.track(st.renderer.layout, 0)
+            rec.track(st.renderer, 0)
         return st
 
     def successors(self, st: _State, label: Label) -> list[tuple[Label, _State]]:
@@ -348,7 +350,7 @@ class _Model:
                 if action.measure and not rec.measuring:
                     rec.measuring = True
                     rec.run.trace.append({"t": st.clock, "kind": "measure"})
-                    rec.track(r.layout, st.clock)
+                    rec.track(r, st.clock)
                 rec.last_action = st.clock
                 rec.steps.append(f"t={st.clock}: user: {action.describe()}{_coincidence(label)}")
             r.change(resolve(action.props, r.layout), st.clock)
@@ -373,7 +375,7 @@ class _Model:
             st.observed = True
         st.seen = st.observed or (st.seen and not tick)
         if rec is not None:
-            rec.track(r.layout, st.clock)
+            rec.track(r, st.clock)
 
     def _find(self, st: _State, label: Label) -> int:
         kind = label[0]
@@ -551,7 +553,7 @@ class _Model:
             waiting = ", ".join(sorted({q.name for q in r.pending})) or "a wait_settle action"
             return (f"never settles: {waiting} left waiting",)
         layout = _Watched(r.layout)
-        wrong = tuple(self.check(layout))
+        wrong = tuple(self.check(layout, r.ignored_user))
         if self.refused is None:
             # props a check reads only through their shape (clock_shape) do not count
             unshaped = self.clock_props - (self.clock_shaped - self.clock_unshaped)
@@ -559,7 +561,7 @@ class _Model:
             if not clocked and unshaped & r.layout.keys():
                 # A check that walks the whole layout: does its answer move with the clock values?
                 shifted = {p: _perturb(v) if p in unshaped else v for p, v in r.layout.items()}
-                if tuple(self.check(shifted)) != wrong:
+                if tuple(self.check(shifted, r.ignored_user)) != wrong:
                     clocked = sorted(unshaped & r.layout.keys())
             if clocked:
                 self.refused = (f"the check reads {', '.join(clocked)}, a value computed from the clock; the "
@@ -583,7 +585,7 @@ class _Model:
             else:
                 ignored.append((q.callback.index, _dumps(resp.side)))
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
-        return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory,
+        return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory, r.ignored_user,
                 tuple(enc(q) for q in r.requested), tuple(enc(q) for q in r.prioritized),
                 tuple(sorted(in_flight)), tuple(sorted(ignored)), stored, r._next_group)
 
@@ -756,12 +758,14 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     search = _search_graph if hashing else _search_tree
     found = search(model, reduction, max_schedules, max_depth, max_states)
     (terminals, schedules, states, transitions, bound, runaway, first_bad, longest) = found
-    outcomes: dict[EndState, Outcome] = {}
-    for layout, wrong, count, steps in terminals:
-        es = end_state(layout, model.clock_props)
-        o = outcomes.get(es)
+    # One outcome per end layout and the user changes the page ignored (R26): the check may judge
+    # one layout differently when a click never happened.
+    outcomes: dict[tuple, Outcome] = {}
+    for renderer, wrong, count, steps in terminals:
+        es = end_state(renderer.layout, model.clock_props)
+        o = outcomes.get((es, renderer.ignored_user))
         if o is None:
-            outcomes[es] = Outcome(es, layout, wrong, count, steps)
+            outcomes[es, renderer.ignored_user] = Outcome(es, renderer.layout, wrong, count, steps)
         else:
             o.schedules += count
             o.shortest = min(o.shortest, steps)
@@ -775,7 +779,7 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
         counterexample, steps = _replay(model, first_bad)
         if walked:
             es = end_state(counterexample.layout, model.clock_props)
-            outcomes.setdefault(es, Outcome(es, counterexample.layout, tuple(counterexample.wrong), 1, len(first_bad)))
+            outcomes.setdefault((es, counterexample.ignored_user), Outcome(es, counterexample.layout, tuple(counterexample.wrong), 1, len(first_bad)))
     return Result(complete=bound is None and runaway is None and model.refused is None,
                   schedules=schedules, states=states,
                   transitions=transitions, outcomes=sorted(outcomes.values(), key=lambda o: (o.shortest, o.end_state)),
@@ -847,7 +851,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
             labels = model.choose(st, reduction)
             if not labels:
                 wrong = model.verdict(st)
-                terminals.append((st.renderer.layout, wrong, counts[key], depth))
+                terminals.append((st.renderer, wrong, counts[key], depth))
                 schedules += counts[key]
                 longest = max(longest, depth)
                 if wrong and first_bad is None and (bad_here is None or costs[key] < costs[bad_here]):
@@ -920,7 +924,7 @@ def _search_tree(model: _Model, reduction: bool, max_schedules, max_depth, max_s
         labels = model.choose(st, reduction)
         if not labels:
             wrong = model.verdict(st)
-            terminals.append((st.renderer.layout, wrong, 1, len(path)))
+            terminals.append((st.renderer, wrong, 1, len(path)))
             schedules += 1
             longest = max(longest, len(path))
             if wrong and (first_bad is None or _cost(path) < _cost(first_bad)):
@@ -959,7 +963,7 @@ def _replay(model: _Model, labels: list[Label]) -> tuple[Run, list[str]]:
     st = model.initial(rec)
     for label in labels:
         model.advance(st, label, rec)
-    run = rec.finish(st.renderer.layout, st.clock)
+    run = rec.finish(st.renderer, st.clock)
     return run, rec.steps
 
 

@@ -467,7 +467,7 @@ class FastSimulation:
         if not self._measuring or self.renderer.layout_version == self._last_version:
             return
         self._last_version = self.renderer.layout_version
-        self.result.observe(self.check(self.renderer.layout), self.now)
+        self.result.observe(self.check(self.renderer.layout, self.renderer.ignored_user), self.now)
 
     # ------------------------------------------------------------------
     def run(self) -> Run:
@@ -490,7 +490,7 @@ class FastSimulation:
             r.runaway = str(exc)
         end = self._settled_at if self._settled_at is not None else self.now
         self._last_version = -1  # the divergence check's last word, whatever changed
-        return close_run(r, self.renderer.layout, self.check, end, self._last_action, self._track_divergence)
+        return close_run(r, self.renderer, self.check, end, self._last_action, self._track_divergence)
 
 
 def simulate(app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0) -> Run:

@@ -149,12 +149,8 @@ class Graph:
         for cb in self.callbacks:   # R26: running= props are written as side updates are
             for key, _, _ in cb.running:
                 self._check_running(cb, key)
-        # R26: components a truthy ``disabled`` makes ignore the user, and which of them a callback can disable.
+        # R26: components a truthy ``disabled`` makes ignore the user.
         self.disablable = frozenset(cid for cid, comp in self.components.items() if comp.disabled_stops_user)
-        self.toggled = frozenset(
-            key.rpartition(".")[0] for cb in self.callbacks
-            for key in (*(k for k, _, _ in cb.running), *(o.key for o in cb.outputs))
-            if key.endswith(".disabled") and key.rpartition(".")[0] in self.disablable)
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.

@@ -205,6 +205,11 @@ class Renderer:
         #: Why side updates cannot be modelled in this run (the WebSocket transport streams
         #: set_props while the callback runs, instead of sending them with its response), or None.
         self.side_refused: str | None = None
+        #: User changes so far (the plan's actions, in order), and the props of those the page
+        #: ignored because their control was disabled (R26), as ``(action index, prop)`` pairs:
+        #: a click that never happened is not a lost update, and only the run can tell which.
+        self.user_changes = 0
+        self.ignored_user: tuple[tuple[int, str], ...] = ()
 
     # ------------------------------------------------------------------
     # inspection
@@ -335,6 +340,7 @@ class Renderer:
         """A component changes its own props (R1a); equal values trigger nothing (R4)."""
         if by == "user":
             self.cascade_requests = 0  # a new cascade: the loop guard counts afresh
+            self.user_changes += 1
             if self.graph.disablable:
                 props = self._enabled(props, now)
         for prop, value in props.items():
@@ -353,6 +359,7 @@ class Renderer:
         for prop, value in props.items():
             cid = prop.rpartition(".")[0]
             if cid in self.graph.disablable and self.layout.get(cid + ".disabled"):
+                self.ignored_user += ((self.user_changes - 1, prop),)
                 self._event("disabled", now, prop=prop, value=value)
             else:
                 kept[prop] = value

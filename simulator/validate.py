@@ -4,7 +4,7 @@
   ``None`` or a whole number between 1 and a cap.
 * :func:`check_function` — a divergence check may return the wrong keys as a
   tuple, list or set, or a bool (``True``: diverged); the simulator always
-  sees a sorted tuple of key names.
+  sees a sorted tuple of key names, and always calls it ``(layout, ignored)``.
 """
 
 from __future__ import annotations
@@ -44,13 +44,26 @@ def wrong_keys(answer: Any) -> tuple[str, ...]:
                         "or a bool (True: diverged)")
 
 
-def check_function(check: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
-    """Wrap ``check`` so that it always returns a tuple of wrong keys (:func:`wrong_keys`)."""
+def check_function(check: Callable[..., Any]) -> Callable[..., tuple[str, ...]]:
+    """Wrap ``check`` so that it always returns a tuple of wrong keys (:func:`wrong_keys`).
+
+    The wrapper is called ``(layout, ignored=())``, ``ignored`` being the
+    user changes the page ignored because their control was disabled (R26;
+    :attr:`simulator.renderer.Renderer.ignored_user`).  Most checks judge
+    the layout alone and are called ``check(layout)``.  A check whose
+    expectation depends on which actions really happened (check's serial
+    oracle: a click a callback undid and a click on a disabled button can
+    leave equal layouts) says ``takes_ignored = True`` and is called
+    ``check(layout, ignored)``.
+    """
     if getattr(check, "_normalised", False):
         return check
-
-    def normalised(layout: dict[str, Any]) -> tuple[str, ...]:
-        return wrong_keys(check(layout))
+    if getattr(check, "takes_ignored", False):
+        def normalised(layout: dict[str, Any], ignored: tuple = ()) -> tuple[str, ...]:
+            return wrong_keys(check(layout, ignored))
+    else:
+        def normalised(layout: dict[str, Any], ignored: tuple = ()) -> tuple[str, ...]:
+            return wrong_keys(check(layout))
 
     normalised._normalised = True  # type: ignore[attr-defined]
     return normalised

@@ -89,6 +89,9 @@ class _Stored:
 class Renderer:
     """The requested / prioritized / in-flight lists and the rules that move requests."""
 
+    #: User changes dropped on a disabled control (R26), which this copy predates: the engines read it.
+    ignored_user: tuple = ()
+
     def __init__(self, graph: Graph, *, request_budget: int = REQUEST_BUDGET,
                  on_event: Callable[..., None] | None = None):
         self.graph = graph

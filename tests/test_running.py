@@ -105,6 +105,38 @@ def test_r26_check_proves_a_button_disabled_while_running_safe_though_clicks_mea
     assert typing and not result.diverges and all(w.proof == "proved safe" for w in result.workloads)
 
 
+def test_r26_the_oracle_accepts_a_missing_click_only_when_the_run_really_ignored_it(real_app):
+    """tests/apps/running_reset.py: a lost "add" and an "add" click on a disabled button leave equal layouts."""
+    from simulator.dashapp.analyse import clock_props
+    from simulator.dashapp.oracle import Oracle
+    from conftest import workload_named
+    conv = real_app("running_reset")
+    w = workload_named(conv, "interleave add.n_clicks,other.n_clicks")
+    oracle = Oracle(conv.app.graph, w.plan(0), clock_props(conv))
+    lost = dict(oracle.references[0], **{"log.data": ["other"], "add.n_clicks": 0, "add.disabled": False,
+                                          "other.n_clicks": 1})
+    assert oracle.check(lost) == ("log.data",)                            # the click happened: "add" was lost
+    assert oracle.check(lost, ((0, "add.n_clicks"),)) == ()               # the page ignored it: nothing lost
+
+
+def test_r26_check_counts_every_run_that_lost_a_click_the_page_took(real_app):
+    """No false pass: a run in which the add click happened and "add" is missing from the log diverges."""
+    from simulator import Config, simulate
+    from simulator.dashapp.analyse import clock_props
+    from simulator.dashapp.oracle import Oracle
+    from conftest import workload_named
+    conv = real_app("running_reset")
+    w = workload_named(conv, "interleave add.n_clicks,other.n_clicks")
+    oracle = Oracle(conv.app.graph, w.plan(0), clock_props(conv))
+    lost = 0
+    for seed in range(60):
+        run = simulate(conv.app.graph, w.plan(seed), oracle, Config(), seed=seed)
+        if not run.ignored_user and "add" not in run.layout["log.data"]:
+            lost += 1
+            assert run.diverged, seed
+    assert lost   # the workload does lose the click's entry
+
+
 @needs_chromium
 def test_r26_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     """tests/apps/running_load.py in Chromium vs check's model of its load: same texts, same calls, same values."""

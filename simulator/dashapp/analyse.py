@@ -127,10 +127,15 @@ def clock_props(conv: Converted) -> Callable[[], set[str]]:
     return props
 
 
-def make_check(conv: Converted, oracle: Oracle, invariant) -> Callable[[dict[str, Any]], tuple]:
+def make_check(conv: Converted, oracle: Oracle, invariant) -> Callable[..., tuple]:
+    """The oracle's check, and the user's ``--expect`` invariant beside it; called ``(layout, ignored)``."""
     if invariant is None:
         return oracle.check
-    return lambda layout: tuple(oracle.check(layout)) + tuple(invariant(layout))
+
+    def both(layout: dict[str, Any], ignored: tuple = ()) -> tuple:
+        return tuple(oracle.check(layout, ignored)) + tuple(invariant(layout))
+    both.takes_ignored = True
+    return both
 
 
 def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
@@ -182,7 +187,7 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
     if ce is not None:
         result.counterexample = ce
         result.timeline = narrate(ce.trace)
-        result.differs = oracle.explain(ce.layout)
+        result.differs = oracle.explain(ce.layout, ce.ignored_user)
         # a real app's callbacks as the renderer runs them (pattern-matching ones as instances, R25)
         result.anomaly = classify(ce.trace, tuple(ce.wrong), graph.callbacks if conv.callbacks else [],
                                   ex.counterexample_steps if ce is ex.counterexample else (), result.differs)

@@ -14,11 +14,18 @@ set of end layouts of every serial order of each group (found by dynamic
 programming over subsets of the group, with equal states merged) -- except
 that actions on one component prop keep the order the user made them in: a
 component's own edits are ordered (typing "a" then "ab" never means "ab"
-then "a"), so a stale response for an earlier edit is caught.  An action on a control a
-callback can disable (R26) may also not happen at all.  A
+then "a"), so a stale response for an earlier edit is caught.  A
 concurrent run whose settled layout matches none of them is a divergence: a
 lost update in Jepsen's sense.  The check returns the props that differ from
 the nearest reference layout; :meth:`Oracle.explain` gives expected vs got.
+
+A user change that the concurrent run's page ignored, because its control
+was disabled at that moment (R26: ``running=`` disables a button while its
+request is out), never happened: that run is judged against the serial
+outcomes of the plan without it.  Only the run can tell which changes those
+were (a callback that resets a button's ``n_clicks`` leaves the same layout
+whether the click happened or not), so the check is called with them
+(``takes_ignored``, see :func:`simulator.validate.check_function`).
 
 Clock values differ between any two runs: every Store's ``modified_timestamp``
 (R4) is left out of the comparison, and clock values written out in other
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from ..graph import Graph
@@ -96,6 +104,8 @@ def groups(plan: Plan) -> list[list[Action]]:
 class Oracle:
     """The serial reference of one plan, and the check a run is judged by."""
 
+    takes_ignored = True   # called (layout, ignored): see simulator.validate.check_function
+
     def __init__(self, graph: Graph, plan: Plan, clock_props: Callable[[], set[str]] = set,
                  request_budget: int = 2000):
         self.graph = graph
@@ -103,11 +113,26 @@ class Oracle:
         self.request_budget = request_budget
         self._clock_props = clock_props
         self.now = 0
-        states = [self._settle(self._start())]
-        for group in groups(plan):
-            states = self._orders(states, group)
-        self.references = [s.layout for s in states]
+        self._references: dict[tuple, list[dict[str, Any]]] = {}
+        self.references = self.for_run(())
         self._cache: dict[tuple, tuple] = {}
+
+    def for_run(self, ignored: tuple[tuple[int, str], ...]) -> list[dict[str, Any]]:
+        """The reference layouts for a run whose page ignored ``ignored`` ((action index, prop), R26)."""
+        refs = self._references.get(ignored)
+        if refs is None:
+            plan = self.plan
+            if ignored:
+                actions = list(plan.actions)
+                for index, prop in ignored:
+                    action = actions[index]
+                    actions[index] = replace(action, props={k: v for k, v in action.props.items() if k != prop})
+                plan = replace(plan, actions=tuple(actions))
+            states = [self._settle(self._start())]
+            for group in groups(plan):
+                states = self._orders(states, group)
+            refs = self._references[ignored] = [s.layout for s in states]
+        return refs
 
     # --- serial runs ----------------------------------------------------
     def _start(self) -> _Serial:
@@ -141,24 +166,11 @@ class Oracle:
                     child.change(resolve(action.props, child.layout), self._tick())
                     self._settle(child)
                     nxt.setdefault((done | {i}, self._key(child)), child)
-                    if self._droppable(action):   # R26: a click on a control disabled by then never happens
-                        nxt.setdefault((done | {i}, self._key(st)), st)
             frontier = nxt
             if len(frontier) > MAX_REFERENCES:
                 raise CheckError(f"{len(group)} overlapping actions have more than {MAX_REFERENCES} serial "
                                  "outcomes: too many to compare against; use fewer actions")
         return list(frontier.values())
-
-    def _droppable(self, action: Action) -> bool:
-        """Can a concurrent run find the action's component disabled, so that the user's change never happens (R26)?
-
-        Serially the page has settled, and a ``running=`` prop set back, before
-        each action; concurrently a click may meet the button still disabled.
-        The serial outcomes without the action are then references too; the
-        component's own prop in the layout still tells whether it happened.
-        """
-        toggled = self.graph.toggled
-        return bool(toggled) and any(p.rpartition(".")[0] in toggled for p in action.props)
 
     def _key(self, r: Renderer) -> tuple:
         return tuple((p, _dumps(v)) for p, v in sorted(r.layout.items()))
@@ -180,12 +192,12 @@ class Oracle:
     def _canon(self, layout: dict[str, Any], skip: set[str]) -> dict[str, str]:
         return {p: unstamped(_dumps(v)) for p, v in layout.items() if p not in skip}
 
-    def nearest(self, layout: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    def nearest(self, layout: dict[str, Any], ignored: tuple = ()) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The reference layout closest to ``layout`` and the props that differ from it."""
         skip = self.ignored()
         got = self._canon(layout, skip)
         best: tuple[dict[str, Any], tuple[str, ...]] | None = None
-        for ref in self.references:
+        for ref in self.for_run(ignored):
             want = self._canon(ref, skip)
             diff = tuple(sorted(p for p in set(want) | set(got) if want.get(p) != got.get(p)))
             if best is None or len(diff) < len(best[1]):
@@ -194,17 +206,22 @@ class Oracle:
                 break
         return best
 
-    def check(self, layout: dict[str, Any]) -> tuple[str, ...]:
-        """The props that disagree with every serial outcome (empty: no divergence)."""
-        key = tuple(sorted(self._canon(layout, self.ignored()).items()))
+    def check(self, layout: dict[str, Any], ignored: tuple = ()) -> tuple[str, ...]:
+        """The props that disagree with every serial outcome (empty: no divergence).
+
+        ``ignored``: the user changes the run's page ignored (R26), which the
+        serial runs leave out.
+        """
+        key = (ignored, tuple(sorted(self._canon(layout, self.ignored()).items())))
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self.nearest(layout)[1]
+            hit = self._cache[key] = self.nearest(layout, ignored)[1]
         return hit
 
     __call__ = check
+    check.takes_ignored = True   # see simulator.validate.check_function
 
-    def explain(self, layout: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    def explain(self, layout: dict[str, Any], ignored: tuple = ()) -> list[tuple[str, Any, Any]]:
         """``(prop, expected, got)`` for each prop that differs from the nearest serial outcome."""
-        ref, diff = self.nearest(layout)
+        ref, diff = self.nearest(layout, ignored)
         return [(p, ref.get(p), layout.get(p)) for p in diff]
