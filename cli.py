@@ -511,7 +511,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
 
-    ru = sub.add_parser("rules", help="the renderer rules R1-R28 in plain words, or one of them",
+    ru = sub.add_parser("rules", help="the renderer rules R1-R29 in plain words, or one of them",
                         description="What dash-renderer does, rule by rule, and the source file each rule "
                                     "comes from (docs/renderer-model.md explains them at length).")
     ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")

@@ -286,7 +286,7 @@ class Simulation:
                     renderer.load(env.now)
                     observed = True
                 elif kind == "change":
-                    renderer.change(resolve(payload, renderer.layout), env.now)
+                    renderer.change(resolve(payload, renderer.layout, env.now), env.now)
                     observed = True
                 else:
                     req, response = payload

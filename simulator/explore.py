@@ -152,8 +152,8 @@ from .app import Dash, Response
 from .engine import Run, _trace_entry
 from .graph import Graph
 from .patch import is_patch
-from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop
-from .workload import Action, Plan, resolve
+from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop, initial_layout
+from .workload import CLICK, Action, Plan, click_stamp, resolve
 
 Check = Callable[[dict[str, Any]], tuple]
 #: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index)
@@ -257,19 +257,27 @@ class _Model:
         self.request_budget = request_budget
         read = {k for n in graph.nodes for k in n.input_keys + n.state_keys}
         derived = set(graph.derived.values())
-        #: Store timestamps no callback reads: left out of the state key.
-        self.dead_clock = frozenset(p for p in derived if p not in read)
+        # The n_clicks_timestamp a click sets (Date.now(), :func:`simulator.workload.resolve`) is a clock
+        # value too; its time shows when a callback reads it.
+        layout = initial_layout(graph)
+        written = {o for n in graph.nodes for o in n.plain_outputs}
+        stamps = {click_stamp(p) for a in self.actions for p, v in a.props.items()
+                  if v is CLICK and p.endswith(".n_clicks") and click_stamp(p) in layout}
+        #: Store and click timestamps no callback reads (or writes): left out of the state key.
+        self.dead_clock = frozenset(p for p in derived | stamps if p not in read and p not in written)
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.
         self.live_ts_stores = frozenset(d for d, ts in graph.derived.items() if ts in read)
+        #: Click timestamps a callback reads: a click on them makes its time visible.
+        self.live_stamps = frozenset(p for p in stamps if p in read)
         #: Props holding clock values (left out of end states); grows as callbacks are found
         #: to write values computed from the clock (see :meth:`_execute`).
-        self.clock_props: set[str] = set(derived)
+        self.clock_props: set[str] = derived | stamps
         #: ``clock_shape`` (given by a check that compares values with their clock values written out
         #: replaced, as check's oracle does): clock props whose every probe differed only in such values,
         #: and those where one did not.  A check may read the first kind and still be proved.
         self.clock_shape = clock_shape
         self.clock_shaped: set[str] = set()
-        self.clock_unshaped: set[str] = set(derived)
+        self.clock_unshaped: set[str] = derived | stamps
         #: Why no proof can be claimed (a callback's behaviour depends on clock values), or None.
         self.refused: str | None = None
         self._responses: dict[tuple, Response] = {}
@@ -353,7 +361,10 @@ class _Model:
                     rec.track(r, st.clock)
                 rec.last_action = st.clock
                 rec.steps.append(f"t={st.clock}: user: {action.describe()}{_coincidence(label)}")
-            r.change(resolve(action.props, r.layout), st.clock)
+            change = resolve(action.props, r.layout, st.clock)
+            r.change(change, st.clock)
+            if not self.live_stamps.isdisjoint(change):
+                st.observed = True
         else:
             index = self._find(st, label)
             req, response = st.arrivals.pop(index)
@@ -786,7 +797,8 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
                   counterexample=counterexample, counterexample_steps=steps, bound=bound, runaway=runaway,
                   refused=model.refused,
                   reduction=reduction, hashing=hashing, same_ms=same_ms, passes=passes,
-                  observes_time=bool(model.live_ts_stores or model.clock_props - set(graph.derived.values())),
+                  observes_time=bool(model.live_ts_stores or model.live_stamps
+                                     or model.clock_props - set(graph.derived.values()) - model.dead_clock),
                   clock_props=frozenset(model.clock_props), walks=walked,
                   longest=longest, seconds=time.perf_counter() - started)
 

@@ -356,7 +356,7 @@ class FastSimulation:
                 renderer.load(now)
                 observed = True
             elif kind == "change":
-                renderer.change(resolve(payload, renderer.layout), now)
+                renderer.change(resolve(payload, renderer.layout, now), now)
                 observed = True
             else:
                 req, response = payload

@@ -1,4 +1,4 @@
-"""The renderer rules R1..R21, as data the installed package carries.
+"""The renderer rules R1..R29, as data the installed package carries.
 
 Every rule the model follows has an id (``R8``), a short label a timeline
 can print next to the number (``R8 superseded``), a one-line title, the
@@ -218,6 +218,12 @@ RULES: tuple[Rule, ...] = (
          "Dash accepts a callback with no Input. The page load requests it by its outputs like any callback "
          "(unless prevent_initial_call), with its States' values then; since nothing triggers it, it never "
          "runs again."),
+    Rule("R29", "click timestamp", "a click sets n_clicks and n_clicks_timestamp in one change",
+         ("components/dash-html-components/scripts/generate-components.js",
+          "components/dash-core-components/src/components/Button.tsx"),
+         "An html component with an id, and a dcc.Button, answer a click with one change of two props: "
+         "n_clicks + 1 and n_clicks_timestamp = Date.now(). Each requests its own listeners, so a callback on "
+         "the count and one on the timestamp both run for one click, and race like any two callbacks."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import jsonvalue
 from .errors import ScenarioError
+from .renderer import EPOCH_MS
 
 
 class _Click:
@@ -28,8 +29,15 @@ class _Click:
 CLICK = _Click()
 
 
-def resolve(props: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
-    """An action's props as values: ``CLICK`` becomes the next ``n_clicks``.
+def resolve(props: dict[str, Any], layout: dict[str, Any], now: float) -> dict[str, Any]:
+    """An action's props as values at time ``now``: ``CLICK`` becomes the next ``n_clicks``.
+
+    A click sets ``n_clicks_timestamp`` to ``Date.now()`` in the same change
+    (the html components' and ``dcc.Button``'s ``onClick``:
+    ``setProps({n_clicks: n_clicks + 1, n_clicks_timestamp: Date.now()})``),
+    so a callback on the timestamp runs beside one on the count.  It is set
+    where the layout has the prop (the app set it, or a callback names it);
+    elsewhere nobody can see it.
 
     A click on a ``n_clicks`` that a callback set to something other than a
     number (or null) is refused: the browser would compute ``"3" + 1``, which
@@ -42,9 +50,18 @@ def resolve(props: dict[str, Any], layout: dict[str, Any]) -> dict[str, Any]:
             if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
                 raise ScenarioError(f"click on {k.rpartition('.')[0]}: {k} holds {current!r:.60}, not a number "
                                     "(a callback wrote it); clicking it is not modelled")
-            v = (current or 0) + 1
-        out[k] = v
+            out[k] = (current or 0) + 1
+            stamp = click_stamp(k)
+            if k.endswith(".n_clicks") and stamp in layout and stamp not in props:
+                out[stamp] = EPOCH_MS + int(now)   # after n_clicks, in setProps' order
+        else:
+            out[k] = v
     return out
+
+
+def click_stamp(prop: str) -> str:
+    """The ``n_clicks_timestamp`` a click on ``prop`` (an ``n_clicks``) sets beside it."""
+    return prop[:-len("n_clicks")] + "n_clicks_timestamp"
 
 
 @dataclass(frozen=True)

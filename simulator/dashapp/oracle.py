@@ -163,7 +163,8 @@ class Oracle:
                                         for j in range(i)):
                         continue
                     child = st.clone()
-                    child.change(resolve(action.props, child.layout), self._tick())
+                    now = self._tick()
+                    child.change(resolve(action.props, child.layout, now), now)
                     self._settle(child)
                     nxt.setdefault((done | {i}, self._key(child)), child)
             frontier = nxt
@@ -218,8 +219,8 @@ class Oracle:
             hit = self._cache[key] = self.nearest(layout, ignored)[1]
         return hit
 
-    __call__ = check
     check.takes_ignored = True   # see simulator.validate.check_function
+    __call__ = check
 
     def explain(self, layout: dict[str, Any], ignored: tuple = ()) -> list[tuple[str, Any, Any]]:
         """``(prop, expected, got)`` for each prop that differs from the nearest serial outcome."""

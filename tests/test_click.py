@@ -1,0 +1,72 @@
+"""R29: a click sets n_clicks and n_clicks_timestamp in one change (docs/renderer-model.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import APPS, run_engine, trace_of
+from simulator import Dash, Input, Output, Patch, Plan, State, dcc, html
+from simulator.explore import explore
+from simulator.renderer import EPOCH_MS
+from simulator.workload import Action, click
+
+
+def _race(patch: bool = False) -> Dash:
+    """Two writers of one Store: ``count`` on n_clicks, ``saved`` on n_clicks_timestamp."""
+    app = Dash()
+    app.layout = [html.Button(id="save", n_clicks_timestamp=-1), dcc.Store(id="state", data={})]
+
+    def write(key, value, state):
+        if patch:
+            p = Patch()
+            p[key] = value
+            return p
+        return dict(state, **{key: value})
+
+    @app.callback(Output("state", "data", allow_duplicate=True), Input("save", "n_clicks"), State("state", "data"),
+                  prevent_initial_call=True)
+    def count(n, state):
+        return write("count", n, state)
+
+    @app.callback(Output("state", "data", allow_duplicate=True), Input("save", "n_clicks_timestamp"),
+                  State("state", "data"), prevent_initial_call=True)
+    def saved(ts, state):
+        return write("saved", ts > 0, state)
+    return app
+
+
+def _both_keys(layout):
+    return () if set(layout["state.data"]) == {"count", "saved"} else ("state.data",)
+
+
+def test_r29_one_click_requests_the_callbacks_on_both_props_with_date_now():
+    run = run_engine(_race(), [Action({}, delay=0), click("save", delay=250)])
+    requested = [e["callback"] for e in trace_of(run, "requested")]
+    assert requested == ["count", "saved"]                        # n_clicks first, as setProps lists them
+    assert run.layout["save.n_clicks"] == 1
+    assert run.layout["save.n_clicks_timestamp"] == EPOCH_MS + 250
+
+
+def test_r29_a_button_without_the_prop_in_its_layout_gets_none():
+    app = Dash()
+    app.layout = [html.Button(id="b"), html.Div(id="out")]
+    app.callback(Output("out", "children"), Input("b", "n_clicks"), prevent_initial_call=True)(str)
+    run = run_engine(app, [click("b", delay=5)])
+    assert "b.n_clicks_timestamp" not in run.layout       # nobody can read it, so nothing is set
+
+
+def test_r29_the_explorer_refutes_two_writers_on_one_click_and_proves_patches_safe():
+    plan = Plan((click("save", wait_settle=True, measure=True),))
+    full = explore(_race(), plan, _both_keys, passes=True, same_ms=True)
+    assert full.diverging and full.counterexample is not None
+    safe = explore(_race(patch=True), plan, _both_keys, passes=True, same_ms=True)
+    assert safe.complete and not safe.diverging
+
+
+def test_r29_check_finds_the_race_between_writers_on_n_clicks_and_n_clicks_timestamp():
+    pytest.importorskip("dash")
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "click_timestamp.py"), Options(trials=20), in_process=True)
+    alone = next(w for w in result.workloads if w.name == "alone save.n_clicks")
+    assert alone.proof == "diverges" and alone.diverged == alone.trials
+    assert {c.split(" ")[0] for c in alone.anomaly.callbacks} == {"count", "saved"}
