@@ -24,8 +24,9 @@ The model explored
 * **The clock is replaced by a scheduler.**  The run branches wherever the
   order of events is not fixed: which response on its way back arrives next
   (any in-flight or superseded request's: latencies are abstracted, so any
-  response may overtake any other -- no FIFO, no connection or worker limit,
-  and a clientside callback's response (R15) is treated like any other), and
+  response may overtake any other -- no FIFO, no connection or worker limit
+  -- except a clientside callback's answer (R15), which lands next, in a pass
+  of its own, before anything else can happen), and
   whether the next user action comes before or after each of them.  An
   action with ``wait_settle=True`` happens only at quiescence (the renderer
   idle); an action without it may happen at any point after the previous
@@ -339,6 +340,7 @@ class _Model:
         st.steps += 1
         st.observed = False
         kind = label[0]
+        instant = False
         # The clock: one ms per event (an ignored response takes none), or per pass; with
         # same_ms, the label says whether the event moves on to a later ms (see successors).
         if kind == "close" or self._noop(label) or (self.passes and st.open):
@@ -368,6 +370,7 @@ class _Model:
         else:
             index = self._find(st, label)
             req, response = st.arrivals.pop(index)
+            instant = req.callback.clientside    # R15: applied and observed at once, in a pass of its own
             if rec is not None:
                 rec.note("arrived", req, st.clock)
                 rec.response(response)
@@ -377,7 +380,7 @@ class _Model:
                                  f"{_coincidence(label)}{' (same pass)' if self.passes and st.open else ''}")
         if self._noop(label):
             pass                     # changes nothing, runs no observer (R8)
-        elif not self.passes or kind == "close":
+        elif not self.passes or kind == "close" or instant:
             self._pass(st, rec)
         else:
             st.open = True           # R20: the event opens a pass, or joins the open one
@@ -471,6 +474,12 @@ class _Model:
             if label not in ignored:
                 ignored.add(label)
                 labels.append(label)
+        if not st.open:
+            # R15: a clientside answer resolves in a microtask right after the pass that sent it, before
+            # any response or user event (macrotasks): it is the only thing that can happen next.
+            for req, _ in st.arrivals:
+                if req.status == "in_flight" and req.callback.clientside:
+                    return [("deliver", req.callback.index)]
         if st.action < len(self.actions):
             if not self.actions[st.action].wait_settle or (st.renderer.idle and not st.open):
                 labels.append(("act", st.action))

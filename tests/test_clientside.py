@@ -80,6 +80,24 @@ def test_r15_what_the_page_would_do_differently_is_refused_by_name(js, words, mo
         _run(_one(js), a="x")
 
 
+def test_r15_a_clientside_answer_lands_before_any_other_event_so_a_later_server_writer_reads_it():
+    """handleClientside's answer resolves in a microtask: no user event or response comes between."""
+    app = Dash()
+    app.layout = [dcc.Input(id="a"), dcc.Input(id="b"), dcc.Store(id="s", data={})]
+    app.clientside_callback("function (v, s) { return Object.assign({}, s, {a: v}); }",
+                            Output("s", "data", allow_duplicate=True), Input("a", "value"), State("s", "data"),
+                            prevent_initial_call=True)
+
+    @app.callback(Output("s", "data", allow_duplicate=True), Input("b", "value"), State("s", "data"),
+                  prevent_initial_call=True)
+    def server(v, s):
+        return dict(s, b=v)
+
+    plan = Plan((Action({"a.value": "x"}, wait_settle=True, measure=True), Action({"b.value": "y"})))
+    result = explore(app, plan, lambda layout: () if set(layout["s.data"]) == {"a", "b"} else ("s.data",))
+    assert result.complete and not result.diverging
+
+
 def test_r15_a_global_the_apps_own_script_defines_is_its_own_value():
     js = "function (v) { window.open = (window.counter = (window.counter || 0) + 1); return window.open + ' ' + v; }"
     assert _run(_one(js), a="x").value("out.children") == "1 x"
