@@ -37,7 +37,7 @@ from heapq import heappop, heappush
 from random import NV_MAGICCONST
 from typing import Any, Callable
 
-from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, Check, Config, Run, close_run, side_refusal, why_unsettled
+from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, WINDOW_SHARE, Check, Config, Run, close_run, side_refusal, why_unsettled
 from .graph import Graph
 from .latency import MAX_DRAW_MS, Distribution, Fixed, LogNormal, Uniform
 from .renderer import Renderer, Request, RunawayLoop
@@ -319,15 +319,23 @@ class FastSimulation:
             self._wake.waiter = self._thread_idle
             return
         self._busy = True
-        intake = self.draw_client() * INTAKE_SHARE              # R20, intake
-        if intake > 0:
-            self._push(self.now + intake, NORMAL, self._thread_pass, None)
+        draw = self.draw_client()                                # R20, intake: the window, then the rest
+        window, rest = draw * WINDOW_SHARE, draw * INTAKE_SHARE - draw * WINDOW_SHARE
+        if window > 0:
+            self._push(self.now + window, NORMAL, self._thread_take, rest)
         else:
-            self._thread_pass()
+            self._thread_take(rest)
 
-    def _thread_pass(self, _arg: Any = None) -> None:
+    def _thread_take(self, rest: float) -> None:
+        batch, self._inbox = self._inbox, []     # what arrived within the window joins the pass
+        if rest > 0:
+            self._push(self.now + rest, NORMAL, self._thread_pass, batch)
+        else:
+            self._thread_pass(batch)
+
+    def _thread_pass(self, batch: list) -> None:
         try:
-            sent, extra_outputs = self._pass()
+            sent, extra_outputs = self._pass(batch)
         except Exception as exc:
             self._failed(exc)
             return
@@ -342,12 +350,11 @@ class FastSimulation:
             self._push(self.now, URGENT, _Flight(self, req).start, None)
         self._thread_idle()
 
-    def _pass(self) -> tuple[list[Request], int]:
-        """Apply what arrived in arrival order, run the observers; tally what the reference's events count."""
+    def _pass(self, batch: list) -> tuple[list[Request], int]:
+        """Apply what the pass took in, in arrival order, run the observers; tally what the reference's events count."""
         renderer, r = self.renderer, self.result
         # A request belongs to the phase it was created in (as the reference counts it).
         first = self._first_measured if self._measuring else renderer.requests_created + 1
-        batch, self._inbox = self._inbox, []
         extra_outputs = 0
         observed = False  # did anything change that the renderer's observers watch? (R8)
         now = self.now

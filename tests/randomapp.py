@@ -81,7 +81,7 @@ def apps(draw, max_components: int = 4, max_callbacks: int = 4, max_actions: int
                 "component": c,
                 "value": draw(st.sampled_from(["a", "b", "", 1, 2])),
                 "wait_settle": draw(st.sampled_from([False, False, True])),
-                # 0 and 1 ms fall inside a renderer pass's intake (R20): the action joins it
+                # 0 ms falls inside a renderer pass's window (R20) and joins it; 1 ms about half the time
                 "delay": draw(st.sampled_from([0.0, 1.0, 20.0, 150.0])),
             })
     return {"components": components, "callbacks": callbacks, "actions": actions}

@@ -136,9 +136,12 @@ def test_interleave_without_passes(instant, strategy, expect):
     assert_expected(instant[(strategy, "interleave")], expect, rare_keys={"first_name"})
 
 
-@pytest.mark.parametrize("strategy,expect", {**INTERLEAVE, "circular": "rare"}.items())
+# With passes circular's race of the last test appears (R20); chained_modified_timestamp's
+# same-millisecond race did not occur in these 1,000 runs once a pass takes in only what arrives
+# within its ~1 ms window (the explorer still finds it).
+@pytest.mark.parametrize("strategy,expect",
+                         {**INTERLEAVE, "circular": "rare", "chained_modified_timestamp": "never"}.items())
 def test_interleave_with_passes(default, strategy, expect):
-    # Same as without passes, but circular's race of the last test appears (R20).
     assert_expected(default[(strategy, "interleave")], expect)
 
 
