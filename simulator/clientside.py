@@ -22,6 +22,12 @@ throws when read (an app's script may still define one of its own).  So are a re
 function's answer comes later, at a time the model does not know) and an
 ``undefined`` answer.  ``Date`` reads the simulated clock and
 ``Math.random`` is seeded by the call, so a run stays deterministic.
+
+One V8 context serves every run of an app (the serial reference, each
+Monte-Carlo trial, each explored ordering), where the browser has one page
+per visit.  A function that changes a global (``window.log.push(...)``, a
+property of ``dash_clientside``) would carry state from one run into the
+next, so a call that leaves any global changed is refused, naming it.
 """
 
 from __future__ import annotations
@@ -163,8 +169,44 @@ var window = globalThis, self = globalThis;
     return trig.charAt(0) === '{' ? JSON.parse(trig.substring(0, trig.lastIndexOf('}') + 1)) : trig.split('.')[0];
   }
 
+  // What a call may not change: the globals and dash_clientside's namespaces, as JSON (functions by kind).
+  var OURS = {no_update: 1, PreventUpdate: 1, callback_context: 1, set_props: 1, Patch: 1};
+  function text(v) {
+    if (typeof v === 'function') { return 'function'; }
+    try { return JSON.stringify(v); } catch (e) { return '?' + typeof v; }
+  }
+  function globals(dc) {
+    var out = {};
+    Object.keys(globalThis).forEach(function (k) {
+      if (k !== 'dash_clientside' && k !== 'window' && k !== 'self') { out['window.' + k] = text(globalThis[k]); }
+    });
+    Object.keys(dc).forEach(function (k) {
+      if (OURS[k]) { return; }
+      var space = dc[k];
+      if (space && typeof space === 'object') {
+        Object.keys(space).forEach(function (j) { out['dash_clientside.' + k + '.' + j] = text(space[j]); });
+      } else {
+        out['dash_clientside.' + k] = text(space);
+      }
+    });
+    return out;
+  }
+  function changed(before, after) {
+    return Object.keys(after).filter(function (k) { return before[k] !== after[k]; })
+      .concat(Object.keys(before).filter(function (k) { return !(k in after); }));
+  }
+
   globalThis.__callback_race_call = function (namespace, name, args, call) {
+    var answer = run(namespace, name, args, call);
+    var moved = changed(answer.before, globals(window.dash_clientside || {}));
+    delete answer.before;
+    if (moved.length) { return JSON.stringify({kind: 'stateful', names: moved}); }
+    return JSON.stringify(answer);
+  };
+
+  function run(namespace, name, args, call) {
     var dc = prepare();
+    var before = globals(dc);
     side = [];
     state.now = call.now;
     state.seed = call.seed;
@@ -178,20 +220,20 @@ var window = globalThis, self = globalThis;
     };
     var space = dc[namespace];
     if (!space || typeof space[name] !== 'function') {
-      return JSON.stringify({kind: 'missing'});
+      return {kind: 'missing', before: before};
     }
     try {
       var value = space[name].apply(null, args);
-      if (value && typeof value.then === 'function') { return JSON.stringify({kind: 'promise'}); }
-      if (value === undefined) { return JSON.stringify({kind: 'undefined'}); }
-      return JSON.stringify({kind: 'value', value: encode(value, dc), side: side});
+      if (value && typeof value.then === 'function') { return {kind: 'promise', before: before}; }
+      if (value === undefined) { return {kind: 'undefined', before: before}; }
+      return {kind: 'value', value: encode(value, dc), side: side, before: before};
     } catch (e) {
-      if (e === dc.PreventUpdate) { return JSON.stringify({kind: 'prevent', side: side}); }
-      return JSON.stringify({kind: 'threw', message: String(e && e.stack || e)});
+      if (e === dc.PreventUpdate) { return {kind: 'prevent', side: side, before: before}; }
+      return {kind: 'threw', message: String(e && e.stack || e), before: before};
     } finally {
       delete dc.callback_context;
     }
-  };
+  }
 })();
 """
 
@@ -280,6 +322,12 @@ class JavaScript:
                                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         answer = json.loads(text)
         kind = answer["kind"]
+        if kind == "stateful":
+            raise ClientsideNotModelled(
+                f"clientside function {self.__name__} changed {', '.join(answer['names'][:3])}: it keeps state "
+                "between calls, and the model runs every run of the app (the serial reference, each trial, each "
+                "explored ordering) in one JavaScript context where the browser has one page, so that state "
+                "would leak between runs; not modelled (keep the state in a dcc.Store)")
         if kind == "threw" and NO_PAGE in (answer.get("message") or ""):
             name = answer["message"].split(NO_PAGE, 1)[1].split()[0].rstrip(".,;:")
             raise ClientsideNotModelled(f"clientside function {self.__name__} reads {name}, which the browser's "

@@ -99,8 +99,23 @@ def test_r15_a_clientside_answer_lands_before_any_other_event_so_a_later_server_
 
 
 def test_r15_a_global_the_apps_own_script_defines_is_its_own_value():
-    js = "function (v) { window.open = (window.counter = (window.counter || 0) + 1); return window.open + ' ' + v; }"
-    assert _run(_one(js), a="x").value("out.children") == "1 x"
+    from simulator.clientside import JavaScript, Scripts
+    scripts = Scripts()
+    scripts.add("assets/app.js", "window.open = 'mine'; window.dash_clientside = {ns: {f: function (v) { "
+                "return window.open + ' ' + v; }}};")
+    app = _one(JavaScript(scripts, "ns", "f"))
+    assert _run(app, a="x").value("out.children") == "mine x"
+
+
+@pytest.mark.parametrize("js,name", [
+    ("function (v) { window.log = window.log || []; window.log.push(v); return window.log.slice(); }", "window.log"),
+    ("function (v) { var dc = window.dash_clientside; dc.state = (dc.state || 0) + 1; return dc.state; }",
+     "dash_clientside.state"),
+])
+def test_r15_a_function_that_keeps_state_in_a_global_is_refused(js, name):
+    """One V8 context serves every run; a global the function changes would leak from run to run."""
+    with pytest.raises(NotModelled, match=f"changed {re.escape(name)}: it keeps state between calls"):
+        _run(_one(js), a="x")
 
 
 def test_r15_set_props_lands_with_the_answer_even_before_a_prevent_update_and_triggers_its_listeners():
