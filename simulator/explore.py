@@ -154,7 +154,7 @@ from .engine import Run, _trace_entry
 from .graph import Graph
 from .patch import is_patch
 from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop, initial_layout
-from .workload import CLICK, Action, Plan, click_stamp, resolve
+from .workload import CLICK, Action, Plan, event_props, resolve
 
 Check = Callable[[dict[str, Any]], tuple]
 #: A transition: ("act", index) | ("deliver", callback index) | ("ignored", callback index)
@@ -258,12 +258,12 @@ class _Model:
         self.request_budget = request_budget
         read = {k for n in graph.nodes for k in n.input_keys + n.state_keys}
         derived = set(graph.derived.values())
-        # The n_clicks_timestamp a click sets (Date.now(), :func:`simulator.workload.resolve`) is a clock
-        # value too; its time shows when a callback reads it.
+        # The n_clicks_timestamp a click sets (Date.now(), :func:`simulator.workload.resolve`; n_submit's
+        # and n_blur's alike) is a clock value too; its time shows when a callback reads it.
         layout = initial_layout(graph)
         written = {o for n in graph.nodes for o in n.plain_outputs}
-        stamps = {click_stamp(p) for a in self.actions for p, v in a.props.items()
-                  if v is CLICK and p.endswith(".n_clicks") and click_stamp(p) in layout}
+        stamps = {event_props(p)[1] for a in self.actions for p, v in a.props.items()
+                  if v is CLICK and event_props(p) and event_props(p)[1] in layout}
         #: Store and click timestamps no callback reads (or writes): left out of the state key.
         self.dead_clock = frozenset(p for p in derived | stamps if p not in read and p not in written)
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.

@@ -220,10 +220,12 @@ RULES: tuple[Rule, ...] = (
          "runs again."),
     Rule("R29", "click timestamp", "a click sets n_clicks and n_clicks_timestamp in one change",
          ("components/dash-html-components/scripts/generate-components.js",
-          "components/dash-core-components/src/components/Button.tsx"),
-         "An html component with an id, and a dcc.Button, answer a click with one change of two props: "
-         "n_clicks + 1 and n_clicks_timestamp = Date.now(). Each requests its own listeners, so a callback on "
-         "the count and one on the timestamp both run for one click, and race like any two callbacks."),
+          "components/dash-core-components/src/components/Button.tsx",
+          "components/dash-core-components/src/components/Input.tsx"),
+         "An html component with an id (unless disable_n_clicks), and a dcc.Button, answer a click with one "
+         "change of two props: n_clicks + 1 and n_clicks_timestamp = Date.now(). Each requests its own "
+         "listeners, so a callback on the count and one on the timestamp both run for one click, and race like "
+         "any two callbacks. Enter in a dcc.Input (n_submit) and a blur (n_blur) count the same way."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -20,7 +20,7 @@ from .renderer import EPOCH_MS
 
 
 class _Click:
-    """Stands for "one more click": ``n_clicks`` becomes (n_clicks or 0) + 1."""
+    """Stands for "one more event": ``n_clicks`` (``n_submit``, ``n_blur``) becomes (itself or 0) + 1."""
 
     def __repr__(self) -> str:
         return "CLICK"
@@ -28,16 +28,31 @@ class _Click:
 
 CLICK = _Click()
 
+#: The counters a component increments on a user event, each with its ``_timestamp`` beside it
+#: (R29): a click (html components, dcc.Button), Enter in a dcc.Input, leaving a dcc control (blur).
+COUNTERS = ("n_clicks", "n_submit", "n_blur")
+
+
+def event_props(prop: str) -> tuple[str, str] | None:
+    """``(counter, timestamp)`` for an event counter or its timestamp (``"b.n_clicks"`` or
+    ``"b.n_clicks_timestamp"`` -> ``("b.n_clicks", "b.n_clicks_timestamp")``); None for any other prop."""
+    cid, _, name = prop.rpartition(".")
+    base = name[:-len("_timestamp")] if name.endswith("_timestamp") else name
+    if base not in COUNTERS:
+        return None
+    return f"{cid}.{base}", f"{cid}.{base}_timestamp"
+
 
 def resolve(props: dict[str, Any], layout: dict[str, Any], now: float) -> dict[str, Any]:
     """An action's props as values at time ``now``: ``CLICK`` becomes the next ``n_clicks``.
 
-    A click sets ``n_clicks_timestamp`` to ``Date.now()`` in the same change
-    (the html components' and ``dcc.Button``'s ``onClick``:
-    ``setProps({n_clicks: n_clicks + 1, n_clicks_timestamp: Date.now()})``),
-    so a callback on the timestamp runs beside one on the count.  It is set
+    An event sets its counter and its timestamp in one change, the count
+    first (R29; ``onClick``: ``setProps({n_clicks: n_clicks + 1,
+    n_clicks_timestamp: Date.now()})``, and ``n_submit`` / ``n_blur`` alike),
+    so a callback on the timestamp runs beside one on the count.  Each is set
     where the layout has the prop (the app set it, or a callback names it);
-    elsewhere nobody can see it.
+    elsewhere nobody can see it.  ``CLICK`` may name either prop.  An html
+    component with ``disable_n_clicks`` fires no click.
 
     A click on a ``n_clicks`` that a callback set to something other than a
     number (or null) is refused: the browser would compute ``"3" + 1``, which
@@ -45,23 +60,21 @@ def resolve(props: dict[str, Any], layout: dict[str, Any], now: float) -> dict[s
     """
     out = {}
     for k, v in props.items():
-        if v is CLICK:
-            current = layout[k]
-            if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
-                raise ScenarioError(f"click on {k.rpartition('.')[0]}: {k} holds {current!r:.60}, not a number "
-                                    "(a callback wrote it); clicking it is not modelled")
-            out[k] = (current or 0) + 1
-            stamp = click_stamp(k)
-            if k.endswith(".n_clicks") and stamp in layout and stamp not in props:
-                out[stamp] = EPOCH_MS + int(now)   # after n_clicks, in setProps' order
-        else:
+        if v is not CLICK:
             out[k] = v
+            continue
+        counter, stamp = event_props(k) or (k, None)
+        if counter.endswith(".n_clicks") and layout.get(counter[:-len("n_clicks")] + "disable_n_clicks"):
+            continue
+        if counter in layout:
+            current = layout[counter]
+            if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
+                raise ScenarioError(f"click on {k.rpartition('.')[0]}: {counter} holds {current!r:.60}, not a number "
+                                    "(a callback wrote it); clicking it is not modelled")
+            out[counter] = (current or 0) + 1
+        if stamp is not None and stamp in layout and props.get(stamp, CLICK) is CLICK:
+            out[stamp] = EPOCH_MS + int(now)   # after the count, in setProps' order
     return out
-
-
-def click_stamp(prop: str) -> str:
-    """The ``n_clicks_timestamp`` a click on ``prop`` (an ``n_clicks``) sets beside it."""
-    return prop[:-len("n_clicks")] + "n_clicks_timestamp"
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,42 @@ def test_r29_check_finds_the_race_between_writers_on_n_clicks_and_n_clicks_times
     alone = next(w for w in result.workloads if w.name == "alone save.n_clicks")
     assert alone.proof == "diverges" and alone.diverged == alone.trials
     assert {c.split(" ")[0] for c in alone.anomaly.callbacks} == {"count", "saved"}
+
+
+def test_r29_an_event_sets_its_counter_and_timestamp_from_either_prop_and_disable_n_clicks_stops_clicks():
+    from simulator.workload import CLICK, resolve
+    layout = {"b.n_clicks": 2, "b.n_clicks_timestamp": 5, "q.n_submit_timestamp": None, "q.n_submit": None,
+              "off.n_clicks": None, "off.disable_n_clicks": True}
+    assert resolve({"b.n_clicks_timestamp": CLICK}, layout, 40) == {"b.n_clicks": 3,
+                                                                     "b.n_clicks_timestamp": EPOCH_MS + 40}
+    assert list(resolve({"q.n_submit": CLICK}, layout, 7)) == ["q.n_submit", "q.n_submit_timestamp"]
+    assert resolve({"off.n_clicks": CLICK}, layout, 1) == {}
+
+
+def test_r29_check_plays_every_user_event_a_callback_reads():
+    """tests/apps/event_props.py: a timestamp-only reader, Enter, blur; a disable_n_clicks button is no input."""
+    pytest.importorskip("dash")
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "event_props.py"), Options(trials=10), in_process=True)
+    assert result.inputs == ["save.n_clicks_timestamp (click)", "q.n_submit (submit)", "leave.n_blur (blur)"]
+    assert result.unchanged == []                       # nothing a user changes is left out
+    pairs = [w for w in result.workloads if w.name.startswith("interleave")]
+    assert len(pairs) == 3 and all(w.proof == "diverges" for w in pairs)
+
+
+def test_a_verdict_without_divergence_names_the_inputs_no_workload_changed(tmp_path):
+    pytest.importorskip("dash")
+    import io
+    from rich.console import Console
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.report import print_report
+    app = tmp_path / "app.py"
+    app.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+                   "app.layout = html.Div([html.Button(id='b'), html.Div(id='d', title='t'), html.Div(id='out')])\n"
+                   "@app.callback(Output('out', 'children'), Input('b', 'n_clicks'), Input('d', 'title'))\n"
+                   "def f(n, t):\n    return f'{n} {t}'\n")
+    result = check(str(app), Options(trials=5), in_process=True)
+    out = io.StringIO()
+    print_report(result, Console(file=out, width=300))
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("no divergence found") and "not checked: what changes of d.title set off" in last

@@ -129,7 +129,9 @@ def print_report(result: CheckResult, console: Console) -> None:
              + (f"; {rest} not proved (the explorer hit a bound or cannot cover the clock): only sampled"
                 if rest else "")
              + (f"; {len(result.untried_pairs)} pair(s) of inputs not tried: raise --max-pairs to try them"
-                if result.untried_pairs else ""))
+                if result.untried_pairs else "")
+             + (f"; not checked: what changes of {', '.join(result.unchanged)} set off (no workload changes "
+                "them; give values with --values)" if result.unchanged else ""))
 
 
 def record(result: CheckResult) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 An *input* is a prop a user changes that some callback takes as an Input,
 found by component type: ``dcc.Input`` / ``Textarea`` ``value`` (text, or
-numbers for ``type="number"``), any ``n_clicks`` (a click), ``Dropdown`` /
+numbers for ``type="number"``), any ``n_clicks`` (a click; also an html
+component's or a ``dcc.Button``'s ``n_clicks_timestamp``, which the click
+sets, R29), ``dcc.Input``'s ``n_submit`` (Enter) and ``n_blur`` (leaving it;
+``dcc.Textarea`` and ``dcc.Button`` blur too), with their timestamps, ``Dropdown`` /
 ``RadioItems`` / ``Checklist`` ``value`` (from their options), ``Slider`` /
 ``RangeSlider`` ``value`` (within min/max), ``Location.pathname``, and
 ``dcc.Interval`` ``n_intervals`` (its ticks).  Values come from ``--values``
@@ -43,7 +46,7 @@ from typing import Any
 from ..components import Button, Component, Store, TextInput
 from ..graph import Graph
 from ..page import PageURL
-from ..workload import CLICK, Action, Plan
+from ..workload import CLICK, Action, Plan, event_props
 from .convert import Real
 from .errors import CheckError
 
@@ -93,7 +96,7 @@ class UserInput:
         return {f"{cid}.{name}": address.field(name) for name in ("pathname", "href", "search", "hash")}
 
     def value(self, k: int) -> Any:
-        if self.kind == "click":
+        if self.kind in EVENTS:
             return CLICK
         if self.kind == "tick":              # n_intervals counts up from where it started
             return self.values[0] + k + 1
@@ -129,13 +132,12 @@ def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL 
         return UserInput(key, "given", tuple(given[key]))
     if isinstance(comp, TextInput) and prop == "value":      # the simulator's own dcc.Input / html.Button
         return UserInput(key, "text", tuple(f"{name}-{k}" for k in range(1, REPEATS + 2)))
-    if isinstance(comp, Button) and prop == "n_clicks":
-        return UserInput(key, "click")
+    event = _event(comp, prop)
+    if event is not None:
+        return UserInput(key, event)
     if not isinstance(comp, Real):
         return None
     kind = (comp.type, comp.namespace)
-    if prop == "n_clicks":
-        return UserInput(key, "click")
     if comp.type in SWITCH_TYPES and prop in ("value", "checked", "on"):
         return UserInput(key, "choice", (not current, bool(current)))
     if comp.type in TEXT_TYPES and prop == "value":
@@ -172,6 +174,47 @@ def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL 
             return None
         period = float(comp.initial.get("interval", 1000))
         return UserInput(key, "tick", (start,), period, ticks=left)
+    return None
+
+
+#: User events, by counter (R29): each sets the counter + 1 and its timestamp in one change.
+EVENTS = {"click": "n_clicks", "submit": "n_submit", "blur": "n_blur"}
+
+
+def _event(comp: Component, prop: str) -> str | None:
+    """The user event (``click``, ``submit``, ``blur``) that changes ``prop``, or None.
+
+    Any component's ``n_clicks`` is a click; its ``n_clicks_timestamp`` only
+    where the component sets it (every html component, ``dcc.Button``,
+    ``dcc.Textarea``).  An html component with ``disable_n_clicks`` fires
+    none.  ``dcc.Input`` counts Enter (``n_submit``) and blur (``n_blur``);
+    ``dcc.Textarea`` and ``dcc.Button`` blur too (``Input.tsx``,
+    ``Textarea.tsx``, ``Button.tsx``).
+    """
+    pair = event_props(f"c.{prop}")
+    if pair is None:
+        return None
+    counter = pair[0][2:]
+    if isinstance(comp, Real):
+        namespace, type_ = comp.namespace, comp.type
+    elif isinstance(comp, Button):
+        namespace, type_ = "dash_html_components", "Button"
+    elif isinstance(comp, TextInput):
+        namespace, type_ = "dash_core_components", "Input"
+    else:
+        return None
+    html = namespace == "dash_html_components"
+    dcc = type_ if namespace == "dash_core_components" else None
+    if counter == "n_clicks":
+        if html and comp.initial.get("disable_n_clicks"):
+            return None
+        if prop == "n_clicks" or html or dcc in ("Button", "Textarea"):
+            return "click"
+        return None
+    if counter == "n_submit" and dcc == "Input":
+        return "submit"
+    if counter == "n_blur" and dcc in ("Input", "Textarea", "Button"):
+        return "blur"
     return None
 
 
@@ -241,6 +284,7 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
                 not any(key in n.input_keys for n in graph.nodes):
             raise CheckError(f"--values: {key!r} is not a prop of the app's layout")
     found, skipped, seen = [], [], set()
+    read = {k for n in graph.nodes for k in n.input_keys}
     for node in graph.nodes:
         for key in node.input_keys:
             if key in seen:
@@ -249,9 +293,18 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             cid, _, prop = key.rpartition(".")
             comp = graph.components[cid]
             got = _classify(comp, prop, given, graph.page)
+            if got is not None and got.kind in EVENTS:
+                # one event, whichever of its props callbacks read: named by its counter when one reads it
+                counter, _ = event_props(key)
+                got = UserInput(counter if counter in read else key, got.kind)
+                if got.prop in seen - {key}:
+                    continue
+                seen.add(got.prop)
             written = any(key in n.plain_outputs for n in graph.nodes)
             user_facing = isinstance(comp, Real) and (comp.type in TEXT_TYPES | CHOICE_TYPES | SLIDER_TYPES
-                                                      | SWITCH_TYPES or prop == "n_clicks")
+                                                      | SWITCH_TYPES or event_props(key) is not None)
+            if got is None and comp.initial.get("disable_n_clicks") and prop.startswith("n_clicks"):
+                continue    # an html component with disable_n_clicks never counts a click: nothing to check
             if got is None and (not written or user_facing) and not isinstance(comp, Store) \
                     and key not in graph.derived.values():
                 # a prop a user may change that no workload knows how to (a Dropdown whose options only a
@@ -342,12 +395,21 @@ def _insert(actions: list[Action], action: Action, at: float) -> list[Action]:
 
 
 def _act(props: dict[str, Any], **kw: Any) -> Action:
-    words = ", ".join(f"click {k.rpartition('.')[0]}" if v is CLICK else
+    words = ", ".join(_event_words(k) if v is CLICK else
                       f"navigate {k.rpartition('.')[0]} to {v!r}" if k.endswith(".href") else f"{k} = {v!r}"
                       for k, v in props.items()
                       if not (k.rpartition(".")[2] in ("pathname", "search", "hash")
                               and f"{k.rpartition('.')[0]}.href" in props))
     return Action(props, label=words, **kw)
+
+
+def _event_words(prop: str) -> str:
+    cid, _, name = prop.rpartition(".")
+    if name.startswith("n_submit"):
+        return f"press Enter in {cid}"
+    if name.startswith("n_blur"):
+        return f"leave {cid} (blur)"
+    return f"click {cid}"
 
 
 def _touched(graph: Graph | None, prop: str) -> set[str]:
@@ -411,7 +473,7 @@ def generate(found: list[UserInput], params: Params = Params(), load: bool = Fal
     for a, b in kept:
         out.append(Workload(f"interleave {a.prop},{b.prop}", "interleave", (a, b), params))
     for u in user:
-        if u.kind != "click" and len(set(map(json.dumps, u.values))) > 1 or u.kind == "click":
+        if u.kind not in EVENTS and len(set(map(json.dumps, u.values))) > 1 or u.kind in EVENTS:
             out.append(Workload(f"typing {u.prop}", "typing", (u,), params))
     if load:
         for u in user:
