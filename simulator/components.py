@@ -32,6 +32,8 @@ class Component:
 
     props: ClassVar[tuple[str, ...] | None] = None  # None: any prop is valid
     defaults: ClassVar[dict[str, Any]] = {}
+    #: the ids of the html.Fieldsets around it, whose ``disabled`` disables it too (R26)
+    fieldsets: tuple[str, ...] = ()
     positional: ClassVar[tuple[str, ...]] = ("children", "id")
 
     def __init__(self, *args: Any, **props: Any):

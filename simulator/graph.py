@@ -149,8 +149,11 @@ class Graph:
         for cb in self.callbacks:   # R26: running= props are written as side updates are
             for key, _, _ in cb.running:
                 self._check_running(cb, key)
-        # R26: components a truthy ``disabled`` makes ignore the user.
-        self.disablable = frozenset(cid for cid, comp in self.components.items() if comp.disabled_stops_user)
+        # R26: components a truthy ``disabled`` makes ignore the user, and the props that disable each:
+        # its own, and those of the html.Fieldsets around it.
+        self.disablers = {cid: (f"{cid}.disabled", *(f"{fs}.disabled" for fs in comp.fieldsets))
+                          for cid, comp in self.components.items() if comp.disabled_stops_user}
+        self.disablable = frozenset(self.disablers)
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.

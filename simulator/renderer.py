@@ -354,11 +354,12 @@ class Renderer:
             self._store_derived(prop, now)
 
     def _enabled(self, props: dict[str, Any], now: float) -> dict[str, Any]:
-        """R26: what the user changes of a form control whose ``disabled`` is truthy does not happen."""
+        """R26: what the user changes of a form control that is disabled (its own ``disabled``, or an
+        html.Fieldset's around it) does not happen."""
         kept = {}
         for prop, value in props.items():
             cid = prop.rpartition(".")[0]
-            if cid in self.graph.disablable and self.layout.get(cid + ".disabled"):
+            if cid in self.graph.disablable and any(self.layout.get(k) for k in self.graph.disablers[cid]):
                 self.ignored_user += ((self.user_changes - 1, prop),)
                 self._event("disabled", now, prop=prop, value=value)
             else:

@@ -148,3 +148,34 @@ def test_r26_the_modelled_load_gives_chromiums_page_and_calls(monkeypatch):
     assert {i: d.value(f"{i}.children") for i in ids} == browser
     model_calls = [f"seen:{r.args[0]}:{r.args[1]}" if r.name == "seen" else r.name for r in d.sent]
     assert "seen:busy:True" in browser_calls and sorted(model_calls) == sorted(browser_calls)
+
+
+def test_r26_a_disabled_fieldset_disables_the_controls_inside_it_but_not_its_legends(real_app):
+    """tests/apps/fieldset_running.py vs fieldset_running_button.py: the same runs, run by run."""
+    from simulator import Config, simulate
+    from simulator.dashapp.analyse import clock_props
+    from simulator.dashapp.oracle import Oracle
+    from conftest import workload_named
+    graph = real_app("fieldset_running").app.graph
+    assert graph.disablers["edit"] == ("edit.disabled", "fs.disabled") and graph.disablers["help"] == ("help.disabled",)
+    outcomes = {}
+    for name in ("fieldset_running", "fieldset_running_button"):
+        conv = real_app(name)
+        w = workload_named(conv, "interleave load.n_clicks,edit.n_clicks")
+        oracle = Oracle(conv.app.graph, w.plan(0), clock_props(conv))
+        runs = [simulate(conv.app.graph, w.plan(s), oracle, Config(), seed=s) for s in range(40)]
+        outcomes[name] = [(r.ignored_user, r.layout["st.data"], r.diverged) for r in runs]
+    assert outcomes["fieldset_running"] == outcomes["fieldset_running_button"]
+    assert any(ignored for ignored, _, _ in outcomes["fieldset_running"])    # some clicks met it disabled
+
+
+def test_r26_a_disabled_fieldset_without_an_id_is_refused_by_name(tmp_path):
+    pytest.importorskip("dash")
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.errors import Unsupported
+    app = tmp_path / "app.py"
+    app.write_text("from dash import Dash, Input, Output, html\napp = Dash(__name__)\n"
+                   "app.layout = html.Div([html.Fieldset([html.Button(id='b')], disabled=True), html.Div(id='o')])\n"
+                   "app.callback(Output('o', 'children'), Input('b', 'n_clicks'))(str)\n")
+    with pytest.raises(Unsupported, match="html.Fieldset without an id is disabled"):
+        check(str(app), Options(trials=5), in_process=True)

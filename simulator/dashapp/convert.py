@@ -134,20 +134,34 @@ def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ..
 
 
 def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset(),
-                trees: dict[str, dict[str, Any]] | None = None) -> None:
-    """Every component with an id into ``found``; the props holding components into ``trees`` (R27)."""
+                trees: dict[str, dict[str, Any]] | None = None, fieldsets: tuple[str, ...] = ()) -> None:
+    """Every component with an id into ``found``; the props holding components into ``trees`` (R27).
+
+    ``fieldsets``: the ids of the ``html.Fieldset`` s around this part of the
+    layout, innermost last: a disabled fieldset disables the form controls
+    inside it (R26), except those in its legend.
+    """
     trees = {} if trees is None else trees
     if isinstance(layout, list):
         for child in layout:
-            _components(child, found, assumed, trees)
+            _components(child, found, assumed, trees, fieldsets)
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
     props = dict(layout.get("props") or {})
     cid = props.pop("id", None)
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
+    inner = fieldsets
+    if namespace == "dash_html_components" and kind == "Fieldset":
+        if cid is None and props.get("disabled"):
+            raise Unsupported("layout: an html.Fieldset without an id is disabled; the model follows a "
+                              "fieldset's disabled prop by its id: give it one")
+        if cid is not None:
+            inner = fieldsets + (wildcards.id_key(cid),)
+    elif namespace == "dash_html_components" and kind == "Legend":
+        inner = fieldsets[:-1]    # what a legend holds is not disabled by its own fieldset
     for value in props.values():
-        _components(value, found, assumed, trees)     # children, and components held in other props
+        _components(value, found, assumed, trees, inner)     # children, and components held in other props
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     held = {k: v for k, v in props.items() if _is_component_tree(v)}
     props = {k: v for k, v in props.items() if k not in held}
@@ -162,6 +176,7 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
         comp: Component = RealStore(id=cid, **props)
     else:
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
+        comp.fieldsets = fieldsets
     found[key] = comp
 
 
