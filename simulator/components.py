@@ -34,6 +34,8 @@ class Component:
     defaults: ClassVar[dict[str, Any]] = {}
     #: the ids of the html.Fieldsets around it, whose ``disabled`` disables it too (R26)
     fieldsets: tuple[str, ...] = ()
+    #: the ids of the html components around it that count clicks (innermost last): a click bubbles to them (R29)
+    around: tuple[str, ...] = ()
     positional: ClassVar[tuple[str, ...]] = ("children", "id")
 
     def __init__(self, *args: Any, **props: Any):

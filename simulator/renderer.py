@@ -355,11 +355,20 @@ class Renderer:
 
     def _enabled(self, props: dict[str, Any], now: float) -> dict[str, Any]:
         """R26: what the user changes of a form control that is disabled (its own ``disabled``, or an
-        html.Fieldset's around it) does not happen."""
+        html.Fieldset's around it) does not happen.
+
+        A click on a disabled control fires no click event at all, so the
+        clicks it would have bubbled to (the html components around it, the
+        change's later ``n_clicks``, R29) do not happen either.
+        """
         kept = {}
-        for prop, value in props.items():
-            cid = prop.rpartition(".")[0]
-            if cid in self.graph.disablable and any(self.layout.get(k) for k in self.graph.disablers[cid]):
+        swallowed = False
+        for i, (prop, value) in enumerate(props.items()):
+            cid, _, name = prop.rpartition(".")
+            click = name in ("n_clicks", "n_clicks_timestamp")
+            if cid in self.graph.disablable and any(self.layout.get(k) for k in self.graph.disablers[cid]) \
+                    or swallowed and click:
+                swallowed = swallowed or (i == 0 and click)
                 self.ignored_user += ((self.user_changes - 1, prop),)
                 self._event("disabled", now, prop=prop, value=value)
             else:

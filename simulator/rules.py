@@ -225,7 +225,9 @@ RULES: tuple[Rule, ...] = (
          "An html component with an id (unless disable_n_clicks), and a dcc.Button, answer a click with one "
          "change of two props: n_clicks + 1 and n_clicks_timestamp = Date.now(). Each requests its own "
          "listeners, so a callback on the count and one on the timestamp both run for one click, and race like "
-         "any two callbacks. Enter in a dcc.Input (n_submit) and a blur (n_blur) count the same way."),
+         "any two callbacks. Enter in a dcc.Input (n_submit) and a blur (n_blur) count the same way. A click "
+         "bubbles: each html component with an id around the clicked one counts it too, unless the clicked "
+         "control is disabled."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -109,3 +109,14 @@ def test_a_verdict_without_divergence_names_the_inputs_no_workload_changed(tmp_p
     print_report(result, Console(file=out, width=300))
     last = out.getvalue().strip().splitlines()[-1]
     assert last.startswith("no divergence found") and "not checked: what changes of d.title set off" in last
+
+
+def test_r29_a_click_bubbles_to_every_html_component_around_that_counts_clicks():
+    """tests/apps/click_bubbles.py: one click on "del" also clicks the card around it, and the two race."""
+    pytest.importorskip("dash")
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "click_bubbles.py"), Options(trials=10, workloads=("alone",)), in_process=True)
+    by_name = {w.name: w for w in result.workloads}
+    assert by_name["alone del.n_clicks"].actions == "click del, click card"
+    assert by_name["alone del.n_clicks"].proof == "diverges"
+    assert by_name["alone card.n_clicks"].proof == "proved safe"     # a click on the card does not reach "del"

@@ -179,3 +179,15 @@ def test_r26_a_disabled_fieldset_without_an_id_is_refused_by_name(tmp_path):
                    "app.callback(Output('o', 'children'), Input('b', 'n_clicks'))(str)\n")
     with pytest.raises(Unsupported, match="html.Fieldset without an id is disabled"):
         check(str(app), Options(trials=5), in_process=True)
+
+
+def test_r26_a_click_on_a_disabled_button_does_not_bubble_to_the_components_around_it():
+    app = Dash()
+    app.layout = [html.Div([html.Button(id="del", disabled=True)], id="card"), html.Div(id="out")]
+    app.callback(Output("out", "children"), Input("card", "n_clicks"), prevent_initial_call=True)(str)
+    d = Driver(app)
+    d.load()
+    d.change({"del.n_clicks": 1, "card.n_clicks": 1})       # the click, and where it would bubble (R29)
+    assert d.value("card.n_clicks") is None and d.r.ignored_user == ((0, "del.n_clicks"), (0, "card.n_clicks"))
+    d.change({"card.n_clicks": 1})                            # a click on the card itself still counts
+    assert d.value("card.n_clicks") == 1

@@ -134,17 +134,20 @@ def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ..
 
 
 def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset(),
-                trees: dict[str, dict[str, Any]] | None = None, fieldsets: tuple[str, ...] = ()) -> None:
+                trees: dict[str, dict[str, Any]] | None = None, fieldsets: tuple[str, ...] = (),
+                around: tuple[str, ...] = ()) -> None:
     """Every component with an id into ``found``; the props holding components into ``trees`` (R27).
 
     ``fieldsets``: the ids of the ``html.Fieldset`` s around this part of the
     layout, innermost last: a disabled fieldset disables the form controls
-    inside it (R26), except those in its legend.
+    inside it (R26), except those in its legend.  ``around``: the ids of the
+    html components around it that count clicks, innermost last: a click
+    bubbles up to each of them (R29).
     """
     trees = {} if trees is None else trees
     if isinstance(layout, list):
         for child in layout:
-            _components(child, found, assumed, trees, fieldsets)
+            _components(child, found, assumed, trees, fieldsets, around)
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
@@ -160,8 +163,11 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
             inner = fieldsets + (wildcards.id_key(cid),)
     elif namespace == "dash_html_components" and kind == "Legend":
         inner = fieldsets[:-1]    # what a legend holds is not disabled by its own fieldset
-    for value in props.values():
-        _components(value, found, assumed, trees, inner)     # children, and components held in other props
+    outer = around
+    if namespace == "dash_html_components" and cid is not None and not props.get("disable_n_clicks"):
+        outer = around + (wildcards.id_key(cid),)
+    for value in props.values():   # children, and components held in other props
+        _components(value, found, assumed, trees, inner, outer)
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     held = {k: v for k, v in props.items() if _is_component_tree(v)}
     props = {k: v for k, v in props.items() if k not in held}
@@ -177,6 +183,7 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     else:
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
         comp.fieldsets = fieldsets
+        comp.around = around
     found[key] = comp
 
 

@@ -46,6 +46,7 @@ from typing import Any
 from ..components import Button, Component, Store, TextInput
 from ..graph import Graph
 from ..page import PageURL
+from ..renderer import initial_layout
 from ..workload import CLICK, Action, Plan, event_props
 from .convert import Real
 from .errors import CheckError
@@ -78,6 +79,7 @@ class UserInput:
     debounce: float = 0.0  # ms a dcc.Input(debounce=N) waits after the last keystroke before sending
     ticks: int | None = None  # ticks: how many the Interval makes at most (max_intervals), None: no limit
     page: PageURL | None = None  # path: the address the page opened at (R22), for the rest of the address
+    bubbles: tuple[str, ...] = ()  # click: the click props of the components around it it bubbles to (R29)
 
     def change(self, k: int) -> dict[str, Any]:
         """The props the k-th change sets: a navigation moves a Location's whole address at once.
@@ -87,6 +89,8 @@ class UserInput:
         differs from the new address, in one change.
         """
         value = self.value(k)
+        if self.kind == "click" and self.bubbles:   # the click bubbles: each html component around counts it
+            return {self.prop: value, **{p: CLICK for p in self.bubbles}}
         if self.kind != "path" or self.page is None:
             return {self.prop: value}
         cid, _, field = self.prop.rpartition(".")
@@ -218,6 +222,17 @@ def _event(comp: Component, prop: str) -> str | None:
     return None
 
 
+def _bubbles(comp: Component, layout: dict[str, Any]) -> tuple[str, ...]:
+    """The click props a click on ``comp`` also sets, bubbling up (innermost first): each html component
+    around it counts the click itself (its ``onClick``), where the layout has its count or timestamp."""
+    out = []
+    for cid in reversed(comp.around):
+        counter, stamp = f"{cid}.n_clicks", f"{cid}.n_clicks_timestamp"
+        if counter in layout or stamp in layout:
+            out.append(counter if counter in layout else stamp)
+    return tuple(out)
+
+
 def _debounce_ms(comp: Real) -> float:
     """``dcc.Input(debounce=N)``: the value is sent N seconds after the last keystroke (``Input.tsx``).
 
@@ -285,6 +300,7 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             raise CheckError(f"--values: {key!r} is not a prop of the app's layout")
     found, skipped, seen = [], [], set()
     read = {k for n in graph.nodes for k in n.input_keys}
+    layout = initial_layout(graph)
     for node in graph.nodes:
         for key in node.input_keys:
             if key in seen:
@@ -296,7 +312,8 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             if got is not None and got.kind in EVENTS:
                 # one event, whichever of its props callbacks read: named by its counter when one reads it
                 counter, _ = event_props(key)
-                got = UserInput(counter if counter in read else key, got.kind)
+                got = UserInput(counter if counter in read else key, got.kind,
+                                bubbles=_bubbles(comp, layout) if got.kind == "click" else ())
                 if got.prop in seen - {key}:
                     continue
                 seen.add(got.prop)
