@@ -1,8 +1,8 @@
 """running= disables an html.Fieldset while "load" runs: the "edit" button inside it ignores clicks meanwhile (R26).
 
-``DISABLE`` names what running= disables: the fieldset (this app) or the
-button itself (``fieldset_running_button.py``); the browser treats the two
-alike, and so must the model.
+``DISABLE`` names what running= disables: the fieldset here; a test makes a
+copy with the button itself, which the browser treats alike, and so must the
+model.
 """
 
 from dash import Dash, Input, Output, State, dcc, html
