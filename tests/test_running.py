@@ -195,3 +195,23 @@ def test_r26_a_click_on_a_disabled_button_does_not_bubble_to_the_components_arou
     assert d.value("card.n_clicks") is None and d.r.ignored_user == ((0, "del.n_clicks"), (0, "card.n_clicks"))
     d.change({"card.n_clicks": 1})                            # a click on the card itself still counts
     assert d.value("card.n_clicks") == 1
+
+
+def test_r26_a_fieldset_disables_native_form_controls_only_and_not_its_first_legend_childs(tmp_path):
+    pytest.importorskip("dash")
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+        "app.layout = html.Div([html.Fieldset(id='fs', disabled=True, children=[\n"
+        "    html.Div(html.Legend(html.Button(id='in_div_legend'))),\n"
+        "    html.Legend(html.Button(id='first_legend')), html.Legend(html.Button(id='second_legend')),\n"
+        "    dcc.Input(id='text'), dcc.Slider(0, 10, id='slider'), dcc.Interval(id='tick')]), html.Div(id='o')])\n"
+        "app.callback(Output('o', 'children'), [Input(i, 'n_clicks') for i in "
+        "('in_div_legend', 'first_legend', 'second_legend')] + [Input('text', 'value'), Input('slider', 'value'), "
+        "Input('tick', 'n_intervals')])(lambda *a: str(a))\n")
+    disablers = convert(load(str(app))).app.graph.disablers
+    by_fieldset = {cid for cid, keys in disablers.items() if "fs.disabled" in keys[1:]}
+    # HTML: only the fieldset's first legend child is exempt; Dash 4's Slider and an Interval's timer ignore it
+    assert by_fieldset == {"in_div_legend", "second_legend", "text"}

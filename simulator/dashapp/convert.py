@@ -41,6 +41,23 @@ DISABLABLE = frozenset(
                                               "Interval")])
 
 
+#: The components that are native HTML form controls, which a disabled <fieldset> around them disables
+#: too (R26). The dcc controls built of other elements (Dash 4's Slider, Dropdown, DatePickers) and an
+#: Interval's timer do not look at a fieldset.
+NATIVE_CONTROLS = frozenset(
+    [("dash_html_components", t) for t in ("Button", "Input", "Select", "Textarea")]
+    + [("dash_core_components", t) for t in ("Input", "Textarea", "Button")])
+
+
+def _first_legend(children: Any) -> Any:
+    """A fieldset's first ``html.Legend`` child (its layout JSON), or None."""
+    for child in children if isinstance(children, list) else [children]:
+        if isinstance(child, dict) and (child.get("namespace"), child.get("type")) == ("dash_html_components",
+                                                                                         "Legend"):
+            return child
+    return None
+
+
 class Real(Component):
     """A component of the real app: its type, and the props its layout JSON sets (any prop is valid).
 
@@ -154,20 +171,24 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     props = dict(layout.get("props") or {})
     cid = props.pop("id", None)
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
-    inner = fieldsets
+    inner, legend = fieldsets, None
     if namespace == "dash_html_components" and kind == "Fieldset":
         if cid is None and props.get("disabled"):
             raise Unsupported("layout: an html.Fieldset without an id is disabled; the model follows a "
                               "fieldset's disabled prop by its id: give it one")
         if cid is not None:
             inner = fieldsets + (wildcards.id_key(cid),)
-    elif namespace == "dash_html_components" and kind == "Legend":
-        inner = fieldsets[:-1]    # what a legend holds is not disabled by its own fieldset
+            legend = _first_legend(props.get("children"))
     outer = around
     if namespace == "dash_html_components" and cid is not None and not props.get("disable_n_clicks"):
         outer = around + (wildcards.id_key(cid),)
-    for value in props.values():   # children, and components held in other props
-        _components(value, found, assumed, trees, inner, outer)
+    for name, value in props.items():   # children, and components held in other props
+        if name == "children" and legend is not None:
+            for child in value if isinstance(value, list) else [value]:
+                # what the fieldset's first legend child holds is not disabled by that fieldset
+                _components(child, found, assumed, trees, fieldsets if child is legend else inner, outer)
+        else:
+            _components(value, found, assumed, trees, inner, outer)
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     held = {k: v for k, v in props.items() if _is_component_tree(v)}
     props = {k: v for k, v in props.items() if k not in held}
@@ -182,7 +203,7 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
         comp: Component = RealStore(id=cid, **props)
     else:
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
-        comp.fieldsets = fieldsets
+        comp.fieldsets = fieldsets if (namespace, kind) in NATIVE_CONTROLS else ()
         comp.around = around
     found[key] = comp
 
