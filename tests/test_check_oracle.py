@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import workload_named
-from simulator import Config, Dash, Input, Output, Plan, dcc, simulate, type_into
+from simulator import Config, Dash, Input, Output, Plan, State, dcc, html, simulate, type_into
 from simulator.dashapp.analyse import clock_props, run_workload
 from simulator.dashapp.lint import lint
 from simulator.dashapp.oracle import Oracle
@@ -169,3 +169,27 @@ def test_the_explorer_proves_an_app_that_shows_a_timestamp_and_refutes_a_timesta
                              for k in "ac"))
     (both,) = check(str(log), Options(trials=20, workloads=("interleave",)), in_process=True).workloads
     assert both.proof == "diverges" and both.diverged > 0
+
+
+def test_a_run_whose_page_ignored_actions_is_judged_as_if_they_were_never_made():
+    """R26: ignored changes leave the plan; one that waited for the page to settle passes the wait on."""
+    from simulator.dashapp.oracle import _without_empty
+    from simulator.workload import Action, click
+    app = Dash("ignored")
+    app.layout = [html.Button(id="b", disabled=True), html.Button(id="c"), dcc.Store(id="s", data=[])]
+
+    @app.callback(Output("s", "data", allow_duplicate=True), Input("b", "n_clicks"), State("s", "data"),
+                  prevent_initial_call=True)
+    def from_b(n, s):
+        return s + ["b"]
+
+    @app.callback(Output("s", "data", allow_duplicate=True), Input("c", "n_clicks"), State("s", "data"),
+                  prevent_initial_call=True)
+    def from_c(n, s):
+        return s + ["c"]
+    clicks = [click("b", wait_settle=True, measure=True)] + [click("b") for _ in range(12)] + [click("c")]
+    oracle = Oracle(app.graph, Plan(tuple(clicks)))
+    ignored = tuple((i, "b.n_clicks") for i in range(13))
+    assert [r["s.data"] for r in oracle.for_run(ignored)] == [["c"]]     # 13 empty actions would be 2**13 orders
+    kept = _without_empty([Action({}, wait_settle=True), Action({"c.n_clicks": 1}), Action({"c.n_clicks": 2})])
+    assert [a.wait_settle for a in kept] == [True, False]

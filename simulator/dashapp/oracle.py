@@ -90,6 +90,19 @@ def unstamped(text: str) -> str:
     for pattern, mark in _CLOCK:
         text = pattern.sub(mark, text)
     return text
+def _without_empty(actions: list[Action]) -> tuple[Action, ...]:
+    """The actions left with something to change; one that waited for the page to settle passes the
+    wait on to the next, so that the groups of the rest stay as the user made them."""
+    out, wait = [], False
+    for action in actions:
+        if not action.props:
+            wait = wait or action.wait_settle
+            continue
+        out.append(replace(action, wait_settle=True) if wait and not action.wait_settle else action)
+        wait = False
+    return tuple(out)
+
+
 def groups(plan: Plan) -> list[list[Action]]:
     """The plan's actions cut where an action waits for the page to settle."""
     out: list[list[Action]] = []
@@ -127,7 +140,7 @@ class Oracle:
                 for index, prop in ignored:
                     action = actions[index]
                     actions[index] = replace(action, props={k: v for k, v in action.props.items() if k != prop})
-                plan = replace(plan, actions=tuple(actions))
+                plan = replace(plan, actions=_without_empty(actions))
             states = [self._settle(self._start())]
             for group in groups(plan):
                 states = self._orders(states, group)
