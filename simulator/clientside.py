@@ -27,7 +27,9 @@ One V8 context serves every run of an app (the serial reference, each
 Monte-Carlo trial, each explored ordering), where the browser has one page
 per visit.  A function that changes a global (``window.log.push(...)``, a
 property of ``dash_clientside``) would carry state from one run into the
-next, so a call that leaves any global changed is refused, naming it.
+next, so a call that leaves any global changed is refused, naming it, and
+so is one whose answer differs when it is made again with the same values
+(state in a closure, which no snapshot of the globals sees).
 """
 
 from __future__ import annotations
@@ -196,11 +198,21 @@ var window = globalThis, self = globalThis;
       .concat(Object.keys(before).filter(function (k) { return !(k in after); }));
   }
 
+  function said(a) { return JSON.stringify([a.kind, a.value, a.side, a.message]); }
+
   globalThis.__callback_race_call = function (namespace, name, args, call) {
     var answer = run(namespace, name, args, call);
     var moved = changed(answer.before, globals(window.dash_clientside || {}));
     delete answer.before;
     if (moved.length) { return JSON.stringify({kind: 'stateful', names: moved}); }
+    if (answer.kind === 'value' || answer.kind === 'prevent') {
+      // State kept where no snapshot reaches (a closure, a let at a script's top): the same call twice
+      // must give the same answer.
+      if (said(run(namespace, name, args, call)) !== said(answer)) {
+        return JSON.stringify({kind: 'stateful', names: ['state of its own (called again with the same values, it '
+                                                         + 'answered differently)']});
+      }
+    }
     return JSON.stringify(answer);
   };
 

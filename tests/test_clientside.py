@@ -111,6 +111,8 @@ def test_r15_a_global_the_apps_own_script_defines_is_its_own_value():
     ("function (v) { window.log = window.log || []; window.log.push(v); return window.log.slice(); }", "window.log"),
     ("function (v) { var dc = window.dash_clientside; dc.state = (dc.state || 0) + 1; return dc.state; }",
      "dash_clientside.state"),
+    ("(function () { var n = 0; return function (v) { n += 1; return v + n; }; })()",
+     "state of its own (called again with the same values, it answered differently)"),
 ])
 def test_r15_a_function_that_keeps_state_in_a_global_is_refused(js, name):
     """One V8 context serves every run; a global the function changes would leak from run to run."""
