@@ -207,11 +207,12 @@ def test_r26_a_fieldset_disables_native_form_controls_only_and_not_its_first_leg
         "app.layout = html.Div([html.Fieldset(id='fs', disabled=True, children=[\n"
         "    html.Div(html.Legend(html.Button(id='in_div_legend'))),\n"
         "    html.Legend(html.Button(id='first_legend')), html.Legend(html.Button(id='second_legend')),\n"
-        "    dcc.Input(id='text'), dcc.Slider(0, 10, id='slider'), dcc.Interval(id='tick')]), html.Div(id='o')])\n"
+        "    dcc.Input(id='text'), dcc.Slider(0, 10, id='slider'), dcc.Interval(id='tick'),\n"
+        "    dcc.Checklist(['a'], id='check'), dcc.Dropdown(['a'], id='pick')]), html.Div(id='o')])\n"
         "app.callback(Output('o', 'children'), [Input(i, 'n_clicks') for i in "
-        "('in_div_legend', 'first_legend', 'second_legend')] + [Input('text', 'value'), Input('slider', 'value'), "
-        "Input('tick', 'n_intervals')])(lambda *a: str(a))\n")
+        "('in_div_legend', 'first_legend', 'second_legend')] + [Input(i, 'value') for i in "
+        "('text', 'slider', 'check', 'pick')] + [Input('tick', 'n_intervals')])(lambda *a: str(a))\n")
     disablers = convert(load(str(app))).app.graph.disablers
     by_fieldset = {cid for cid, keys in disablers.items() if "fs.disabled" in keys[1:]}
     # HTML: only the fieldset's first legend child is exempt; Dash 4's Slider and an Interval's timer ignore it
-    assert by_fieldset == {"in_div_legend", "second_legend", "text"}
+    assert by_fieldset == {"in_div_legend", "second_legend", "text", "check", "pick"}

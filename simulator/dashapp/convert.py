@@ -41,12 +41,13 @@ DISABLABLE = frozenset(
                                               "Interval")])
 
 
-#: The components that are native HTML form controls, which a disabled <fieldset> around them disables
-#: too (R26). The dcc controls built of other elements (Dash 4's Slider, Dropdown, DatePickers) and an
-#: Interval's timer do not look at a fieldset.
+#: The components the user changes through native HTML form controls, which a disabled <fieldset> around
+#: them disables too (R26): Dash 4's Checklist and RadioItems draw <input>s, its Dropdown opens from a
+#: <button>. Its Slider is built of other elements, and an Interval's timer reads only its own disabled.
 NATIVE_CONTROLS = frozenset(
     [("dash_html_components", t) for t in ("Button", "Input", "Select", "Textarea")]
-    + [("dash_core_components", t) for t in ("Input", "Textarea", "Button")])
+    + [("dash_core_components", t) for t in ("Input", "Textarea", "Button", "Checklist", "RadioItems",
+                                              "Dropdown")])
 
 
 def _first_legend(children: Any) -> Any:
