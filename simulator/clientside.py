@@ -217,6 +217,7 @@ var window = globalThis, self = globalThis;
   };
 
   function run(namespace, name, args, call) {
+    args = JSON.parse(JSON.stringify(args));   // each call its own values: a function may change them
     var dc = prepare();
     var before = globals(dc);
     side = [];
@@ -238,6 +239,7 @@ var window = globalThis, self = globalThis;
       var value = space[name].apply(null, args);
       if (value && typeof value.then === 'function') { return {kind: 'promise', before: before}; }
       if (value === undefined) { return {kind: 'undefined', before: before}; }
+      if (typeof value === 'function') { return {kind: 'function', before: before}; }
       return {kind: 'value', value: encode(value, dc), side: side, before: before};
     } catch (e) {
       if (e === dc.PreventUpdate) { return {kind: 'prevent', side: side, before: before}; }
@@ -359,6 +361,7 @@ class JavaScript:
                           if self.scripts.failed else ""),
             "promise": "it returned a Promise: an async answer arrives at a time the model does not know",
             "undefined": "it returned undefined (no return statement?)",
+            "function": "it returned a function, which is no prop value",
             "threw": f"it threw {(answer.get('message') or '?').splitlines()[0][:200]!r}; outside a browser that may be a missing "
                      "browser API (document, window.fetch) rather than the app's own error",
         }[kind]

@@ -72,6 +72,7 @@ def test_r15_date_reads_the_simulated_clock_and_random_is_the_same_each_run():
     ("function (v) { return self.navigator ? v : 'none'; }", "reads navigator"),
     ("function (v) { return Promise.resolve(v); }", "returned a Promise"),
     ("function (v) { }", "returned undefined"),
+    ("function (v) { return function () {}; }", "returned a function"),
     ("function (v) { while (true) {} }", "did not run to an answer"),
 ])
 def test_r15_what_the_page_would_do_differently_is_refused_by_name(js, words, monkeypatch):
@@ -105,6 +106,13 @@ def test_r15_a_global_the_apps_own_script_defines_is_its_own_value():
                 "return window.open + ' ' + v; }}};")
     app = _one(JavaScript(scripts, "ns", "f"))
     assert _run(app, a="x").value("out.children") == "mine x"
+
+
+def test_r15_each_call_gets_its_own_copy_of_the_values_so_changing_them_is_no_state():
+    js = "function (v, s) { s.k += 1; return [String(s.k), s]; }"
+    app = _one(js, Output("out", "children"), Output("s", "data"), Input("a", "value"), State("s", "data"))
+    d = _run(app, a="x")
+    assert d.value("out.children") == "1" and d.value("s.data") == {"k": 1}
 
 
 @pytest.mark.parametrize("js,name", [
