@@ -64,6 +64,8 @@ def resolve(props: dict[str, Any], layout: dict[str, Any], now: float) -> dict[s
             out[k] = v
             continue
         counter, stamp = event_props(k) or (k, None)
+        if counter in out:
+            continue   # the action names both props of one event: it is one event
         if counter.endswith(".n_clicks") and layout.get(counter[:-len("n_clicks")] + "disable_n_clicks"):
             continue
         if counter in layout:

@@ -80,6 +80,8 @@ def test_r29_an_event_sets_its_counter_and_timestamp_from_either_prop_and_disabl
                                                                      "b.n_clicks_timestamp": EPOCH_MS + 40}
     assert list(resolve({"q.n_submit": CLICK}, layout, 7)) == ["q.n_submit", "q.n_submit_timestamp"]
     assert resolve({"off.n_clicks": CLICK}, layout, 1) == {}
+    both = resolve({"b.n_clicks": CLICK, "b.n_clicks_timestamp": CLICK}, layout, 9)   # one event, named twice
+    assert both == {"b.n_clicks": 3, "b.n_clicks_timestamp": EPOCH_MS + 9}
 
 
 def test_r29_check_plays_every_user_event_a_callback_reads():

@@ -90,6 +90,8 @@ def unstamped(text: str) -> str:
     for pattern, mark in _CLOCK:
         text = pattern.sub(mark, text)
     return text
+
+
 def _without_empty(actions: list[Action]) -> tuple[Action, ...]:
     """The actions left with something to change; one that waited for the page to settle passes the
     wait on to the next, so that the groups of the rest stay as the user made them."""
