@@ -262,8 +262,8 @@ class _Model:
         # and n_blur's alike) is a clock value too; its time shows when a callback reads it.
         layout = initial_layout(graph)
         written = {o for n in graph.nodes for o in n.plain_outputs}
-        stamps = {event_props(p)[1] for a in self.actions for p, v in a.props.items()
-                  if v is CLICK and event_props(p) and event_props(p)[1] in layout}
+        events = [event_props(p) for a in self.actions for p, v in a.props.items() if v is CLICK]
+        stamps = {pair[1] for pair in events if pair is not None and pair[1] in layout}
         #: Store and click timestamps no callback reads (or writes): left out of the state key.
         self.dead_clock = frozenset(p for p in derived | stamps if p not in read and p not in written)
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.

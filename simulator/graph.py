@@ -153,7 +153,6 @@ class Graph:
         # its own, and those of the html.Fieldsets around it.
         self.disablers = {cid: (f"{cid}.disabled", *(f"{fs}.disabled" for fs in comp.fieldsets))
                           for cid, comp in self.components.items() if comp.disabled_stops_user}
-        self.disablable = frozenset(self.disablers)
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
         # R5: requested on page load.

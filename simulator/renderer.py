@@ -341,7 +341,7 @@ class Renderer:
         if by == "user":
             self.cascade_requests = 0  # a new cascade: the loop guard counts afresh
             self.user_changes += 1
-            if self.graph.disablable:
+            if self.graph.disablers:
                 props = self._enabled(props, now)
         for prop, value in props.items():
             if prop not in self.layout:
@@ -366,8 +366,7 @@ class Renderer:
         for i, (prop, value) in enumerate(props.items()):
             cid, _, name = prop.rpartition(".")
             click = name in ("n_clicks", "n_clicks_timestamp")
-            if cid in self.graph.disablable and any(self.layout.get(k) for k in self.graph.disablers[cid]) \
-                    or swallowed and click:
+            if any(self.layout.get(k) for k in self.graph.disablers.get(cid, ())) or swallowed and click:
                 swallowed = swallowed or (i == 0 and click)
                 self.ignored_user += ((self.user_changes - 1, prop),)
                 self._event("disabled", now, prop=prop, value=value)

@@ -227,7 +227,7 @@ def _bubbles(comp: Component, layout: dict[str, Any]) -> tuple[str, ...]:
     around it counts the click itself (its ``onClick``), where the layout has its count or timestamp."""
     out = []
     for cid in reversed(comp.around):
-        counter, stamp = f"{cid}.n_clicks", f"{cid}.n_clicks_timestamp"
+        counter, stamp = event_props(f"{cid}.n_clicks")
         if counter in layout or stamp in layout:
             out.append(counter if counter in layout else stamp)
     return tuple(out)
