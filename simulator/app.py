@@ -348,6 +348,26 @@ def _as_tuple(deps) -> tuple:
     return (deps,)
 
 
+def dormant(cb: Callback, comps: dict[str, Component]) -> bool:
+    """R30: is ``cb`` off the page, a plain id it names being absent (until a layout change brings it)?
+
+    Only wholly so: with every Output on the page and an Input that can fire
+    (a plain one present, or a pattern), the renderer would run it and fail
+    to read the absent value, which the model does not follow: refused.
+    """
+    missing = [d for d in (*cb.outputs, *cb.inputs, *cb.states) if not d.pattern and d.id_key not in comps]
+    if not missing:
+        return False
+    outputs_here = all(d.pattern or d.id_key in comps for d in cb.outputs)
+    can_fire = any(d.pattern or d.id_key in comps for d in cb.inputs)
+    if outputs_here and can_fire:
+        raise NotModelled(
+            f"callback {cb.name} names {', '.join(sorted({d.id_key for d in missing}))}, which "
+            f"{'is' if len({d.id_key for d in missing}) == 1 else 'are'} not on the page, while its Outputs and "
+            "an Input are: the renderer would run it and fail to read the absent value (R30); not modelled")
+    return True
+
+
 class Dash:
     """An app: a layout and its callbacks.  Named after ``dash.Dash``."""
 
@@ -357,12 +377,21 @@ class Dash:
         self._graph = None
         self._built_from: tuple = ()
         self.layout = []
+        #: How components a callback writes join the page (R30), or None: then the layout never
+        #: changes and every id a callback names must be in it.  ``check`` sets one for a real app
+        #: (:class:`simulator.dashapp.convert.Chunks`); the Dash-like API refuses returned components.
+        self.chunks = None
         #: The address the page is opened at (R22): a path (``/reports?year=2024``) or a full http:// URL.
         self.url = DEFAULT_URL
 
     @property
     def layout(self) -> Any:
         return self._layout
+
+    @property
+    def dynamic(self) -> bool:
+        """Can its layout change (R30)?"""
+        return self.chunks is not None
 
     @layout.setter
     def layout(self, value: Any) -> None:
@@ -444,16 +473,25 @@ class Dash:
             found[comp.key] = comp
         return found
 
-    def validate(self) -> tuple[dict[str, Component], list[Callback]]:
+    def validate(self, comps: dict[str, Component] | None = None) -> tuple[dict[str, Component], list[Callback]]:
         """Whole-app checks, as Dash makes them when the page loads.
 
         Returns the components by id and the callbacks the renderer runs:
         the declared ones, or pattern-matching ones resolved into instances
         against the layout (R25, :func:`simulator.matching.expand`).
+
+        ``comps``: the page's components after a layout change (R30) instead
+        of the layout's.  In an app whose layout changes (``dynamic``), a
+        callback naming an id that is not on the page is dormant: left out
+        until its components arrive (:func:`dormant`).
         """
         from .matching import expand
-        comps = self.components()
+        comps = self.components() if comps is None else comps
+        active = []
         for cb in self.callbacks:
+            if self.dynamic and dormant(cb, comps):
+                continue
+            active.append(cb)
             for kind, deps in (("Output", cb.outputs), ("Input", cb.inputs), ("State", cb.states)):
                 for dep in deps:
                     if dep.pattern:
@@ -468,7 +506,7 @@ class Dash:
                             f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}): "
                             f"{type(comp).__name__} has no prop {dep.component_property!r} "
                             f"(it has {', '.join(comp.props or ())})")
-        callbacks = expand(self.callbacks, comps)
+        callbacks = expand(active, comps)
         owners: dict[str, Callback] = {}
         for cb in callbacks:
             for output, wire in zip(cb.outputs, cb.wire_outputs):

@@ -37,6 +37,8 @@ class Component:
     #: the ids of the html components around it that count clicks (innermost last): a click bubbles to them (R29)
     around: tuple[str, ...] = ()
     positional: ClassVar[tuple[str, ...]] = ("children", "id")
+    #: the props (``"holder.children"``) that hold it, at any depth: writing one takes it off the page (R30)
+    within: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **props: Any):
         kind = type(self).__name__

@@ -485,4 +485,6 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
         entry.update(prop=f["prop"], value=copy.deepcopy(f["value"]), by=f["by"])
     if kind == "deadlock":
         entry["requests"] = [r.id for r in f["requests"]]
+    if kind == "layout":   # R30
+        entry.update(prop=f["prop"], added=list(f["added"]), removed=list(f["removed"]))
     return entry

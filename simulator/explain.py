@@ -170,7 +170,7 @@ def _read(trace, store_prop) -> _Trace:
             step.outcome = "in flight"
         elif kind == "superseded":
             step.outcome, step.superseded_by, step.t = "superseded", e.get("by"), e["t"]
-        elif kind in ("pruned", "merged", "dropped"):
+        elif kind in ("pruned", "merged", "dropped", "removed"):
             step.outcome, step.t, step.merged_into = kind, e["t"], e.get("into")
         elif kind in ("applied", "ignored", "prevented", "error"):
             step.outcome, step.t, step.message = kind, e["t"], e.get("message", "")

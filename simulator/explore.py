@@ -153,6 +153,7 @@ from .app import Dash, Response
 from .engine import Run, _trace_entry
 from .graph import Graph
 from .patch import is_patch
+from .trees import holds_components
 from .renderer import REQUEST_BUDGET, Renderer, Request, RunawayLoop, initial_layout
 from .workload import CLICK, Action, Plan, event_props, resolve
 
@@ -266,6 +267,12 @@ class _Model:
         stamps = {pair[1] for pair in events if pair is not None and pair[1] in layout}
         #: Store and click timestamps no callback reads (or writes): left out of the state key.
         self.dead_clock = frozenset(p for p in derived | stamps if p not in read and p not in written)
+        #: Whether callbacks may change the layout (R30): the callbacks on the page then change
+        #: as it runs, so nothing is left out of the key for being unread now, and the reduction
+        #: takes no response for a sink nor one that may change the layout for independent.
+        self.dynamic = graph.app.dynamic
+        if self.dynamic:
+            self.dead_clock = frozenset()
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.
         self.live_ts_stores = frozenset(d for d, ts in graph.derived.items() if ts in read)
         #: Click timestamps a callback reads: a click on them makes its time visible.
@@ -539,6 +546,8 @@ class _Model:
 
     def _sink(self, response: Response) -> bool:
         """Applying it requests nothing (R1, R2, R4)."""
+        if self.dynamic:   # the listeners are those of the page as it then stands (R30)
+            return False
         for prop in self._writes(response):
             if self.graph.listeners(prop):
                 return False
@@ -549,6 +558,8 @@ class _Model:
 
     def _dependent(self, a: Response, b: Response) -> bool:
         wa, wb = self._writes(a), self._writes(b)
+        if self.dynamic and any(p.endswith(".children") or holds_components(v) for w in (wa, wb) for p, v in w.items()):
+            return True  # it may change the layout (R30): what the other writes may leave or arrive
         if any(p in self.live_ts_stores for p in list(wa) + list(wb)):
             return True  # its event's time shows in a timestamp a callback reads
         for prop in set(wa) & set(wb):
@@ -605,6 +616,8 @@ class _Model:
             else:
                 ignored.append((q.callback.index, _dumps(resp.side)))
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
+        if r.dynamic:   # R30: a callback's index means something only with the page it was counted on
+            layout += (("components on the page", tuple(r.graph.components)),)
         return (st.steps, st.clock, st.seen, st.open, st.action, layout, memory, r.ignored_user,
                 tuple(enc(q) for q in r.requested), tuple(enc(q) for q in r.prioritized),
                 tuple(sorted(in_flight)), tuple(sorted(ignored)), stored, r._next_group)

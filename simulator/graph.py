@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from . import behaviour, jsonvalue, matching, page
+from . import behaviour, jsonvalue, matching, page, trees
 from .app import Callback, Dash
 from .components import Store
 from .errors import InvalidPropertyException, NonExistentIdException, NotModelled
@@ -94,10 +94,18 @@ def _skeleton(body: dict, values: int) -> int:
 class Graph:
     """An app built for simulation: validated, graphed, precomputed."""
 
-    def __init__(self, app: Dash):
+    def __init__(self, app: Dash, components: dict | None = None, page_of: "Graph | None" = None):
+        """The app as its layout stands, or, after a layout change (R30), with ``components`` on the page.
+
+        ``page_of``: the graph the page loaded with, whose address (R22) a
+        rebuilt graph keeps; what components do on mount is a page-load affair.
+        """
         self.app = app
         # R25: a pattern-matching callback is here as its instances, one per MATCH value set.
-        self.components, self.callbacks = app.validate()
+        self.components, self.callbacks = app.validate(components)
+        # R30: the ids the app's callbacks name (patterns included), to tell a layout change from a value.
+        self.named = trees.Named([d.component_id for cb in app.callbacks for d in (*cb.outputs, *cb.inputs, *cb.states)]
+                                 + [key.rpartition(".")[0] for cb in app.callbacks for key, _, _ in cb.running])
         self.nx = nx.DiGraph()
         for comp_id, comp in self.components.items():
             for prop, value in comp.initial.items():
@@ -126,10 +134,13 @@ class Graph:
             for cid, comp in self.components.items() if isinstance(comp, Store)}
 
         # R22: where the page ends after mount-time reloads, and what components set on mount.
-        self.page = behaviour.settle_page(list(self.components.values()), page.parse(app.url))
-        self.mounts: dict[str, object] = {
-            f"{cid}.{prop}": value
-            for cid, comp in self.components.items() for prop, value in comp.mount(self.page).items()}
+        if page_of is None:
+            self.page = behaviour.settle_page(list(self.components.values()), page.parse(app.url))
+            self.mounts: dict[str, object] = {
+                f"{cid}.{prop}": value
+                for cid, comp in self.components.items() for prop, value in comp.mount(self.page).items()}
+        else:
+            self.page, self.mounts = page_of.page, {}
         # R23: a callback may not read a prop its component changes in a way the model does not run.
         read: dict[str, set[str]] = {}
         for cb in self.callbacks:
@@ -155,6 +166,26 @@ class Graph:
                           for cid, comp in self.components.items() if comp.disabled_stops_user}
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
+
+        # R30: for each prop holding components, the keys of those inside it (at any depth), which
+        # leave the page when it is written; the props each component has in the layout; and the
+        # props callbacks read that hold components callbacks name, read as the page stands.
+        self.chunks_at: dict[str, list[str]] = {}
+        for key, comp in self.components.items():
+            for holder in comp.within:
+                self.chunks_at.setdefault(holder, []).append(key)
+        self.props_of: dict[str, tuple[str, ...]] = {}
+        self.tree_props: frozenset[str] = frozenset()
+        if app.dynamic:
+            props = {key: dict.fromkeys(comp.initial) for key, comp in self.components.items()}
+            for n in self.nodes:
+                for k in n.input_keys + n.state_keys + n.plain_outputs:
+                    cid, _, prop = k.rpartition(".")
+                    props[cid][prop] = None
+            self.props_of = {key: tuple(names) for key, names in props.items()}
+            read = {k for n in self.nodes for k in n.input_keys + n.state_keys}
+            self.tree_props = frozenset(h for h, keys in self.chunks_at.items()
+                                        if h in read and any(self.named.names(self.components[k].id) for k in keys))
         # R5: requested on page load.
         self.initial = [cb for cb in self.callbacks if matching.initial(cb)]
 

@@ -281,7 +281,10 @@ def expand(callbacks: list[Callback], components: dict[str, Any]) -> list[Callba
     remembers the declared one it came from (``origin``).
     """
     if not any(cb.pattern for cb in callbacks):
-        return list(callbacks)
+        if all(cb.index == i for i, cb in enumerate(callbacks)):
+            return list(callbacks)
+        # some are dormant (R30): the rest are numbered by their place, and remember where they came from
+        return [dataclasses.replace(cb, index=i, origin=cb.chain_id) for i, cb in enumerate(callbacks)]
     ids = _layout_ids(components)
     out: list[Callback] = []
     for cb in callbacks:

@@ -25,6 +25,7 @@ from json.encoder import encode_basestring_ascii
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from . import chunks
 from .app import Response
 from .graph import Graph, Node
 from .patch import is_patch, apply_patch
@@ -210,6 +211,10 @@ class Renderer:
         #: a click that never happened is not a lost update, and only the run can tell which.
         self.user_changes = 0
         self.ignored_user: tuple[tuple[int, str], ...] = ()
+        #: Whether callbacks may change the layout (R30), and whether one did since the last pass.
+        self.dynamic = graph.app.dynamic
+        self._relaid = False
+        self._left: frozenset[str] = frozenset()   # components a layout change took off the page
 
     # ------------------------------------------------------------------
     # inspection
@@ -536,9 +541,13 @@ class Renderer:
             picked_ids = {id(r) for r in picked}
             self.prioritized = [r for r in self.prioritized if id(r) not in picked_ids]
         layout = self.layout  # R14: values as the layout stands in this pass
+        trees = self.graph.tree_props
         for req in picked:
             node = req.node
             req.args = [layout[k] for k in node.input_keys + node.state_keys]
+            if trees:   # R30: components inside a prop read with their props as they stand
+                req.args = [chunks.current(v, layout, self.graph.props_of) if k in trees else v
+                            for k, v in zip(node.input_keys + node.state_keys, req.args)]
             req.dispatched_at = now
             req.status = "in_flight"
             req.request_bytes = request_bytes(node, req.args, req.changed)
@@ -557,6 +566,8 @@ class Renderer:
         observers again in the same pass, as the renderer's store does.
         """
         sent: list[Request] = []
+        if self._relaid:
+            self._prune(now)
         for _ in range(REQUEST_BUDGET):
             for _ in range(10_000):
                 if not self.requested or not self._requested_pass(now):
@@ -583,6 +594,9 @@ class Renderer:
         """
         values: dict[str, Any] = {}
         for prop, value in response.side.items():
+            if prop.rpartition(".")[0] in self._left and prop.rpartition(".")[0] not in self.graph.components:
+                self._event("absent", now, request=req, prop=prop)   # R30: it left the page; skipped
+                continue
             self._check_side(req, prop)
             if is_patch(value):
                 try:
@@ -597,6 +611,11 @@ class Renderer:
 
     def _land(self, values: dict[str, Any], now: float, by: str) -> None:
         """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners."""
+        if self.dynamic:
+            for prop, value in values.items():
+                if chunks.change(self.graph, prop, value) is not None:
+                    raise NotModelled(f"{by} writes {prop} so that components whose ids callbacks use arrive or "
+                                      "leave: a layout change outside a callback's Outputs is not modelled (R30)")
         by_component: dict[str, list[str]] = {}
         for prop in values:
             by_component.setdefault(prop.rpartition(".")[0], []).append(prop)
@@ -608,6 +627,57 @@ class Renderer:
                 self._trigger(prop, now, ())
         for prop in values:
             self._store_derived(prop, now)
+
+    # ------------------------------------------------------------------
+    # layout changes (executedCallbacks.ts handlePaths, requestedCallbacks.ts pruneCallbacks)
+    # ------------------------------------------------------------------
+    def _relayout(self, prop: str, value: Any, now: float, chain: tuple[int, ...]) -> None:
+        """R30: components with ids callbacks use arrive in ``prop``, or leave it: the page's callbacks change.
+
+        The new components' props join the layout, those of the ones that
+        left go, pending requests read their callback's ids as the page now
+        has them, and what :func:`simulator.chunks.change` found is requested,
+        each list an execution group of its own (R19), after the writer (R3).
+        """
+        change = chunks.change(self.graph, prop, value)
+        if change is None:
+            return
+        self.graph = change.graph
+        self._left = self._left | change.removed
+        layout = self.layout
+        for key in [k for k in layout if k.rpartition(".")[0] in change.removed]:
+            del layout[key]
+        for cid in change.removed:
+            self._store_memory.pop(f"{cid}.data", None)
+        for cid, comp in change.added.items():
+            for name, v in comp.initial.items():
+                layout[f"{cid}.{name}"] = copy_value(v)
+        for node in self.graph.nodes:
+            for key in node.input_keys + node.state_keys + node.plain_outputs:
+                layout.setdefault(key, None)
+        self.layout_version += 1
+        by_uid = {n.uid: n for n in self.graph.nodes}
+        for req in self.pending:
+            req.node = by_uid.get(req.node.uid, req.node)
+        self._relaid = True
+        self._event("layout", now, prop=prop, added=list(change.added), removed=sorted(change.removed))
+        for found in (change.arrived, change.final):
+            if found:
+                self._next_group += 1
+                for node, changed, initial in found:
+                    self._request(node, now, dict(changed), chain, initial=initial, group=self._next_group,
+                                  cause=f"layout change of {prop}")
+
+    def _prune(self, now: float) -> None:
+        """R30 (pruneCallbacks): requests of callbacks no longer on the page go; an answer in flight is then ignored."""
+        self._relaid = False
+        live = {n.uid for n in self.graph.nodes}
+        for name in ("requested", "prioritized", "in_flight"):
+            lst = getattr(self, name)
+            for r in [r for r in lst if r.node.uid not in live]:
+                lst.remove(r)
+                r.status = "removed"
+                self._event("removed", now, request=r)
 
     def _running(self, req: Request, values: dict[str, Any], now: float, phase: str) -> None:
         """R26: a callback's ``running=`` props, set when its request is sent (on) and when it returns (off)."""
@@ -666,6 +736,8 @@ class Renderer:
                                 f"callback {req.name}: Patch to {prop} cannot apply: {exc}") from None
                     else:
                         new_values[prop] = value
+                if self.dynamic:   # R30: a component that left the page takes no value (applyProps)
+                    new_values = {p: v for p, v in new_values.items() if p in self.layout}
             except InvalidPatchOperation as exc:
                 response = Response("error", message=str(exc))
                 req.response = response
@@ -678,6 +750,9 @@ class Renderer:
             self._react(new_values, req.name)
             for prop in new_values:                  # R2: applied outputs always trigger
                 self._trigger(prop, now, chain)
+            if self.dynamic:
+                for prop, value in new_values.items():
+                    self._relayout(prop, value, now, chain)
             for prop in new_values:                  # R4: derived props, as component changes
                 self._store_derived(prop, now)
             updated = tuple(new_values)

@@ -187,7 +187,8 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", widt
 
     styles = {"ignored": "bold red", "superseded": "yellow", "applied": "green", "error": "red",
               "diverged": "bold red", "consistent": "green", "downloading": "dim", "measure": "bold",
-              "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta"}
+              "prevented": "dim", "merged": "dim", "pruned": "dim", "dropped": "dim", "deadlock": "magenta",
+              "removed": "dim", "layout": "magenta"}
     phase: dict[int, dict[str, float]] = {}  # request -> engine phase times (network.py)
     for e in run.trace:
         kind = e["kind"]
@@ -230,6 +231,10 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", widt
             detail = "circular: its chain already ran it (R6)"
         elif kind == "dropped":
             detail = "nothing its Inputs need was updated by its group (R19)"
+        elif kind == "removed":
+            detail = "its callback's components left the page: dropped, any answer ignored (R30)"
+        elif kind == "layout":
+            detail = f"{e['prop']} changes the page: {_arrivals(e)} (R30)"
         elif kind == "deadlock":
             detail = f"deadlock broken: #{e['requests']} assumed ready (R10)"
         elif kind in ("prop", "unchanged"):
@@ -255,6 +260,16 @@ def timeline(run: Run, store_prop: str = "user_data.data", title: str = "", widt
             detail = f"{store_prop} agrees with the inputs again"
         add(f"{e['t']:.1f}", who, Text(kind, style=styles.get(kind, "")), cite(detail), store)
     return table
+
+
+def _arrivals(e: dict[str, Any]) -> str:
+    """What a layout change did (R30), in a few words."""
+    parts = []
+    for verb, keys in (("arrive", e.get("added") or []), ("leave", e.get("removed") or [])):
+        if keys:
+            shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+            parts.append(f"{shown} {verb}")
+    return "; ".join(parts) or "nothing arrives or leaves"
 
 
 def why(run: Run, store_prop: str = "user_data.data") -> Group:

@@ -1,4 +1,4 @@
-"""The renderer rules R1..R29, as data the installed package carries.
+"""The renderer rules R1..R30, as data the installed package carries.
 
 Every rule the model follows has an id (``R8``), a short label a timeline
 can print next to the number (``R8 superseded``), a one-line title, the
@@ -228,6 +228,16 @@ RULES: tuple[Rule, ...] = (
          "any two callbacks. Enter in a dcc.Input (n_submit) and a blur (n_blur) count the same way. A click "
          "bubbles: each html component with an id around the clicked one counts it too, unless the clicked "
          "control is disabled."),
+    Rule("R30", "layout changes", "components a callback's Output brings run their callbacks; those of "
+         "components that leave stop",
+         ("observers/executedCallbacks.ts", "actions/dependencies_ts.ts", "actions/dependencies.js",
+          "observers/requestedCallbacks.ts", "observers/executingCallbacks.ts"),
+         "When an answer puts components with ids callbacks use into a children prop, each callback with an "
+         "Output on a new component gets its initial call (unless prevent_initial_call), and each with an Input "
+         "on one is requested as if it had changed, prevent_initial_call or not, unless its Outputs are all "
+         "inside the new components too. An ALL Input that lost a component gets a final call. Requests of "
+         "callbacks whose components left are dropped at the next pass; an answer in flight is then ignored. "
+         "A callback reading children gets the components inside as they stand now, with what the user typed."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -7,8 +7,9 @@ of callbacks whose ALL/ALLSMALLER Inputs gained or lost an id) and drops the
 pending callbacks of components that left.  When no callback names an id
 inside the new components, nor inside the ones they replace, none of that
 finds anything: the components are a value like any other, compared and
-read back as their JSON.  That case is modelled; the others are refused by
-name (:func:`refusal`).
+read back as their JSON.  When an Output's answer carries ids callbacks name,
+the layout changes (R30, :mod:`simulator.chunks`); a ``set_props`` or a
+running= prop doing so is refused by name (:func:`refusal`).
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def refusal(named: Named, prop: str, new: Any, old_ids: Iterable[Any] = ()) -> s
     leaving = [wildcards.id_key(cid) for cid in old_ids if named.names(cid)]
     if arriving:
         return (f"it puts components into {prop} whose ids callbacks use ({', '.join(arriving[:4])}): the new "
-                "components' callbacks would run (R27), and callbacks that change the layout so are not modelled")
+                "components' callbacks would run, and a layout change outside a callback's Outputs is not "
+                "modelled (R30)")
     if leaving:
         return (f"it replaces {prop}, which holds components whose ids callbacks use ({', '.join(leaving[:4])}): "
-                "they would leave the page (R27), and callbacks that change the layout so are not modelled")
+                "they would leave the page, and a layout change outside a callback's Outputs is not modelled "
+                "(R30)")
     return None

@@ -31,40 +31,17 @@ def test_r27_ids_inside_a_tree_and_which_of_them_callbacks_name():
     assert "ids callbacks use (a)" in refusal(Named(["a"]), "out.children", tree)
 
 
-def test_r27_a_returned_component_a_match_callback_would_take_up_is_refused(tmp_path):
-    # the new item's MATCH instance would get its initial call (getLayoutCallbacks on the new chunk)
-    from simulator.dashapp.errors import Unsupported
-    with pytest.raises(Unsupported, match=r"returns components for list.children: .*ids callbacks use "
-                                          r"\(\{\"index\":1,\"type\":\"item\"\}\)"):
-        _check(tmp_path, "from dash import MATCH\n"
-                         "app.layout = html.Div([html.Button(id='go'), html.Div([dcc.Input(id={'type': 'item', "
-                         "'index': 0})]), html.Div(id='list'), html.Div(id={'type': 'echo', 'index': 0})])\n"
-                         "@app.callback(Output('list', 'children'), Input('go', 'n_clicks'))\n"
-                         "def add(n):\n    return [dcc.Input(id={'type': 'item', 'index': 1})]\n"
-                         "@app.callback(Output({'type': 'echo', 'index': MATCH}, 'children'),"
-                         " Input({'type': 'item', 'index': MATCH}, 'value'))\n"
-                         "def echo(v):\n    return v\n")
-
-
-def test_r27_replacing_components_callbacks_use_is_refused_before_any_run(tmp_path):
+def test_r27_a_running_prop_that_would_take_named_components_off_the_page_is_refused(tmp_path):
+    # an Output doing so is a layout change (R30, tests/test_layout_change.py); running= is set as a side update
     from simulator.dashapp.errors import Unsupported
     with pytest.raises(Unsupported, match=r"writes box.children: it replaces box.children, .*\(name\)"):
         _check(tmp_path, "app.layout = html.Div([html.Button(id='go'), html.Div([dcc.Input(id='name')], id='box'),"
                          " html.Div(id='seen')])\n"
-                         "@app.callback(Output('box', 'children'), Input('go', 'n_clicks'))\n"
-                         "def clear(n):\n    return 'gone'\n"
-                         "@app.callback(Output('seen', 'children'), Input('name', 'value'))\n"
+                         "@app.callback(Output('seen', 'children'), Input('go', 'n_clicks'),"
+                         " running=[(Output('box', 'children'), 'busy', 'done')])\n"
+                         "def slow(n):\n    return 'ok'\n"
+                         "@app.callback(Output('seen', 'title'), Input('name', 'value'))\n"
                          "def seen(v):\n    return v\n")
-
-
-def test_r27_components_matching_an_all_pattern_are_refused(tmp_path):
-    from simulator.dashapp.errors import Unsupported
-    with pytest.raises(Unsupported, match=r"ids callbacks use \(\{\"index\":0,\"type\":\"item\"\}\)"):
-        _check(tmp_path, "app.layout = html.Div([html.Button(id='go'), html.Div(id='list'), html.Div(id='n')])\n"
-                         "@app.callback(Output('list', 'children'), Input('go', 'n_clicks'))\n"
-                         "def add(n):\n    return [dcc.Input(id={'type': 'item', 'index': 0})]\n"
-                         "@app.callback(Output('n', 'children'), Input({'type': 'item', 'index': ALL}, 'value'))\n"
-                         "def count(values):\n    return len(values)\n")
 
 
 def test_r27_a_component_value_no_callback_names_is_checked_like_any_value():

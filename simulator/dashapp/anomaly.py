@@ -96,7 +96,7 @@ def stuck(trace: list[dict[str, Any]]) -> list[int]:
             continue
         if e["kind"] == "requested":
             open_[rid] = True
-        elif e["kind"] in ("prioritized", "merged", "pruned", "dropped", "superseded"):
+        elif e["kind"] in ("prioritized", "merged", "pruned", "dropped", "superseded", "removed"):
             open_.pop(rid, None)
     return sorted(open_)
 

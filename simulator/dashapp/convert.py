@@ -21,6 +21,7 @@ from typing import Any
 from ..app import Callback, Dash, Response
 from ..components import Component, Store
 from ..dependencies import Input, Output, State
+from .. import behaviour
 from ..behaviour import USER, Kind
 from ..clientside import JavaScript, Scripts
 from .. import matching, wildcards
@@ -153,25 +154,28 @@ def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ..
 
 def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset(),
                 trees: dict[str, dict[str, Any]] | None = None, fieldsets: tuple[str, ...] = (),
-                around: tuple[str, ...] = ()) -> None:
+                around: tuple[str, ...] = (), within: tuple[str, ...] = ()) -> None:
     """Every component with an id into ``found``; the props holding components into ``trees`` (R27).
 
     ``fieldsets``: the ids of the ``html.Fieldset`` s around this part of the
     layout, innermost last: a disabled fieldset disables the form controls
     inside it (R26), except those in its legend.  ``around``: the ids of the
     html components around it that count clicks, innermost last: a click
-    bubbles up to each of them (R29).
+    bubbles up to each of them (R29).  ``within``: the props of components
+    with ids that hold this part (``"box.children"``): writing one takes it
+    off the page (R30).
     """
     trees = {} if trees is None else trees
     if isinstance(layout, list):
         for child in layout:
-            _components(child, found, assumed, trees, fieldsets, around)
+            _components(child, found, assumed, trees, fieldsets, around, within)
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
     props = dict(layout.get("props") or {})
     cid = props.pop("id", None)
     kind, namespace = layout.get("type", "?"), layout.get("namespace", "?")
+    key = wildcards.id_key(cid) if cid is not None else None   # a dict id is named by its stringifyId (R25)
     inner, legend = fieldsets, None
     if namespace == "dash_html_components" and kind == "Fieldset":
         if cid is None and props.get("disabled"):
@@ -184,18 +188,18 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     if namespace == "dash_html_components" and cid is not None and not props.get("disable_n_clicks"):
         outer = around + (wildcards.id_key(cid),)
     for name, value in props.items():   # children, and components held in other props
+        inside = within + (f"{key}.{name}",) if key is not None else within
         if name == "children" and legend is not None:
             for child in value if isinstance(value, list) else [value]:
                 # what the fieldset's first legend child holds is not disabled by that fieldset
-                _components(child, found, assumed, trees, fieldsets if child is legend else inner, outer)
+                _components(child, found, assumed, trees, fieldsets if child is legend else inner, outer, inside)
         else:
-            _components(value, found, assumed, trees, inner, outer)
+            _components(value, found, assumed, trees, inner, outer, inside)
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     held = {k: v for k, v in props.items() if _is_component_tree(v)}
     props = {k: v for k, v in props.items() if k not in held}
     if cid is None:
         return
-    key = wildcards.id_key(cid)   # a dict id is named by its stringifyId (R25)
     if key in found:
         raise Unsupported(f"layout: two components share the id {key}")
     if held:
@@ -206,6 +210,8 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
         comp = Real(cid, kind, namespace, props, known.kind(kind, namespace, assumed), extra)
         comp.fieldsets = fieldsets if (namespace, kind) in NATIVE_CONTROLS else ()
         comp.around = around
+        comp.inner = (inner, outer)   # the fieldsets and click targets around what it holds
+    comp.within = within
     found[key] = comp
 
 
@@ -213,15 +219,15 @@ def _layout_values(callbacks: list[RealCallback], found: dict[str, Component],
                    trees: dict[str, dict[str, Any]]) -> Named:
     """R27: the ids callbacks name; a prop holding components that a callback reads gets them as its value.
 
-    A callback writing a prop whose components hold an id a callback names
-    would take them off the page: refused, naming both.
+    A running= prop whose components hold an id a callback names would take
+    them off the page, a layout change the renderer makes outside R30's path:
+    refused, naming both.  (An Output doing so is a layout change, R30.)
     """
     named = Named([d.component_id for cb in callbacks for d in (*cb.outputs, *cb.inputs, *cb.states)]
                   + [key.rpartition(".")[0] for cb in callbacks for key, _, _ in cb.running])
     for cb in callbacks:
-        written = [o for o in cb.outputs] + [Output(key.rpartition(".")[0], key.rpartition(".")[2])
-                                             for key, _, _ in cb.running]
-        for dep in (*written, *cb.inputs, *cb.states):
+        written = [Output(key.rpartition(".")[0], key.rpartition(".")[2]) for key, _, _ in cb.running]
+        for dep in (*written, *cb.outputs, *cb.inputs, *cb.states):
             targets = [k for k, c in found.items() if wildcards.matches(dep.component_id, c.id, {})] \
                 if dep.pattern else [dep.id_key]
             for key in targets:
@@ -235,6 +241,44 @@ def _layout_values(callbacks: list[RealCallback], found: dict[str, Component],
                                           f"{key}.{dep.component_property}: {why}")
                 found[key].initial.setdefault(dep.component_property, tree)   # read as the renderer sends it
     return named
+
+
+class Chunks:
+    """R30: the components a callback's answer puts on the page, read as the initial layout was.
+
+    Called by :func:`simulator.chunks.change` with the component whose prop
+    is written; returns the new components by key, in layout order.  What the
+    model does not run on arrival is refused by name: a component that acts
+    when it mounts (a Store stamping its data, R4; a Location, a Tabs, an
+    Interval's timer, R22), one of a type the model does not know that a
+    callback reads (R23), and a chunk inside an ``html.Fieldset``.
+    """
+
+    def __init__(self, callbacks: list[RealCallback], assumed: frozenset[str]):
+        self.callbacks = callbacks
+        self.assumed = assumed
+        self.read = Named([d.component_id for cb in callbacks for d in (*cb.inputs, *cb.states)])
+
+    def __call__(self, holder: Component, prop: str, value: Any) -> dict[str, Component]:
+        where = f"a callback writes components into {holder.key}.{prop}"
+        if getattr(holder, "type", None) == "Fieldset":
+            raise NotModelled(f"{where}, an html.Fieldset: what its disabled prop then covers is not modelled (R30)")
+        found: dict[str, Component] = {}
+        trees: dict[str, dict[str, Any]] = {}
+        fieldsets, around = getattr(holder, "inner", ((), ()))
+        _components(value, found, self.assumed, trees, fieldsets, around, holder.within + (f"{holder.key}.{prop}",))
+        for key, comp in found.items():
+            kind = getattr(comp, "type", type(comp).__name__)
+            if isinstance(comp, Store) or comp.kind in (behaviour.LOCATION, behaviour.TABS, behaviour.INTERVAL):
+                raise NotModelled(f"{where}: the new {kind} {key} acts when it mounts (R4, R22), which the model "
+                                  "runs on page load only; a layout change bringing one is not modelled (R30)")
+            if isinstance(comp, Real) and not comp.known and self.read.names(comp.id):
+                raise NotModelled(f"{where}: a callback reads the new {comp.namespace} {comp.type} {key}, a "
+                                  "component the model does not know (R23); if it changes its props only when "
+                                  f"the user acts, say so with --assume-user-only {comp.namespace}.{comp.type}")
+            for name, tree in trees.get(key, {}).items():
+                comp.initial.setdefault(name, tree)   # a prop holding components is read as its JSON (R27)
+        return found
 
 
 def _tabs(children: Any) -> dict[str, Any]:
@@ -367,15 +411,9 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                 matching.check_definition(name, outputs, ins, states)
             except (DependencyException, NotModelled) as exc:
                 raise Unsupported(f"{exc} ({source.where})") from None
-        for kind, deps in (("Output", outputs), ("Input", ins), ("State", states)):
-            for d in deps:
-                if not d.pattern and d.id_key not in found:
-                    raise Unsupported(f"callback {name} ({source.where}): {kind}({d.component_id!r}, "
-                                      f"{d.component_property!r}) names a component that is not in the initial "
-                                      "layout (layouts that change are not modelled)")
         for kind, deps in (("Input", ins), ("State", states)):
-            for d in deps:
-                read = [found[d.id_key]] if not d.pattern else [
+            for d in deps:   # (an id not in the initial layout may arrive with a layout change, R30)
+                read = ([found[d.id_key]] if d.id_key in found else []) if not d.pattern else [
                     c for c in found.values() if wildcards.matches(d.component_id, c.id, {})]
                 for comp in read:
                     if isinstance(comp, Real) and not comp.known:
@@ -394,6 +432,7 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
         callbacks.append(cb)
     app.callbacks = list(callbacks)
     server.named = _layout_values(callbacks, found, trees)
+    app.chunks = Chunks(callbacks, frozenset(assume_user_only))
     # actions/callbacks.ts (useWebSocket): every callback when the app enables it, or one flagged
     # websocket=True, but only on a backend that serves a WebSocket (the renderer's config says so).
     capable = bool(getattr(getattr(spec.dash_app, "backend", None), "websocket_capability", False))

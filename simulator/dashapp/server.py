@@ -181,7 +181,8 @@ def to_response(answer: Answer, name: str, named: Named | None = None) -> Respon
     """The simulator's view of an HTTP answer; refuses what the model does not handle.
 
     Components in an answer are a value unless a callback names an id among
-    them (``named``, R27): then they change which callbacks run, and are refused.
+    them (``named``, R27): an Output's are then a layout change the renderer
+    runs (R30); a ``set_props``' are refused.
     """
     named = named or Named()
     if answer.status == 204:
@@ -204,9 +205,6 @@ def to_response(answer: Answer, name: str, named: Named | None = None) -> Respon
     for cid, props in (body.get("response") or {}).items():
         cid = _key(cid)
         for prop, value in props.items():
-            why = refusal(named, f"{cid}.{prop}", value)
-            if why:
-                raise Unsupported(f"callback {name} returns components for {cid}.{prop}: {why}")
             outputs[f"{cid}.{prop}"] = value
     nbytes = len(json.dumps(body, separators=(",", ":")))
     jsonvalue.check_size(nbytes, f"callback {name}")

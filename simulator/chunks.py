@@ -1,0 +1,180 @@
+"""Layout changes: a callback writes components whose ids callbacks use (R30).
+
+When a response puts components into a ``children`` prop, the renderer
+(``observers/executedCallbacks.ts``) recomputes the page's paths and asks
+``getLayoutCallbacks`` what the change sets off:
+
+* on the new chunk: every callback with an Output on a new component gets its
+  initial call (unless ``prevent_initial_call``), and every callback with an
+  Input on one is requested as if that Input had changed, unless all its
+  Outputs lie inside the chunk too;
+* on the chunk that left: a callback whose ``ALL``/``ALLSMALLER`` Input held a
+  component that left is requested (a "final call", with no trigger), if it
+  still has an Output on the page.
+
+Each of the two lists is its own execution group (R19).  Requests for
+callbacks whose components left are pruned at the next pass
+(``pruneCallbacks`` in ``observers/requestedCallbacks.ts``): their answers,
+if in flight, are ignored.
+
+This module works out a change; the renderer (:meth:`Renderer._relayout
+<simulator.renderer.Renderer._relayout>`) carries it out.  How the new
+components' JSON becomes components is the app's business
+(``Dash.chunks``): ``check`` reads a real app's with the same code that read
+its layout (:class:`simulator.dashapp.convert.Chunks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import NotModelled
+from .graph import Graph, Node
+from .trees import holds_components, is_component
+
+INDIRECT = True   # changedPropIds of a trigger getLayoutCallbacks finds (INDIRECT, 1, in dependencies_ts.ts)
+
+
+@dataclass
+class Change:
+    """What writing components into one prop does to the page."""
+
+    graph: Graph                                   # the callbacks and components after it
+    removed: frozenset[str]                        # component keys that left
+    added: dict[str, Any]                          # component key -> component that arrived, in layout order
+    arrived: list[tuple[Node, dict[str, int], bool]]   # the new chunk's callbacks: (node, triggers, initial)
+    final: list[tuple[Node, dict[str, int], bool]]     # ALL/ALLSMALLER callbacks that lost a component
+
+
+def change(graph: Graph, prop: str, value: Any) -> Change | None:
+    """The layout change writing ``value`` to ``prop`` makes, or None when it is a value like any other (R27)."""
+    leaving = graph.chunks_at.get(prop, ())
+    if not leaving and not holds_components(value):
+        return None
+    arriving = graph.named.used(value) if holds_components(value) else []
+    if not arriving and not any(graph.named.names(graph.components[k].id) for k in leaving):
+        return None
+    holder, _, name = prop.rpartition(".")
+    if name != "children":
+        raise NotModelled(f"components whose ids callbacks use are written to {prop}: the renderer looks for new "
+                          "components' callbacks in children and in the props a component declares to hold "
+                          "components; a layout change outside children is not modelled (R30)")
+    added = graph.app.chunks(graph.components[holder], name, value)
+    gone = frozenset(leaving)
+    clash = [k for k in added if k in graph.components and k not in gone]
+    if clash:
+        raise NotModelled(f"a callback writes {prop} with a component whose id {clash[0]} is already on the page "
+                          "elsewhere: two components would share an id")
+    comps = _placed(graph, holder, gone, added)
+    new = Graph(graph.app, comps, page_of=graph)
+    return Change(new, gone, added, _arrived(new, added), _final(graph, new, gone))
+
+
+def _placed(graph: Graph, holder: str, gone: frozenset[str], added: dict[str, Any]) -> dict[str, Any]:
+    """The page's components after the change, in layout order (the order ALL lists them in, R25).
+
+    Components are listed inner first (a component after what it holds), so
+    the new chunk goes where the old one was, or else just before its holder.
+    """
+    out: dict[str, Any] = {}
+    placed = False
+    for key, comp in graph.components.items():
+        if not placed and (key in gone or key == holder):
+            out.update(added)
+            placed = True
+        if key not in gone:
+            out[key] = comp
+    return out
+
+
+def _arrived(new: Graph, added: dict[str, Any]) -> list[tuple[Node, dict[str, int], bool]]:
+    """``getLayoutCallbacks`` on the new chunk: initial calls by Output, requests by Input."""
+    found: dict[str, tuple[Node, dict[str, int], bool]] = {}
+
+    def add(node: Node, changed: dict[str, int], initial: bool) -> None:
+        if node.uid in found:
+            old_node, old_changed, old_initial = found[node.uid]
+            merged = dict(old_changed)
+            for k, v in changed.items():
+                merged[k] = max(merged.get(k, 0), v)
+            found[node.uid] = (old_node, merged, old_initial or initial)
+        else:
+            found[node.uid] = (node, dict(changed), initial)
+
+    inside = set(added)
+    for key in added:
+        prefix = key + "."
+        for node in new.nodes:   # by Output: the callback's initial call, even mid-session
+            if any(o.startswith(prefix) for o in node.plain_outputs) and not node.callback.prevent_initial_call:
+                add(node, {}, True)
+        props = []
+        for node in new.nodes:
+            for k in node.input_keys:
+                if k.startswith(prefix) and k not in props:
+                    props.append(k)
+        for k in props:          # by Input: unless every Output is inside the chunk as well
+            for cb in new.listeners(k):
+                node = new.node(cb)
+                if not all(o.rpartition(".")[0] in inside for o in node.plain_outputs):
+                    add(node, {k: INDIRECT}, False)
+    return list(found.values())
+
+
+def _final(old: Graph, new: Graph, gone: frozenset[str]) -> list[tuple[Node, dict[str, int], bool]]:
+    """``getLayoutCallbacks`` with ``removedArrayInputsOnly`` on the chunk that left."""
+    by_uid = {n.uid: n for n in new.nodes}
+    found: dict[str, tuple[Node, dict[str, int], bool]] = {}
+    for key in (k for k in old.components if k in gone and isinstance(old.components[k].id, dict)):
+        for node in old.nodes:
+            if node.uid in found or not _in_array_input(node, key):
+                continue
+            if all(o.rpartition(".")[0] in gone for o in node.plain_outputs):
+                continue   # its Outputs left with the chunk
+            now = by_uid.get(node.uid)
+            if now is not None and now.plain_outputs:
+                found[node.uid] = (now, {}, True)
+    return list(found.values())
+
+
+def _in_array_input(node: Node, key: str) -> bool:
+    """Does an ALL/ALLSMALLER Input of ``node`` list the component ``key``?"""
+    cb = node.callback
+    declared = getattr(cb, "definition", None)
+    if declared is None:   # not a pattern-matching instance: no array Inputs
+        return False
+    n_out = len(declared.outputs)
+    concrete = iter(cb.inputs)
+    for size in cb.shape[n_out:n_out + len(declared.inputs)]:   # None: one id; a number: an ALL list
+        taken = [next(concrete) for _ in range(1 if size is None else size)]
+        if size is not None and any(d.id_key == key for d in taken):
+            return True
+    return False
+
+
+def current(value: Any, layout: dict[str, Any], props_of: dict[str, tuple[str, ...]]) -> Any:
+    """A prop holding components, as the renderer reads it: each component with its props as they stand now.
+
+    The renderer keeps one layout tree, so a callback reading ``children``
+    gets the components inside with what the user and callbacks set since,
+    not the JSON first written (R30).
+    """
+    if isinstance(value, list):
+        return [current(v, layout, props_of) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if not is_component(value):
+        return {k: current(v, layout, props_of) for k, v in value.items()}
+    props = value.get("props")
+    if not isinstance(props, dict):
+        return value
+    props = {k: current(v, layout, props_of) for k, v in props.items()}
+    cid = props.get("id")
+    if cid is not None:
+        from .wildcards import id_key
+        key = id_key(cid)
+        for name in props_of.get(key, ()):
+            held = layout.get(f"{key}.{name}")
+            if name in props or held is not None:
+                props[name] = held
+    return {**value, "props": props}

@@ -1,0 +1,169 @@
+"""R30: callbacks that change the layout: new components' callbacks run, and those of components that left stop.
+
+The model is checked against Chromium on tests/apps/layout_change.py, and
+rule by rule on small apps driven by hand (docs/renderer-model.md, R30).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from conftest import APPS, Driver, in_chromium, modelled_load, needs_chromium
+
+pytest.importorskip("dash")
+
+HEAD = "from dash import ALL, MATCH, Dash, Input, Output, State, Patch, dcc, html, set_props\napp = Dash(__name__)\n"
+
+
+def _driver(tmp_path, source: str) -> Driver:
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    path = tmp_path / "app.py"
+    path.write_text(HEAD + source)
+    return Driver(convert(load(str(path))).app)
+
+
+def _check(path: str, **options):
+    from simulator.dashapp.check import Options, check
+    return check(path, Options(**options), in_process=True)
+
+
+def _key(index: int, kind: str = "item") -> str:
+    return f'{{"index":{index},"type":"{kind}"}}'
+
+
+def test_r30_new_components_callbacks_are_requested_as_the_renderer_finds_them():
+    d = modelled_load("layout_change")
+    # by Output: each echo instance's initial call; by Input: collect, despite prevent_initial_call;
+    # noted once (its Output is inside the chunk, so its Input does not request it again); ignored never
+    assert sorted(r.name for r in d.sent) == ["collect", "echo", "echo", "echo", "fill", "noted"]
+    assert d.value("summary.children") == "v0|v1|v2" and d.value(f"{_key(1, 'echo')}.children") == "<v1>"
+    assert d.value("quiet.children") is None
+    collect = d.sent_by("collect")[0]
+    assert not collect.initial and set(collect.changed) == {f"{_key(i)}.value" for i in range(3)}
+    assert all(r.initial and not r.changed for r in d.sent_by("echo"))
+    fill = d.sent_by("fill")[0]
+    found = [r for r in d.sent if r.name != "fill"]
+    assert len({r.group for r in found}) == 1 and found[0].group != fill.group      # one execution group (R19)
+    assert all(r.predecessors == (fill.callback.chain_id,) for r in found)          # after the writer (R3)
+
+
+@needs_chromium
+def test_r30_the_modelled_load_gives_chromiums_calls_and_page(monkeypatch):
+    dom, browser_calls, _ = in_chromium(monkeypatch, "layout_change")
+    d = modelled_load("layout_change")
+    assert sorted(r.name for r in d.sent) == sorted(browser_calls)
+    for cid in ("summary", "note-out", "quiet"):
+        shown = re.search(f'id="{cid}">([^<]*)<', dom).group(1)
+        assert html.unescape(shown) == (d.value(f"{cid}.children") or "")
+    assert re.findall(r"&lt;(v\d)&gt;", dom) == [d.value(f"{_key(i, 'echo')}.children")[1:-1] for i in range(3)]
+
+
+def test_r30_a_prop_holding_components_is_read_with_their_props_as_they_stand():
+    d = modelled_load("layout_change")
+    d.change({f"{_key(1)}.value": "typed"})
+    d.settle()
+    sent = d.change({"add.n_clicks": 1})
+    fill = [r for r in sent if r.name == "fill"][0]
+    children = d.read(fill)["list.children"]
+    assert children[1]["props"]["children"][0]["props"]["value"] == "typed"   # not the "v1" first written
+
+
+def test_r30_components_that_leave_take_their_requests_and_answers_with_them(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='clear'), html.Div([dcc.Input(id={'type': 'item', 'index': 0}),"
+        " html.Div(id={'type': 'echo', 'index': 0})], id='box'), html.Div(id='count')])\n"
+        "@app.callback(Output('box', 'children'), Input('clear', 'n_clicks'), prevent_initial_call=True)\n"
+        "def clear(n):\n    return 'nothing here'\n"
+        "@app.callback(Output({'type': 'echo', 'index': MATCH}, 'children'),"
+        " Input({'type': 'item', 'index': MATCH}, 'value'), prevent_initial_call=True)\n"
+        "def echo(v):\n    return v\n"
+        "@app.callback(Output('count', 'children'), Input({'type': 'item', 'index': ALL}, 'value'),"
+        " prevent_initial_call=True)\n"
+        "def count(values):\n    return len(values)\n"))
+    d.load()
+    d.change({f"{_key(0)}.value": "x"})
+    echo = d.sent_by("echo")[0]
+    clear = d.change({"clear.n_clicks": 1})[0]
+    d.respond(clear)
+    assert echo.status == "removed" and d.respond(echo) == "ignored"                 # pruned in flight
+    assert f"{_key(0, 'echo')}.children" not in d.r.layout and f"{_key(0)}.value" not in d.r.layout
+    final = [r for r in d.sent_by("count") if r.changed == {}]
+    assert len(final) == 1 and final[0].initial                                       # the ALL "final call"
+    d.settle()
+    assert d.value("count.children") == 0 and d.value("box.children") == "nothing here"
+
+
+def test_r30_a_callback_on_ids_the_first_layout_lacks_waits_for_them(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='open'), html.Div(id='tab')])\n"
+        "@app.callback(Output('tab', 'children'), Input('open', 'n_clicks'), prevent_initial_call=True)\n"
+        "def open_tab(n):\n    return [dcc.Input(id='name', value='a'), html.Div(id='hello')]\n"
+        "@app.callback(Output('hello', 'children'), Input('name', 'value'))\n"
+        "def hello(v):\n    return 'hi ' + v\n"))
+    d.load()
+    d.settle()
+    assert not d.sent_by("hello")
+    d.change({"open.n_clicks": 1})
+    d.settle()
+    assert d.value("hello.children") == "hi a"
+
+
+def test_r30_a_callback_half_on_the_page_is_refused_by_name(tmp_path):
+    from simulator.errors import NotModelled
+    with pytest.raises(NotModelled, match=r"callback shout names later, which is not on the page.*R30"):
+        _driver(tmp_path, (
+            "app.layout = html.Div([dcc.Input(id='name'), html.Div(id='out')])\n"
+            "@app.callback(Output('out', 'children'), Input('name', 'value'), State('later', 'value'))\n"
+            "def shout(v, w):\n    return v\n")).load()
+
+
+def test_r30_what_the_model_does_not_run_on_arrival_is_refused_by_name(tmp_path):
+    from simulator.errors import NotModelled
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box'), html.Div(id='seen')])\n"
+        "@app.callback(Output('box', 'children'), Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def add(n):\n    return dcc.Store(id='kept', data=1)\n"
+        "@app.callback(Output('seen', 'children'), Input('kept', 'data'))\n"
+        "def seen(v):\n    return v\n"))
+    d.load()
+    with pytest.raises(NotModelled, match=r"new Store kept acts when it mounts"):
+        d.respond(d.change({"go.n_clicks": 1})[0])
+
+
+def test_r30_a_layout_change_by_set_props_is_refused_by_name(tmp_path):
+    from simulator.dashapp.errors import Unsupported
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box'), html.Div(id='seen')])\n"
+        "@app.callback(Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def add(n):\n    set_props('box', {'children': dcc.Input(id='name')})\n"
+        "@app.callback(Output('seen', 'children'), Input('name', 'value'))\n"
+        "def seen(v):\n    return v\n"))
+    d.load()
+    with pytest.raises(Unsupported, match=r"set_props: it puts components into box.children whose ids callbacks "
+                                          r"use \(name\).*outside a callback's Outputs is not modelled \(R30\)"):
+        d.respond(d.change({"go.n_clicks": 1})[0])
+
+
+def test_r30_check_finds_the_item_a_quick_second_click_loses():
+    result = _check(str(APPS / "add_items.py"), trials=20)
+    assert result.diverges
+    assert {"items.children", "store.data"} <= set(result.props())
+    assert any(w.proof == "diverges" for w in result.workloads)   # the explorer refutes it too
+
+
+def test_r30_check_proves_a_list_rebuilt_from_its_inputs_safe(tmp_path):
+    path = tmp_path / "app.py"
+    path.write_text(HEAD + (
+        "app.layout = html.Div([html.Button(id='add'), html.Div(id='items'), dcc.Store(id='store')])\n"
+        "@app.callback(Output('items', 'children'), Input('add', 'n_clicks'))\n"
+        "def add(n):\n    return [dcc.Input(id={'type': 'item', 'index': i}, value=f'item {i}')"
+        " for i in range(n or 0)]\n"
+        "@app.callback(Output('store', 'data'), Input({'type': 'item', 'index': ALL}, 'value'))\n"
+        "def collect(values):\n    return values\n"))
+    result = _check(str(path), trials=20)
+    assert result.workloads and not result.diverges
+    assert all(w.proof == "proved safe" for w in result.workloads)
