@@ -24,7 +24,7 @@ from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle, unstamped
-from .workloads import Params, Workload, generate, inputs, pairs
+from .workloads import Params, Workload, generate, inputs, order_of, pairs
 
 EXPLORE_STATES = 20_000
 
@@ -150,39 +150,63 @@ def run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed
 def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, seed: Any,
                   explore_states: int, invariant, fresh) -> WorkloadResult:
     graph = conv.app.graph
-    plan = w.plan(seed)
-    try:
-        oracle = Oracle(graph, plan, clock_props(conv), config.request_budget)
-    except RunawayLoop as exc:
-        raise CheckError(f"workload {w.name}: the callbacks never settle, even one request at a time: {exc}") from None
-    check = make_check(conv, oracle, invariant)
-    ex = explore(graph, plan, check, passes=True, same_ms=True, max_states=explore_states,
-                 request_budget=config.request_budget, clock_shape=unstamped)
+    oracles: dict[str, Oracle] = {}
+
+    def oracle_for(plan) -> Oracle:
+        """The serial reference of a plan's order of actions (one per order, built once)."""
+        key = order_of(plan)
+        if key not in oracles:
+            try:
+                oracles[key] = Oracle(graph, plan, clock_props(conv), config.request_budget)
+            except RunawayLoop as exc:
+                raise CheckError(f"workload {w.name}: the callbacks never settle, even one request at a time: "
+                                 f"{exc}") from None
+        return oracles[key]
+
+    # A proof covers the orders explored: every order of actions the workload can give (its delays the
+    # explorer abstracts). The first diverging one, else the first the bounds cut, speaks for all.
+    results = []
+    for plan in w.orders(seed):
+        found = explore(graph, plan, make_check(conv, oracle_for(plan), invariant), passes=True, same_ms=True,
+                        max_states=explore_states, request_budget=config.request_budget, clock_shape=unstamped)
+        results.append((found, plan))
+        if found.diverging:
+            break
+    ex, plan = next((r for r in results if r[0].diverging), None) or \
+        next((r for r in results if not r[0].complete), results[0])
+    oracle = oracle_for(plan)
     summary = Summary(conv.spec.target if conv.spec else "app", w.name)
+    checks: dict[str, Callable[..., tuple]] = {}
     for k in range(trials):
         s = f"{seed}/{k}"
+        trial = w.plan(s)
         if fresh is None:
-            summary.add(simulate(graph, w.plan(s), check, config, seed=s))
+            check = checks.get(order_of(trial)) or checks.setdefault(
+                order_of(trial), make_check(conv, oracle_for(trial), invariant))
+            summary.add(simulate(graph, trial, check, config, seed=s))
         else:
             copy = fresh()
-            summary.add(simulate(copy.app.graph, w.plan(s), make_check(copy, oracle, invariant), config, seed=s))
+            summary.add(simulate(copy.app.graph, trial, make_check(copy, oracle_for(trial), invariant), config,
+                                 seed=s))
     if ex.diverging:
         proof = "diverges"
-    elif ex.complete:
+    elif all(r.complete for r, _ in results):
         proof = "proved safe"
     else:
         proof = f"not proved ({ex.bound or ex.runaway or ex.refused})"
     result = WorkloadResult(w.name, w.describe(), summary.trials, summary.diverged, summary.ci,
                             dict(sorted(summary.wrong_keys.items())), summary.applied_share,
-                            summary.ignored.mean, summary.errors, summary.runaway, proof, ex.schedules,
+                            summary.ignored.mean, summary.errors, summary.runaway, proof,
+                            sum(r.schedules for r, _ in results),
                             error=summary.first_error)
     ce = ex.counterexample
     if ce is None and summary.diverged:       # Monte-Carlo found one the bounded explorer did not reach
         for k in range(trials):
             s = f"{seed}/{k}"
-            run = simulate(graph, w.plan(s), check, config, seed=s, trace=True)
+            trial = w.plan(s)
+            run = simulate(graph, trial, make_check(conv, oracle_for(trial), invariant), config, seed=s, trace=True)
             if run.diverged:
-                ce = run
+                ce, oracle = run, oracle_for(trial)
                 break
     if ce is not None:
         result.counterexample = ce

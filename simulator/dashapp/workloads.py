@@ -341,10 +341,11 @@ class Workload:
     inputs: tuple[UserInput, ...]
     params: Params = Params()
 
-    def plan(self, seed: Any) -> Plan:
+    def plan(self, seed: Any, rng: Any = None) -> Plan:
+        """The actions of the trial ``seed``; ``rng`` (anything with ``uniform``) overrides its draws."""
         if self.kind == "load":
             return Plan(())
-        rng = random.Random(f"{seed}/workload/{self.name}")
+        rng = rng or random.Random(f"{seed}/workload/{self.name}")
         a = self.inputs[0]
         first = dict(wait_settle=True, measure=True)
         if self.kind == "alone":
@@ -372,6 +373,31 @@ class Workload:
             actions = debounced(actions, {u.prop: u.debounce for u in self.inputs if u.debounce})
         return Plan(tuple(actions))
 
+    def orders(self, seed: Any) -> list[Plan]:
+        """A plan for every order of actions the workload can give, ``plan(seed)`` first.
+
+        The explorer abstracts the delays between actions, not their order,
+        so a proof holds for the orders it explored, and the serial reference
+        differs from one order to another.  The order depends on the draws
+        in two kinds: where the user acts among an Interval's ticks
+        (``ticks_with``: one plan per gap between ticks), and which values a
+        debounced input sends, in what order (each comparison is of one
+        draw with a fixed wait, so the draws' extremes give every outcome).
+        """
+        plans = [self.plan(seed)]
+        if self.kind == "ticks_with":
+            a = self.inputs[0]
+            ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
+            plans += [self.plan(seed, _Fixed([(j + 0.5) * a.period])) for j in range(max(ticks - 1, 1))]
+        elif self.kind in ("alone", "interleave", "typing") and any(u.debounce for u in self.inputs):
+            draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1}[self.kind]
+            plans += [self.plan(seed, _Fixed(ends, extreme=True))
+                      for ends in itertools.product((0, 1), repeat=draws)]
+        out: dict[str, Plan] = {}
+        for p in plans:
+            out.setdefault(order_of(p), p)
+        return list(out.values())
+
     def describe(self) -> str:
         """The actions, in words (the same for every seed but for the delays)."""
         if self.kind == "load":
@@ -391,6 +417,22 @@ class Workload:
         late = [f"{u.prop} is sent {u.debounce:.0f} ms after its last keystroke (debounce)"
                 for u in self.inputs if u.debounce and self.kind in ("alone", "interleave", "typing")]
         return words + "".join(f"; {w}" for w in late)
+
+
+class _Fixed:
+    """Draws given in advance, for :meth:`Workload.orders`: values, or which end of each range (``extreme``)."""
+
+    def __init__(self, values: list[float], extreme: bool = False):
+        self.values, self.extreme = list(values), extreme
+
+    def uniform(self, lo: float, hi: float) -> float:
+        v = self.values.pop(0)
+        return (hi if v else lo) if self.extreme else v
+
+
+def order_of(plan: Plan) -> str:
+    """What a plan's order is: its actions' changes and waits, without their delays."""
+    return json.dumps([[a.props, a.wait_settle] for a in plan.actions], default=repr, sort_keys=True)
 
 
 def _insert(actions: list[Action], action: Action, at: float) -> list[Action]:
