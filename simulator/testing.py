@@ -55,6 +55,10 @@ class _Given:
     def plan(self, seed: Any) -> Plan:
         return self._plan
 
+    def orders(self, seed: Any) -> list[Plan]:
+        """Its one order of actions (see :meth:`simulator.dashapp.workloads.Workload.orders`)."""
+        return [self._plan]
+
     def describe(self) -> str:
         return "; ".join(a.describe() for a in self._plan.actions)
 
