@@ -24,7 +24,7 @@ from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle, unstamped
-from .workloads import Params, Workload, generate, inputs, order_of, pairs
+from .workloads import Params, Workload, generate, inputs, later, order_of, pairs
 
 EXPLORE_STATES = 20_000
 
@@ -69,6 +69,7 @@ class CheckResult:
     workloads: list[WorkloadResult]
     sources: dict[str, str]
     untried_pairs: list[str] = field(default_factory=list)   # pairs of inputs past --max-pairs
+    later: list[str] = field(default_factory=list)           # Inputs of components that arrive later (R30)
 
     @property
     def diverges(self) -> bool:
@@ -112,7 +113,8 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
         workloads = [w for w in workloads if workload_filter(w)]
     results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]
     return CheckResult(conv.spec.target, config.describe(), [f"{u.prop} ({u.kind})" for u in found], skipped,
-                       findings, results, {cb.name: cb.source.where for cb in conv.callbacks}, untried)
+                       findings, results, {cb.name: cb.source.where for cb in conv.callbacks}, untried,
+                       later(graph))
 
 
 def clock_props(conv: Converted) -> Callable[[], set[str]]:

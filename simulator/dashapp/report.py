@@ -66,6 +66,9 @@ def print_report(result: CheckResult, console: Console) -> None:
     if result.unchanged:
         _say(console, f"Inputs no workload changes (not user-facing, or give values with --values): "
                       f"{', '.join(result.unchanged)}")
+    if result.later:
+        _say(console, f"Inputs of components that arrive later (R30), which no workload acts on: "
+                      f"{', '.join(result.later)}")
     if any(i.endswith("(tick)") for i in result.inputs):
         _say(console, "note: a dcc.Interval ticks only in its own `ticks` workload; the other workloads keep it "
                       "still")
@@ -131,7 +134,9 @@ def print_report(result: CheckResult, console: Console) -> None:
              + (f"; {len(result.untried_pairs)} pair(s) of inputs not tried: raise --max-pairs to try them"
                 if result.untried_pairs else "")
              + (f"; not checked: what changes of {', '.join(result.unchanged)} set off (no workload changes "
-                "them; give values with --values)" if result.unchanged else ""))
+                "them; give values with --values)" if result.unchanged else "")
+             + (f"; not checked: what the user changes on components that arrive later "
+                f"({', '.join(result.later)}): no workload acts on them (R30)" if result.later else ""))
 
 
 def record(result: CheckResult) -> dict[str, Any]:

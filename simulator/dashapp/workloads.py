@@ -43,6 +43,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from .. import wildcards
 from ..components import Button, Component, Store, TextInput
 from ..graph import Graph
 from ..page import PageURL
@@ -330,6 +331,27 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
             elif got is not None:
                 found.append(got)
     return found, skipped
+
+
+def later(graph: Graph) -> list[str]:
+    """Inputs of components not on the first page, which only a layout change brings (R30).
+
+    No workload acts on them (a workload's actions are planned on the page
+    as it loads), so the report lists them as not checked.
+    """
+    if not graph.app.dynamic:
+        return []
+    out: list[str] = []
+    for cb in graph.app.callbacks:
+        for dep in cb.inputs:
+            if dep.pattern:
+                here = any(isinstance(c.id, dict) and wildcards.matches(dep.component_id, c.id, {})
+                           for c in graph.components.values())
+            else:
+                here = dep.id_key in graph.components
+            if not here and dep.key not in out:
+                out.append(dep.key)
+    return out
 
 
 @dataclass(frozen=True)
