@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import APPS, run_engine, trace_of
+from conftest import APPS, run_engine, trace_of, workload_named
 from simulator import Dash, Input, Output, Patch, Plan, State, dcc, html
 from simulator.explore import explore
 from simulator.renderer import EPOCH_MS
@@ -122,3 +122,22 @@ def test_r29_a_click_bubbles_to_every_html_component_around_that_counts_clicks()
     assert by_name["alone del.n_clicks"].actions == "click del, click card"
     assert by_name["alone del.n_clicks"].proof == "diverges"
     assert by_name["alone card.n_clicks"].proof == "proved safe"     # a click on the card does not reach "del"
+
+
+def test_r29_a_debounce_true_input_sends_its_value_with_enter_or_blur_in_one_change(real_app):
+    """Input.tsx: with debounce=True, onKeyPress counts n_submit and then sends the value, and onBlur counts
+    n_blur and then sends it, each before the renderer's next pass: a value never changes alone."""
+    from simulator.workload import CLICK
+    conv = real_app("debounce_enter")
+    typed = workload_named(conv, "alone q.value").plan(0).actions[0].props
+    assert list(typed) == ["q.n_submit", "q.value"] and typed["q.n_submit"] is CLICK
+    left = workload_named(conv, "alone q.n_blur").plan(0).actions[0].props
+    assert left["q.n_blur"] is CLICK and isinstance(left["q.value"], str)
+
+
+def test_r29_every_enter_in_a_debounced_input_races_its_two_writers():
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.workloads import Params
+    result = check(str(APPS / "debounce_enter.py"), Options(trials=10, params=Params(max_pairs=0)), in_process=True)
+    alone = [w for w in result.workloads if w.name == "alone q.value"][0]
+    assert alone.proof == "diverges" and alone.diverged == alone.trials   # before: "proved safe", 0 of 10

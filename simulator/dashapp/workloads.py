@@ -37,6 +37,7 @@ cover every seed.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -81,6 +82,10 @@ class UserInput:
     ticks: int | None = None  # ticks: how many the Interval makes at most (max_intervals), None: no limit
     page: PageURL | None = None  # path: the address the page opened at (R22), for the rest of the address
     bubbles: tuple[str, ...] = ()  # click: the click props of the components around it it bubbles to (R29)
+    #: A dcc.Input(debounce=True) sends its value only on Enter or blur, in one change with the count:
+    #: ``commit``, the counter a typed value comes with (Enter); ``carries``, the value a blur sends.
+    commit: str = ""
+    carries: str = ""
 
     def change(self, k: int) -> dict[str, Any]:
         """The props the k-th change sets: a navigation moves a Location's whole address at once.
@@ -90,6 +95,10 @@ class UserInput:
         differs from the new address, in one change.
         """
         value = self.value(k)
+        if self.commit:    # Input.tsx onKeyPress: n_submit counted, then the value sent, before any pass
+            return {self.commit: CLICK, self.prop: value}
+        if self.carries:   # Input.tsx onBlur: n_blur counted, then the value typed before leaving sent
+            return {self.prop: value, self.carries: self.values[k % len(self.values)]}
         if self.kind == "click" and self.bubbles:   # the click bubbles: each html component around counts it
             return {self.prop: value, **{p: CLICK for p in self.bubbles}}
         if self.kind != "path" or self.page is None:
@@ -234,11 +243,33 @@ def _bubbles(comp: Component, layout: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _commits_on_event(comp: Component) -> bool:
+    """A ``dcc.Input(debounce=True)``: it sends its value only on Enter or blur (``Input.tsx``)."""
+    return isinstance(comp, Real) and (comp.type, comp.namespace) == ("Input", "dash_core_components") \
+        and comp.initial.get("debounce") is True
+
+
+def _committed(comp: Real, got: UserInput, layout: dict[str, Any], given: dict[str, list],
+               page: PageURL) -> UserInput:
+    """What a debounce=True input's changes really send: a typed value comes with Enter's count
+    (``onKeyPress`` sets n_submit, then the value, both before the renderer's next pass), and leaving
+    it sends what was typed with the blur's count (``onBlur``).  Enter alone changes no value."""
+    if got.kind in ("text", "number"):
+        counter, stamp = event_props(f"{comp.key}.n_submit")
+        if counter in layout or stamp in layout:
+            return dataclasses.replace(got, commit=counter if counter in layout else stamp)
+    if got.kind == "blur" and f"{comp.key}.value" in layout:
+        typed = _classify(comp, "value", given, page)
+        if typed is not None and typed.kind in ("text", "number"):
+            return dataclasses.replace(got, carries=f"{comp.key}.value", values=typed.values)
+    return got
+
+
 def _debounce_ms(comp: Real) -> float:
     """``dcc.Input(debounce=N)``: the value is sent N seconds after the last keystroke (``Input.tsx``).
 
-    ``debounce=True`` sends it on Enter or blur: each change a workload
-    makes is then one Enter, at the time it makes it, so nothing moves.
+    ``debounce=True`` sends it on Enter or blur, with the event's count
+    in the same change (:func:`_committed`): nothing waits.
     """
     wait = comp.initial.get("debounce")
     if (comp.type, comp.namespace) != ("Input", "dash_core_components") or isinstance(wait, bool) \
@@ -318,6 +349,8 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
                 if got.prop in seen - {key}:
                     continue
                 seen.add(got.prop)
+            if got is not None and _commits_on_event(comp):
+                got = _committed(comp, got, layout, given, graph.page)
             written = any(key in n.plain_outputs for n in graph.nodes)
             user_facing = isinstance(comp, Real) and (comp.type in TEXT_TYPES | CHOICE_TYPES | SLIDER_TYPES
                                                       | SWITCH_TYPES or event_props(key) is not None)
