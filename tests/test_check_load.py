@@ -175,3 +175,20 @@ def test_the_transport_dash_picks_for_the_callbacks_is_the_one_checked(tmp_path,
     else:
         with pytest.raises(Unsupported, match=refusal):
             check(str(app), options, in_process=True)
+
+
+def test_runs_that_never_settle_are_left_out_of_the_rate_as_of_its_interval_and_named(capsys):
+    """A trial saw '69/100 69.0%' beside a 95 % interval of 67.8-85.0 %: the interval was over the
+    runs that finished, the rate over all of them."""
+    from rich.console import Console
+    from simulator.dashapp.check import Options, check
+    from simulator.dashapp.report import print_report
+    from simulator.metrics import wilson
+    result = check(str(APPS / "input_store_cycle.py"), Options(trials=40), in_process=True)
+    typing = [w for w in result.workloads if w.name == "typing name.value"][0]
+    assert typing.unsettled > 0 and typing.finished == typing.trials - typing.unsettled - typing.runaway
+    assert typing.rate == typing.diverged / typing.finished and typing.ci == wilson(typing.diverged, typing.finished)
+    print_report(result, Console(width=400))
+    out = capsys.readouterr().out
+    assert f"{typing.diverged}/{typing.finished} " in out
+    assert f"typing name.value {typing.cut_off} of {typing.trials} ({typing.unsettled} never settled)" in out

@@ -50,13 +50,25 @@ class WorkloadResult:
     #: the shortest diverging schedule (or a diverging Monte-Carlo run), traced: for ``--html``
     counterexample: Any = field(default=None, repr=False, compare=False)
 
+    unsettled: int = 0               # runs that ended with a request stranded (left out, as runaways are)
+
     @property
     def diverges(self) -> bool:
         return bool(self.diverged) or self.proof == "diverges"
 
     @property
+    def cut_off(self) -> int:
+        """Runs with no verdict (a runaway loop, or never settled): left out of the rate and its interval."""
+        return self.runaway + self.unsettled
+
+    @property
+    def finished(self) -> int:
+        return self.trials - self.cut_off
+
+    @property
     def rate(self) -> float:
-        return self.diverged / self.trials if self.trials else 0.0
+        """Of the runs that finished, the share that diverged: what ``ci`` brackets."""
+        return self.diverged / self.finished if self.finished else 0.0
 
 
 @dataclass
@@ -200,7 +212,7 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
                             dict(sorted(summary.wrong_keys.items())), summary.applied_share,
                             summary.ignored.mean, summary.errors, summary.runaway, proof,
                             sum(r.schedules for r, _ in results),
-                            error=summary.first_error)
+                            error=summary.first_error, unsettled=summary.unsettled)
     ce = ex.counterexample
     if ce is None and summary.diverged:       # Monte-Carlo found one the bounded explorer did not reach
         for k in range(trials):

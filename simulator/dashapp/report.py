@@ -36,7 +36,7 @@ def workload_table(result: CheckResult) -> Table:
         table.add_column(col, justify=just, no_wrap=col in ("workload", "desync", "95% CI"))
     for w in result.workloads:
         low, high = w.ci
-        table.add_row(Text(w.name), Text(f"{w.diverged}/{w.trials} {_pct(w.rate)}", style="bold red" if w.diverged else
+        table.add_row(Text(w.name), Text(f"{w.diverged}/{w.finished} {_pct(w.rate)}", style="bold red" if w.diverged else
                                    "green"), f"{_pct(low)}-{_pct(high)}",
                       Text(w.proof, style="bold red" if w.proof == "diverges" else
                            "green" if w.proof == "proved safe" else "yellow"),
@@ -77,6 +77,13 @@ def print_report(result: CheckResult, console: Console) -> None:
         for f in result.lint:
             _say(console, "  ", (f.code, "yellow"), f": {f.message}")
     console.print(workload_table(result))
+    cut = [w for w in result.workloads if w.cut_off]
+    if cut:
+        _say(console, ("runs with no verdict, left out of the rates", "yellow"), ": " + ", ".join(
+            f"{w.name} {w.cut_off} of {w.trials} ("
+            + ", ".join(p for p in (f"{w.runaway} runaway loop" if w.runaway else "",
+                                    f"{w.unsettled} never settled" if w.unsettled else "") if p) + ")"
+            for w in cut))
     erring = [w for w in result.workloads if w.errors]
     if erring:
         _say(console, ("callbacks answered HTTP 500 (an exception, R18; the page keeps its values)", "yellow"),
@@ -98,7 +105,7 @@ def print_report(result: CheckResult, console: Console) -> None:
         _say(console, "\n", (f"{prop} can lose updates", "bold red"), f": {name}")
         for x in ws:
             low, high = x.ci
-            _say(console, f"  {x.name}: {x.diverged}/{x.trials} runs ({_pct(x.rate)}, 95% CI {_pct(low)}-"
+            _say(console, f"  {x.name}: {x.diverged}/{x.finished} runs ({_pct(x.rate)}, 95% CI {_pct(low)}-"
                           f"{_pct(high)}); explorer: {x.proof}"
                           + ("; only the explorer found it: an ordering none of the sampled runs took (rare under "
                              "these latencies, but possible)" if x.proof == "diverges" and not x.diverged else ""))
@@ -153,7 +160,8 @@ def record(result: CheckResult) -> dict[str, Any]:
             "story": w.anomaly.story if w.anomaly else "",
             "fix": w.anomaly.fix if w.anomaly else "",
             "callbacks": w.anomaly.callbacks if w.anomaly else [],
-            "workloads": [{"workload": x.name, "diverged": x.diverged, "trials": x.trials, "rate": x.rate,
+            "workloads": [{"workload": x.name, "diverged": x.diverged, "trials": x.trials, "finished": x.finished,
+                           "runaway": x.runaway, "unsettled": x.unsettled, "rate": x.rate,
                            "ci_low": x.ci[0], "ci_high": x.ci[1], "explorer": x.proof} for x in ws],
             "shortest_schedule": {"workload": w.name, "timeline": w.timeline,
                                   "differs": [{"prop": p, "expected": a, "got": b} for p, a, b in w.differs]},
