@@ -127,6 +127,11 @@ class Config:
         """The one-way delay of a download (a response coming back)."""
         return self.network if self.network_down is None else self.network_down
 
+    def round_trip_floor(self) -> float:
+        """The least time (ms) a server round trip can take under these laws: what the explorer may count on."""
+        servers = [self.server_delay, *(self.callback_delays or {}).values()]
+        return self.up.floor + self.down.floor + min(d.floor for d in servers)
+
     def describe(self) -> dict[str, Any]:
         return {
             "server_delay": str(self.server_delay), "network": str(self.network),

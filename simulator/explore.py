@@ -48,11 +48,12 @@ The model explored
   ``modified_timestamp`` a callback reads, or dispatches a callback that reads
   :func:`~simulator.server_time` -- happens either in the millisecond of the
   last event whose time showed (a *coincidence*, labelled ``same``) or in a
-  later one (``next``); other events happen "now".  Two assumptions keep the
-  schedules physical: a server response never arrives in the millisecond its
-  request left (a round trip takes at least 1 ms), and an action that waits
-  for quiescence comes in a later millisecond than everything before it.
-  Shortest counterexamples prefer the fewest coincidences.
+  later one (``next``); other events happen "now".  Nothing else constrains
+  it by default, so every latency law is covered (a round trip may take
+  under a millisecond); ``round_trip`` >= 1 (``check`` passes its laws'
+  least round trip) keeps a response out of the millisecond, and the pass,
+  its request left in.  Shortest counterexamples prefer the fewest
+  coincidences.
 * ``passes=True`` models R20's passes (client overhead > 0, the engine's
   default): a pass takes one or more events (responses, user actions) in
   order, applies them all at the pass's time, and only then schedules once
@@ -252,6 +253,7 @@ class _Model:
                  same_ms: bool = False, passes: bool = False, clock_shape: Callable[[str], str] | None = None):
         self.graph = graph
         self.same_ms = same_ms
+        self.round_trip = 0.0   # ms a round trip takes at least (see explore)
         self.passes = passes
         self.plan = plan
         self.actions: tuple[Action, ...] = tuple(plan.actions)
@@ -310,16 +312,23 @@ class _Model:
         share its time) happens either in the millisecond of the last event
         whose time showed ("same": a coincidence) or in a later one ("next").
         Without passes, an event whose time does not show happens "now".
-        Nothing else constrains it: a round trip or a user's pause may take
-        less than a millisecond, so every latency law is covered.
+        With ``round_trip`` >= 1 ms (the latency laws a check runs under
+        say so), a response never comes in the millisecond its request left.
         """
         if not self.same_ms or label[0] == "close" or self._noop(label) or (self.passes and st.open):
             return [(label, self.successor(st, label))]
         now = self.successor(st, label + ("now",))
         if not st.seen or not (now.observed or self.passes):
             return [(label + ("now",), now)]  # "same" and "next" would be alike
-        return [(label + ("same",), now),     # "same" is "now" when the last event's time showed
-                (label + ("next",), self.successor(st, label + ("next",)))]
+        later = (label + ("next",), self.successor(st, label + ("next",)))
+        if label[0] in ("deliver", "side") and self._too_soon(st.arrivals[self._find(st, label)][0], st):
+            return [later]
+        return [(label + ("same",), now), later]   # "same" is "now" when the last event's time showed
+
+    def _too_soon(self, req: Request, st: _State) -> bool:
+        """Would its answer land in the millisecond its request left, which ``round_trip`` >= 1 ms rules out?"""
+        return (self.round_trip >= 1 and not req.callback.clientside and req.dispatched_at is not None
+                and req.dispatched_at >= st.clock)
 
     @staticmethod
     def _noop(label: Label) -> bool:
@@ -471,6 +480,8 @@ class _Model:
             raise RuntimeError(f"two in-flight requests of one callback: {st.renderer.in_flight}")
         for req, resp in st.arrivals:
             index = req.callback.index
+            if self.same_ms and st.open and self._too_soon(req, st):
+                continue   # its round trip takes a millisecond or more: it cannot join a pass of the one it left in
             if req.status == "in_flight":
                 labels.append(("deliver", index))
                 continue
@@ -768,8 +779,13 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
             max_depth: int | None = None, reduction: bool = True, *, hashing: bool = True,
             same_ms: bool = False, passes: bool = False, max_states: int | None = DEFAULT_MAX_STATES,
             request_budget: int = REQUEST_BUDGET, random_walks: int = RANDOM_WALKS,
-            clock_shape: Callable[[str], str] | None = None) -> Result:
+            clock_shape: Callable[[str], str] | None = None, round_trip: float = 0.0) -> Result:
     """Explore every schedule of ``plan`` on the app; see the module docstring for the model.
+
+    ``round_trip``: the least time (ms) a server round trip takes under the
+    latency laws the result is to speak for (``Config.round_trip_floor``).
+    At 1 ms or more, with ``same_ms``, no response lands in the millisecond
+    its request left; 0 (the default) covers every latency law.
 
     ``clock_shape`` is how ``check`` sees a value's JSON when it compares it
     (check's oracle replaces the clock values written out in it): a clock
@@ -787,6 +803,7 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     plan.validate(Renderer(graph).layout)
     check = validate.explore_arguments(check, max_schedules, max_depth, max_states, request_budget)
     model = _Model(graph, plan, check, request_budget, same_ms, passes, clock_shape)
+    model.round_trip = round_trip
     started = time.perf_counter()
     search = _search_graph if hashing else _search_tree
     found = search(model, reduction, max_schedules, max_depth, max_states)

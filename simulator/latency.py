@@ -31,6 +31,11 @@ class Distribution:
     def draw(self, rng: random.Random) -> float:  # pragma: no cover - interface
         raise NotImplementedError
 
+    @property
+    def floor(self) -> float:
+        """The least a draw can be (ms): what the explorer may count on (a round trip's lower bound)."""
+        return 0.0
+
     def __str__(self) -> str:
         return self.spec
 
@@ -43,6 +48,10 @@ class Fixed(Distribution):
         self._require(value=self.value)
 
     def draw(self, rng: random.Random) -> float:
+        return self.value
+
+    @property
+    def floor(self) -> float:
         return self.value
 
     @property
@@ -62,6 +71,10 @@ class Uniform(Distribution):
 
     def draw(self, rng: random.Random) -> float:
         return rng.uniform(self.low, self.high)
+
+    @property
+    def floor(self) -> float:
+        return self.low
 
     @property
     def spec(self) -> str:
@@ -125,6 +138,10 @@ class Pareto(Distribution):
             return MAX_DRAW_MS
 
     @property
+    def floor(self) -> float:
+        return self.scale
+
+    @property
     def spec(self) -> str:
         return f"pareto:{self.scale:g}:{self.alpha:g}"
 
@@ -138,6 +155,10 @@ class Empirical(Distribution):
 
     def draw(self, rng: random.Random) -> float:
         return self.samples[rng.randrange(len(self.samples))]
+
+    @property
+    def floor(self) -> float:
+        return min(self.samples)
 
     @property
     def spec(self) -> str:

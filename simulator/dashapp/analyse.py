@@ -182,7 +182,8 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
     results = []
     for plan in w.orders(seed):
         found = explore(graph, plan, make_check(conv, oracle_for(plan), invariant), passes=True, same_ms=True,
-                        max_states=explore_states, request_budget=config.request_budget, clock_shape=unstamped)
+                        max_states=explore_states, request_budget=config.request_budget, clock_shape=unstamped,
+                        round_trip=config.round_trip_floor())
         results.append((found, plan))
         if found.diverging:
             break
