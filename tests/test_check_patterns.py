@@ -17,6 +17,15 @@ def _run(conv, name, trials=40, **kw):
     return run_workload(conv, workload_named(conv, name), Config(**kw), trials=trials, seed=0)
 
 
+def test_a_superseded_request_whose_newer_one_raised_is_told_as_such_not_as_no_update(real_app):
+    # A trial read "#3 answered no_update (or PreventUpdate)" just below "#3 ... HTTP 500: ValueError".
+    conv = real_app("raising_validator")
+    result = _run(conv, "typing age.value")
+    assert result.proof == "diverges"
+    assert result.anomaly.name == "update lost: a superseded request's newer request raised"
+    assert "raised (HTTP 500, R18)" in result.anomaly.story and "no_update" not in result.anomaly.story
+
+
 def test_dispatcher_status_sticks_at_running_when_the_job_answers_first(real_app):
     # One click fires mark_running and run_job together; if the job's response comes back first,
     # "running" lands last (R16) and the page says "running" forever.

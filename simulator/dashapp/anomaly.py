@@ -113,6 +113,8 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         elif e["kind"] == "applied":
             r["applied"], r["values"] = e["t"], e.get("values", {})
             r["order"] = len([x for x in reqs.values() if "applied" in x])
+        elif e["kind"] in ("error", "prevented"):
+            r["outcome"] = e["kind"]
         elif e["kind"] == "superseded":
             r["superseded_by"] = e.get("by")
         elif e["kind"] == "merged":   # R7: its triggers joined a newer request of the same callback
@@ -251,6 +253,13 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                            "n_clicks) rather than from its own State, or accumulate with a Patch() operation",
                            [_where(cb)])
         skipped = [o.key for o in cb.outputs if o.key in wrong and o.key not in newer.get("values", {})]
+        if skipped and "sent" in newer and newer.get("outcome") == "error":
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}), so its update never came; "
+                     f"#{newer['id']} raised (HTTP 500, R18), so {', '.join(skipped)} kept a value from before "
+                     f"(lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's newer request raised", story,
+                           f"in {_where(cb)}, answer every input the newest request may carry instead of raising "
+                           "(or raise PreventUpdate only where keeping the old value is right)", [_where(cb)])
         if skipped and "sent" in newer:
             story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}), so its update never came; "
                      f"#{newer['id']} answered no_update (or PreventUpdate) for {', '.join(skipped)}, "
