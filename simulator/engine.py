@@ -480,6 +480,8 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             entry["changed"] = list(req.changed)
         elif kind in ("applied", "side_update"):
             entry["values"] = copy.deepcopy(f["values"])
+            if f.get("patched"):   # outputs that came as a Patch (R17), applied to the value then current
+                entry["patched"] = list(f["patched"])
         elif kind in ("error", "prevented"):
             entry["message"] = f.get("message", "")
         elif kind == "superseded":

@@ -606,7 +606,9 @@ class Renderer:
                         f"callback {req.name}: a Patch given to set_props for {prop} cannot apply: {exc} "
                         "(not modelled: the renderer's handling of it is not followed)") from None
             values[prop] = value
-        self._event("side_update", now, request=req, values=values)
+        if self._emit is not None:
+            self._event("side_update", now, request=req, values=values,
+                        patched=tuple(p for p in values if is_patch(response.side.get(p))))
         self._land(values, now, f"{req.name} (set_props)")
 
     def _land(self, values: dict[str, Any], now: float, by: str) -> None:
@@ -743,7 +745,9 @@ class Renderer:
                 req.response = response
         if response.kind == "data":
             req.status = APPLIED
-            self._event("applied", now, request=req, values=new_values)
+            if self._emit is not None:
+                self._event("applied", now, request=req, values=new_values,
+                            patched=tuple(p for p, v in response.outputs.items() if is_patch(v)))
             chain = req.predecessors + (node.callback.chain_id,)
             for prop, value in new_values.items():
                 self._set(prop, value, now, by=req.name)

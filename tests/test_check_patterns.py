@@ -26,6 +26,16 @@ def test_a_superseded_request_whose_newer_one_raised_is_told_as_such_not_as_no_u
     assert "raised (HTTP 500, R18)" in result.anomaly.story and "no_update" not in result.anomaly.story
 
 
+@pytest.mark.parametrize("app, workload, prop", [("patch_counter", "typing plus1.n_clicks", "state.data"),
+                                                  ("set_props_log", "typing mode.value", "log.data")])
+def test_a_superseded_or_merged_requests_patch_is_named_as_lost(real_app, app, workload, prop):
+    # A trial saw "lost update (mechanism not recognised)" for both: a Patch per event, one request dropped.
+    result = _run(real_app(app), workload)
+    assert result.proof == "diverges"
+    assert result.anomaly.name == "update lost: a superseded request's Patch never applied"
+    assert f"its Patch to {prop} was never applied" in result.anomaly.story
+
+
 def test_dispatcher_status_sticks_at_running_when_the_job_answers_first(real_app):
     # One click fires mark_running and run_job together; if the job's response comes back first,
     # "running" lands last (R16) and the page says "running" forever.

@@ -111,8 +111,13 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         if e["kind"] == "dispatched":
             r["sent"], r["read"], r["changed"] = e["t"], e.get("read", {}), e.get("changed", [])
         elif e["kind"] == "applied":
-            r["applied"], r["values"] = e["t"], e.get("values", {})
+            r["applied"], r["values"] = e["t"], {**r.get("values", {}), **e.get("values", {})}
+            r["patched"] = r.get("patched", []) + list(e.get("patched", []))
             r["order"] = len([x for x in reqs.values() if "applied" in x])
+        elif e["kind"] == "side_update" and "applied" not in r:   # set_props landing (R21): a write too
+            r["applied"], r["values"] = e["t"], dict(e.get("values", {}))
+            r["order"] = len([x for x in reqs.values() if "applied" in x])
+            r["patched"] = list(e.get("patched", []))
         elif e["kind"] in ("error", "prevented"):
             r["outcome"] = e["kind"]
         elif e["kind"] == "superseded":
@@ -251,6 +256,16 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
             return Anomaly("update lost: a superseded request's increment never applied", story,
                            f"in {_where(cb)}, compute {', '.join(stale)} from the Inputs themselves (e.g. from "
                            "n_clicks) rather than from its own State, or accumulate with a Patch() operation",
+                           [_where(cb)])
+        patched = [p for p in newer.get("patched", []) if p in wrong]
+        if patched:
+            story = (f"`{cb.name}` (#{r['id']}) was {how} #{newer['id']} ({rule}), so its Patch to "
+                     f"{', '.join(patched)} was never applied; #{newer['id']}'s Patch carries only its own change "
+                     f"(lost: {lost_words})")
+            return Anomaly("update lost: a superseded request's Patch never applied", story,
+                           f"in {_where(cb)}, compute {', '.join(patched)} from what the Inputs hold in total "
+                           "(n_clicks counts every click; a list input holds every item) instead of one Patch "
+                           "per event: a request superseded or merged carries no Patch of its own",
                            [_where(cb)])
         skipped = [o.key for o in cb.outputs if o.key in wrong and o.key not in newer.get("values", {})]
         if skipped and "sent" in newer and newer.get("outcome") == "error":
