@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from . import guard, jsonvalue
-from .components import Component, flatten
+from .components import Component, arriving, flatten, place, to_json
 from .context import SetPropsNotModelled, no_update, running
 from .dependencies import Input, Output, State
 from .page import DEFAULT_URL
@@ -85,6 +85,20 @@ class Response:
     #: ``set_props`` side updates (R21), plain prop keys -> value as received, in the order
     #: the body set them; only a ``"data"`` response carries any.
     side: dict[str, Any] = field(default_factory=dict)
+
+
+def _has_components(outputs: dict[str, Any]) -> bool:
+    """Do the values a callback returned hold a component of the Dash-like API anywhere?"""
+    seen: set[int] = set()
+
+    def has(value: Any) -> bool:
+        if isinstance(value, Component):
+            return True
+        if not isinstance(value, (list, tuple, dict)) or id(value) in seen:   # a circular value: not ours
+            return False
+        seen.add(id(value))
+        return any(map(has, value.values() if isinstance(value, dict) else value))
+    return any(has(v) for v in outputs.values())
 
 
 @dataclass(eq=False)
@@ -207,9 +221,9 @@ class Callback:
         for cid, values in side.items():
             for prop, value in values.items():
                 jsonvalue.check_depth(value, f"callback {self.name} set_props to {cid}.{prop}")
-                props[f"{cid}.{prop}"] = value.to_plotly_json() if isinstance(value, Patch) else value
+                props[f"{cid}.{prop}"] = to_json(value.to_plotly_json() if isinstance(value, Patch) else value)
         try:
-            text = _encode({cid: {p: (v.to_plotly_json() if isinstance(v, Patch) else v) for p, v in values.items()}
+            text = _encode({cid: {p: to_json(v.to_plotly_json() if isinstance(v, Patch) else v) for p, v in values.items()}
                             for cid, values in side.items()})
         except (TypeError, ValueError) as exc:
             message = f"Callback {self.name} set_props a value that is not JSON serializable: {exc}"
@@ -239,13 +253,18 @@ class Callback:
             return Response("error", message=str(exc), nbytes=len(str(exc)))
         if not outputs:
             return Response("prevent", nbytes=0)
+        return self._answer(outputs)
+
+    def _answer(self, outputs: dict[str, Any]) -> Response:
+        """The data response for ``outputs`` (prop key -> value, a Patch in its wire form)."""
         if len(outputs) == 1:  # the usual case, as below with one component and one prop
             (key, value), = outputs.items()
             jsonvalue.check_depth(value, f"callback {self.name} returned to {key}")
             try:
                 encoded = _encoded(value)
             except (TypeError, ValueError) as exc:
-                self._refuse_components(outputs)
+                if _has_components(outputs):   # components travel as their JSON (R27, R30)
+                    return self._answer({k: to_json(v) for k, v in outputs.items()})
                 message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
                 return Response("error", message=message, nbytes=len(message))
             cid, prop = self._quoted(key)
@@ -262,7 +281,8 @@ class Callback:
         try:
             encoded = {cid: {prop: _encoded(value) for prop, value in props.items()} for cid, props in body.items()}
         except (TypeError, ValueError) as exc:
-            self._refuse_components(outputs)
+            if _has_components(outputs):
+                return self._answer({k: to_json(v) for k, v in outputs.items()})
             message = f"Callback {self.name} returned a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
         text = _BODY_HEAD + ",".join(
@@ -274,22 +294,6 @@ class Callback:
             cid, _, prop = key.rpartition(".")
             received[key] = _received(encoded[cid][prop], value)
         return Response("data", outputs=received, nbytes=len(text))
-
-    def _refuse_components(self, outputs: dict[str, Any]) -> None:
-        """Components returned in the Dash-like API are refused by name: only ``check`` models them (R27)."""
-        seen: set[int] = set()
-
-        def has(value: Any) -> bool:
-            if isinstance(value, Component):
-                return True
-            if not isinstance(value, (list, tuple, dict)) or id(value) in seen:   # a circular value: not ours
-                return False
-            seen.add(id(value))
-            return any(map(has, value.values() if isinstance(value, dict) else value))
-        for key, value in outputs.items():
-            if has(value):
-                raise NotModelled(f"callback {self.name} returns components for {key}: in the Dash-like API that is "
-                                  "not modelled; callback-race check models a real app's (R27)")
 
     def _quoted(self, key: str) -> tuple[str, str]:
         """An output key's component id and prop, JSON-quoted (cached per callback)."""
@@ -371,16 +375,18 @@ def dormant(cb: Callback, comps: dict[str, Component]) -> bool:
 class Dash:
     """An app: a layout and its callbacks.  Named after ``dash.Dash``."""
 
-    def __init__(self, name: str = "app"):
+    def __init__(self, name: str = "app", suppress_callback_exceptions: bool = False):
         self.name = name
         self.callbacks: list[Callback] = []
         self._graph = None
         self._built_from: tuple = ()
         self.layout = []
-        #: How components a callback writes join the page (R30), or None: then the layout never
-        #: changes and every id a callback names must be in it.  ``check`` sets one for a real app
-        #: (:class:`simulator.dashapp.convert.Chunks`); the Dash-like API refuses returned components.
-        self.chunks = None
+        #: How components a callback writes join the page (R30): the Dash-like API's own components
+        #: (:func:`simulator.components.arriving`); ``check`` sets a real app's
+        #: (:class:`simulator.dashapp.convert.Chunks`).  None: the layout never changes.
+        self.chunks = arriving
+        #: As in Dash: a callback may name ids the first layout lacks (they arrive later, R30).
+        self.suppress_callback_exceptions = suppress_callback_exceptions
         #: The address the page is opened at (R22): a path (``/reports?year=2024``) or a full http:// URL.
         self.url = DEFAULT_URL
 
@@ -467,6 +473,8 @@ class Dash:
     # --- building -----------------------------------------------------------
     def components(self) -> dict[str, Component]:
         found: dict[str, Component] = {}
+        if self.chunks is arriving:   # R30: which prop holds each component (check's app, a flat list
+            place(self.layout)        # read from a real layout, comes with its own)
         for comp in flatten(self.layout):
             if comp.key in found:
                 raise DuplicateCallback(f"layout: two components share the id {comp.id!r}")
@@ -486,10 +494,11 @@ class Dash:
         until its components arrive (:func:`dormant`).
         """
         from .matching import expand
+        rebuilt = comps is not None
         comps = self.components() if comps is None else comps
         active = []
         for cb in self.callbacks:
-            if self.dynamic and dormant(cb, comps):
+            if self.dynamic and (self.suppress_callback_exceptions or rebuilt) and dormant(cb, comps):
                 continue
             active.append(cb)
             for kind, deps in (("Output", cb.outputs), ("Input", cb.inputs), ("State", cb.states)):

@@ -74,17 +74,25 @@ def change(graph: Graph, prop: str, value: Any) -> Change | None:
 def _placed(graph: Graph, holder: str, gone: frozenset[str], added: dict[str, Any]) -> dict[str, Any]:
     """The page's components after the change, in layout order (the order ALL lists them in, R25).
 
-    Components are listed inner first (a component after what it holds), so
-    the new chunk goes where the old one was, or else just before its holder.
+    The new chunk goes where the old one was, or else next to its holder:
+    just before it where the app lists a component after what it holds
+    (``chunks.inner_first``, as ``check`` reads a layout), just after it
+    otherwise.
     """
+    inner_first = getattr(graph.app.chunks, "inner_first", False)
     out: dict[str, Any] = {}
     placed = False
     for key, comp in graph.components.items():
-        if not placed and (key in gone or key == holder):
+        if not placed and (key in gone or key == holder and inner_first):
             out.update(added)
             placed = True
         if key not in gone:
             out[key] = comp
+        if not placed and key == holder and not gone:
+            out.update(added)
+            placed = True
+    if not placed:
+        out.update(added)
     return out
 
 

@@ -39,6 +39,8 @@ class Component:
     positional: ClassVar[tuple[str, ...]] = ("children", "id")
     #: the props (``"holder.children"``) that hold it, at any depth: writing one takes it off the page (R30)
     within: tuple[str, ...] = ()
+    #: its ``namespace`` and ``type`` in Dash's JSON (``to_plotly_json``)
+    wire: ClassVar[tuple[str, str]] = ("simulator", "Component")
 
     def __init__(self, *args: Any, **props: Any):
         kind = type(self).__name__
@@ -116,6 +118,15 @@ class Component:
         yield self
         yield from walk(self.children)
 
+    def to_plotly_json(self) -> dict[str, Any]:
+        """The component as Dash sends it: ``{"props", "type", "namespace"}`` (components inside too)."""
+        props = {k: to_json(v) for k, v in self.initial.items()}
+        if self.children is not None:
+            props["children"] = to_json(self.children)
+        if self.id is not None:
+            props["id"] = self.id
+        return {"props": props, "type": self.wire[1], "namespace": self.wire[0]}
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self.id!r})"
 
@@ -127,6 +138,64 @@ def check_id(id: Any, where: str) -> None:
         return
     if id is not None and (not isinstance(id, str) or not id):
         raise DependencyException(f"{where}: a component id must be a non-empty string")
+
+
+def to_json(value: Any) -> Any:
+    """``value`` with every component in it as its JSON (what a callback's answer carries, R27)."""
+    if isinstance(value, Component):
+        return value.to_plotly_json()
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
+
+
+def from_json(value: Any) -> Any:
+    """The simulator's components back from their JSON (:meth:`Component.to_plotly_json`)."""
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
+    if not (isinstance(value, dict) and "props" in value and "type" in value):
+        return value
+    kind = _KINDS.get((value.get("namespace"), value.get("type")))
+    if kind is None:
+        raise NotModelled(f"a callback returns a {value.get('namespace')} {value.get('type')}, a component the "
+                          "Dash-like API does not have")
+    props = {k: from_json(v) for k, v in (value.get("props") or {}).items()}
+    children = props.pop("children", None)
+    comp = kind(**props)
+    comp.children = children
+    return comp
+
+
+def place(layout: Any, within: tuple[str, ...] = ()) -> None:
+    """Mark each component with the props that hold it (``within``, R30), from ``layout`` down."""
+    for child in (layout if isinstance(layout, (list, tuple)) else [layout]):
+        if isinstance(child, Component):
+            child.within = within
+            place(child.children, within + (f"{child.key}.children",) if child.id is not None else within)
+        elif isinstance(child, (list, tuple)):
+            place(child, within)
+
+
+def arriving(holder: Component, prop: str, value: Any) -> dict[str, "Component"]:
+    """R30 in the Dash-like API: the components a callback's answer puts into ``holder.prop``, by key.
+
+    Components that act when they mount (a Store, a Location, an Interval)
+    are refused by name, as in ``check``.
+    """
+    tree = from_json(value)
+    place(tree, holder.within + (f"{holder.key}.{prop}",))
+    found: dict[str, Component] = {}
+    for comp in walk(tree):
+        if comp.id is None:
+            continue
+        if isinstance(comp, (Store, Location, Interval)):
+            raise NotModelled(f"a callback writes components into {holder.key}.{prop}: the new "
+                              f"{type(comp).__name__} {comp.key} acts when it mounts (R4, R22), which the model runs "
+                              "on page load only; a layout change bringing one is not modelled (R30)")
+        found[comp.key] = comp
+    return found
 
 
 def walk(children: Any) -> Iterator[Component]:
@@ -148,6 +217,8 @@ _PERSISTENCE = ("persistence", "persisted_props", "persistence_type")
 class TextInput(Component):
     """``dcc.Input``: the user types into ``value`` (R1a, R4)."""
 
+    wire = ('dash_core_components', 'Input')
+
     positional = ("value", "type", "debounce", "placeholder", "n_submit", "n_submit_timestamp", "inputMode",
                   "autoComplete", "readOnly", "required", "autoFocus", "disabled", "list", "multiple", "spellCheck",
                   "name", "min", "max", "step", "minLength", "maxLength", "pattern", "selectionStart",
@@ -159,6 +230,8 @@ class TextInput(Component):
 
 class Textarea(Component):
     """``dcc.Textarea``: like ``dcc.Input``, the user types into ``value``."""
+
+    wire = ('dash_core_components', 'Textarea')
 
     positional = ("value", "autoFocus", "cols", "disabled", "form", "maxLength", "minLength", "name", "placeholder",
                   "readOnly", "required", "rows", "wrap", "accessKey", "contentEditable", "contextMenu", "dir",
@@ -177,6 +250,8 @@ class Dropdown(Component):
     callback's new options.
     """
 
+    wire = ('dash_core_components', 'Dropdown')
+
     kind = behaviour.DROPDOWN
 
     positional = ("options", "value", "multi", "clearable", "searchable", "search_value", "placeholder", "disabled",
@@ -189,6 +264,8 @@ class Dropdown(Component):
 class RadioItems(Component):
     """``dcc.RadioItems``: the user picks one ``value`` among ``options``."""
 
+    wire = ('dash_core_components', 'RadioItems')
+
     positional = ("options", "value", "inline", "style", "inputStyle", "inputClassName", "labelStyle",
                   "labelClassName", "className", *_PERSISTENCE, "id")
     props = positional[:-1]
@@ -197,6 +274,8 @@ class RadioItems(Component):
 
 class Checklist(RadioItems):
     """``dcc.Checklist``: ``value`` is the list of the ticked ``options``."""
+
+    wire = ('dash_core_components', 'Checklist')
 
 
 class Slider(Component):
@@ -207,6 +286,8 @@ class Slider(Component):
     does not run that (R23), so a callback reading ``drag_value`` is refused
     when it would happen.
     """
+
+    wire = ('dash_core_components', 'Slider')
 
     kind = behaviour.SLIDER
 
@@ -227,6 +308,8 @@ class Location(Component):
     ``refresh=True`` would reload the page, which is refused (R22).
     """
 
+    wire = ('dash_core_components', 'Location')
+
     positional = ("id", "pathname", "search", "hash", "href", "refresh")
     props = positional[1:]
 
@@ -245,6 +328,8 @@ class Store(Component):
     local or session behaves as memory on a first visit (R22).
     """
 
+    wire = ('dash_core_components', 'Store')
+
     positional = ("id", "storage_type", "data", "clear_data", "modified_timestamp")
     props = positional[1:]
     defaults = {"data": None}
@@ -254,6 +339,8 @@ class Store(Component):
 
 class Interval(Component):
     """``dcc.Interval``: increments ``n_intervals`` every ``interval`` ms."""
+
+    wire = ('dash_core_components', 'Interval')
 
     positional = ("id", "interval", "disabled", "n_intervals", "max_intervals")
     props = positional[1:]
@@ -266,6 +353,8 @@ class Interval(Component):
 class Button(Component):
     """``html.Button``: a click increments ``n_clicks``."""
 
+    wire = ('dash_html_components', 'Button')
+
     positional = ("children", "id", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "autoFocus",
                   "disabled", "form", "formAction", "formEncType", "formMethod", "formNoValidate", "formTarget",
                   "name", "type", "value", "accessKey", "className", "contentEditable", "dir", "draggable", "hidden",
@@ -277,6 +366,13 @@ class Button(Component):
 class Div(Component):
     """``html.Div``: a container (children) with any props."""
 
+    wire = ('dash_html_components', 'Div')
+
 
 def flatten(layout: Any) -> Iterable[Component]:
     return [c for c in walk(layout) if c.id is not None]
+
+
+#: Each component class by its JSON ``namespace`` and ``type`` (:func:`from_json`).
+_KINDS: dict[tuple[str, str], type] = {c.wire: c for c in (Component, TextInput, Textarea, Dropdown, RadioItems,
+                                                            Checklist, Slider, Location, Store, Interval, Button, Div)}

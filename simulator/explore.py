@@ -202,6 +202,7 @@ class _State:
     observed: bool = False                     # same_ms: the last transition's time showed
     seen: bool = True                          # same_ms: some event's time showed at ms ``clock``
     open: bool = False                         # passes: a pass has taken events, not yet scheduled
+    observed_step: int = -1                    # same_ms: the step of the last event whose time showed
 
 
 class _Recorder:
@@ -272,7 +273,7 @@ class _Model:
         #: Whether callbacks may change the layout (R30): the callbacks on the page then change
         #: as it runs, so nothing is left out of the key for being unread now, and the reduction
         #: takes no response for a sink nor one that may change the layout for independent.
-        self.dynamic = graph.app.dynamic
+        self.dynamic = graph.relayouts
         if self.dynamic:
             self.dead_clock = frozenset()
         #: Stores whose timestamp a callback reads: writing one makes an event's time visible.
@@ -326,9 +327,15 @@ class _Model:
         return [(label + ("same",), now), later]   # "same" is "now" when the last event's time showed
 
     def _too_soon(self, req: Request, st: _State) -> bool:
-        """Would its answer land in the millisecond its request left, which ``round_trip`` >= 1 ms rules out?"""
-        return (self.round_trip >= 1 and not req.callback.clientside and req.dispatched_at is not None
-                and req.dispatched_at >= st.clock)
+        """Would its answer land in the millisecond of an event whose time showed before its request left?
+
+        The logical clock does not order events within a millisecond whose
+        time did not show, so what ``round_trip`` >= 1 ms rules out is this:
+        a request sent after the last event whose time showed (at ``clock``)
+        answering in that event's millisecond.
+        """
+        return (self.round_trip >= 1 and st.seen and not req.callback.clientside
+                and getattr(req, "sent_step", -1) >= st.observed_step)
 
     @staticmethod
     def _noop(label: Label) -> bool:
@@ -342,7 +349,8 @@ class _Model:
         memo: dict[int, Request] = {}
         renderer = st.renderer.clone(None, memo)
         arrivals = [(memo.get(id(req)) or copy.copy(req), resp) for req, resp in st.arrivals]
-        child = _State(renderer, arrivals, st.action, st.clock, st.steps, seen=st.seen, open=st.open)
+        child = _State(renderer, arrivals, st.action, st.clock, st.steps, seen=st.seen, open=st.open,
+                       observed_step=st.observed_step)
         self.advance(child, label)
         return child
 
@@ -404,12 +412,17 @@ class _Model:
         if any(r._store_memory.get(p) is not old for p, old in watched.items()):
             st.observed = True
         st.seen = st.observed or (st.seen and not tick)
+        if st.observed:
+            st.observed_step = st.steps
         if rec is not None:
             rec.track(r, st.clock)
 
     def _find(self, st: _State, label: Label) -> int:
         kind = label[0]
+        joining = self.same_ms and st.open
         for i, (req, resp) in enumerate(st.arrivals):
+            if joining and self._too_soon(req, st):
+                continue   # it cannot join this pass (enabled() offers it only through another arrival)
             if kind == "deliver":
                 if req.status == "in_flight" and req.callback.index == label[1]:
                     return i
@@ -422,6 +435,7 @@ class _Model:
 
     def _pass(self, st: _State, rec: _Recorder | None) -> None:
         for req in st.renderer.schedule(st.clock):
+            req.sent_step = st.steps   # after this step's event, whose time may have shown (see _too_soon)
             if rec is not None:
                 rec.note("sent", req, st.clock)
             st.arrivals.append((req, self._execute(req, st.clock, st)))
@@ -623,9 +637,10 @@ class _Model:
         ignored = []
         for q, resp in st.arrivals:
             if q.status == "in_flight":
-                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), _dumps(resp.side), resp.message))
+                in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), _dumps(resp.side), resp.message,
+                                  self.round_trip >= 1 and self._too_soon(q, st)))
             else:
-                ignored.append((q.callback.index, _dumps(resp.side)))
+                ignored.append((q.callback.index, _dumps(resp.side), self.round_trip >= 1 and self._too_soon(q, st)))
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
         if r.dynamic:   # R30: a callback's index means something only with the page it was counted on
             layout += (("components on the page", tuple(r.graph.components)),)

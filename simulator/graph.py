@@ -174,6 +174,10 @@ class Graph:
         for key, comp in self.components.items():
             for holder in comp.within:
                 self.chunks_at.setdefault(holder, []).append(key)
+        #: Can an answer change the layout (R30)?  Only by an Output of children, in an app that
+        #: reads new components (``app.chunks``); otherwise nothing of R30 runs.
+        self.relayouts = app.dynamic and any(o.component_property == "children"
+                                             for cb in app.callbacks for o in cb.outputs)
         self.props_of: dict[str, tuple[str, ...]] = {}
         self.tree_props: frozenset[str] = frozenset()
         if app.dynamic:

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from . import chunks
 from .app import Response
+from .components import to_json
 from .graph import Graph, Node
 from .patch import is_patch, apply_patch
 from .errors import InvalidPatchOperation, InvalidPropertyException, NonExistentIdException, NotModelled, ScenarioError
@@ -159,6 +160,16 @@ class _Stored:
     updated_props: tuple[str, ...]  # plain props it did update
 
 
+def unset(graph: Graph, key: str) -> Any:
+    """What a prop the layout's props leave unset holds: None, but for the children a component of the
+    Dash-like API was given, which the renderer holds as their JSON (R27)."""
+    if key.endswith(".children"):
+        comp = graph.components.get(key[:-len(".children")])
+        if comp is not None and comp.children is not None:
+            return to_json(comp.children)
+    return None
+
+
 def initial_layout(graph: Graph) -> dict[str, Any]:
     """Every prop's value on page load: the components' initial props, then ``None`` for the rest.
 
@@ -174,7 +185,8 @@ def initial_layout(graph: Graph) -> dict[str, Any]:
                 layout[f"{cid}.{prop}"] = value
         for node in graph.nodes:  # props a callback names but the layout leaves unset
             for key in node.input_keys + node.state_keys + node.plain_outputs + tuple(k for k, _, _ in node.callback.running):
-                layout.setdefault(key, None)
+                if key not in layout:
+                    layout[key] = unset(graph, key)
         for key in (*graph.derived, *graph.derived.values(), *graph.mounts):  # set by components themselves
             layout.setdefault(key, None)
         containers = [k for k, v in layout.items() if type(v) not in _ATOMS]
@@ -212,7 +224,7 @@ class Renderer:
         self.user_changes = 0
         self.ignored_user: tuple[tuple[int, str], ...] = ()
         #: Whether callbacks may change the layout (R30), and whether one did since the last pass.
-        self.dynamic = graph.app.dynamic
+        self.dynamic = graph.relayouts
         self._relaid = False
         self._left: frozenset[str] = frozenset()   # components a layout change took off the page
 
@@ -613,7 +625,7 @@ class Renderer:
 
     def _land(self, values: dict[str, Any], now: float, by: str) -> None:
         """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners."""
-        if self.dynamic:
+        if self.graph.app.dynamic:
             for prop, value in values.items():
                 if chunks.change(self.graph, prop, value) is not None:
                     raise NotModelled(f"{by} writes {prop} so that components whose ids callbacks use arrive or "
@@ -656,7 +668,8 @@ class Renderer:
                 layout[f"{cid}.{name}"] = copy_value(v)
         for node in self.graph.nodes:
             for key in node.input_keys + node.state_keys + node.plain_outputs:
-                layout.setdefault(key, None)
+                if key not in layout:
+                    layout[key] = unset(self.graph, key)
         self.layout_version += 1
         by_uid = {n.uid: n for n in self.graph.nodes}
         for req in self.pending:

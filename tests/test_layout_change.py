@@ -169,3 +169,58 @@ def test_r30_check_proves_a_list_rebuilt_from_its_inputs_safe(tmp_path):
     assert all(w.proof == "proved safe" for w in result.workloads)
     # no workload types into the items, which are not on the page as it loads: the report says so
     assert result.later == ['{"index":ALL,"type":"item"}.value']
+
+
+# --- the Dash-like API ------------------------------------------------------------------------------
+
+def _api_add_items(**kw):
+    from simulator import ALL, Dash, Input, Output, State, dcc, html
+    app = Dash("add", **kw)
+    app.layout = [html.Button(id="add"), html.Div([dcc.Input(id={"type": "item", "index": 0}, value="first")],
+                                                  id="items"), dcc.Store(id="store")]
+
+    @app.callback(Output("items", "children"), Input("add", "n_clicks"), State("items", "children"),
+                  prevent_initial_call=True)
+    def add(n, children):
+        return children + [dcc.Input(id={"type": "item", "index": n}, value=f"item {n}")]
+
+    @app.callback(Output("store", "data"), Input({"type": "item", "index": ALL}, "value"))
+    def collect(values):
+        return values
+    return app
+
+
+def test_r30_the_dash_like_api_runs_a_layout_change_and_its_race():
+    from simulator import Config, simulate
+    from simulator.explore import explore
+    from simulator.workload import Plan, click
+    app = _api_add_items()
+    d = Driver(app)
+    d.load()
+    d.settle()
+    assert d.value("items.children")[0]["props"]["value"] == "first"    # read as the renderer holds it (R27)
+    d.change({f"{_key(0)}.value": "typed"})
+    d.settle()
+    d.change({"add.n_clicks": 1})
+    d.settle()
+    assert d.value("store.data") == ["typed", "item 1"]                  # State(children) as the user left it
+    plan = Plan((click("add", wait_settle=True, measure=True), click("add", delay=50)))
+    both = lambda layout: () if len(layout["store.data"]) == 3 else ("store.data",)  # noqa: E731
+    result = explore(app, plan, both, same_ms=True, passes=True)
+    assert result.complete and result.diverging                       # the second click read the old list
+    runs = [simulate(app, plan, both, Config(), seed=s) for s in range(20)]
+    assert any(r.diverged for r in runs) and not all(r.diverged for r in runs)
+
+
+def test_r30_the_dash_like_api_still_refuses_an_unknown_id_unless_callbacks_may_name_later_ones():
+    from simulator import Dash, Input, Output, dcc, html
+    from simulator.errors import NonExistentIdException
+    for suppress in (False, True):
+        app = Dash("tabs", suppress_callback_exceptions=suppress)
+        app.layout = [dcc.Input(id="name"), html.Div(id="out")]
+        app.callback(Output("out", "children"), Input("nmae", "value"))(lambda v: v)   # a typo, or a later id
+        if suppress:
+            Driver(app).load()
+        else:
+            with pytest.raises(NonExistentIdException, match="nmae"):
+                app.graph

@@ -254,6 +254,8 @@ class Chunks:
     callback reads (R23), and a chunk inside an ``html.Fieldset``.
     """
 
+    inner_first = True   # the layout is read with a component after what it holds (_components)
+
     def __init__(self, callbacks: list[RealCallback], assumed: frozenset[str]):
         self.callbacks = callbacks
         self.assumed = assumed
@@ -433,6 +435,9 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
     app.callbacks = list(callbacks)
     server.named = _layout_values(callbacks, found, trees)
     app.chunks = Chunks(callbacks, frozenset(assume_user_only))
+    # A real app's callbacks may name ids its first layout lacks (in Dash, that only shows an error in the
+    # dev tools without suppress_callback_exceptions): they wait for the ids to arrive (R30).
+    app.suppress_callback_exceptions = True
     # actions/callbacks.ts (useWebSocket): every callback when the app enables it, or one flagged
     # websocket=True, but only on a backend that serves a WebSocket (the renderer's config says so).
     capable = bool(getattr(getattr(spec.dash_app, "backend", None), "websocket_capability", False))
