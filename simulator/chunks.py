@@ -26,6 +26,7 @@ its layout (:class:`simulator.dashapp.convert.Chunks`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,40 @@ def _placed(graph: Graph, holder: str, gone: frozenset[str], added: dict[str, An
             placed = True
     if not placed:
         out.update(added)
+    return _in_path_order(graph.components, out, gone, added)
+
+
+def _in_path_order(old: dict[str, Any], new: dict[str, Any], gone: frozenset[str],
+                   added: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with its dict ids in the order the renderer's paths list them (``computePaths``).
+
+    ALL resolves over ``paths.objs``, one list per set of id keys: the ids
+    outside the chunk keep their order, and each new one goes to the end,
+    unless one with the same values sat at the same path before (a
+    component drawn again where it was), which takes back its old place.
+    So ALL lists components in the order they arrived, not in layout order.
+    """
+    def item(comp: Any) -> tuple:
+        keys = sorted(comp.id)
+        return ",".join(keys), json.dumps([comp.id[k] for k in keys]), json.dumps(comp.path)
+    before: dict[str, list[tuple]] = {}
+    lists: dict[str, list[str]] = {}
+    for key, comp in old.items():
+        if isinstance(comp.id, dict):
+            ks, values, path = item(comp)
+            before.setdefault(ks, []).append((values, path))
+            if key not in gone:
+                lists.setdefault(ks, []).append(key)
+    for key, comp in added.items():
+        if isinstance(comp.id, dict):
+            ks, values, path = item(comp)
+            olds = before.get(ks, [])
+            at = olds.index((values, path)) if (values, path) in olds else -1
+            lst = lists.setdefault(ks, [])
+            lst.append(key) if at < 0 else lst.insert(at, key)
+    out = {k: c for k, c in new.items() if not isinstance(c.id, dict)}
+    for keys in lists.values():
+        out.update((k, new[k]) for k in keys)
     return out
 
 

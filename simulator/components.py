@@ -39,6 +39,9 @@ class Component:
     positional: ClassVar[tuple[str, ...]] = ("children", "id")
     #: the props (``"holder.children"``) that hold it, at any depth: writing one takes it off the page (R30)
     within: tuple[str, ...] = ()
+    #: where it sits in the layout tree, as the renderer's paths say (``computePaths``): ALL lists
+    #: dict ids in the order the paths got them (R30)
+    path: tuple = ()
     #: its ``namespace`` and ``type`` in Dash's JSON (``to_plotly_json``)
     wire: ClassVar[tuple[str, str]] = ("simulator", "Component")
 
@@ -168,14 +171,15 @@ def from_json(value: Any) -> Any:
     return comp
 
 
-def place(layout: Any, within: tuple[str, ...] = ()) -> None:
-    """Mark each component with the props that hold it (``within``, R30), from ``layout`` down."""
-    for child in (layout if isinstance(layout, (list, tuple)) else [layout]):
-        if isinstance(child, Component):
-            child.within = within
-            place(child.children, within + (f"{child.key}.children",) if child.id is not None else within)
-        elif isinstance(child, (list, tuple)):
-            place(child, within)
+def place(layout: Any, within: tuple[str, ...] = (), path: tuple = ()) -> None:
+    """Mark each component with the props that hold it (``within``) and its place (``path``), R30."""
+    if isinstance(layout, (list, tuple)):
+        for i, child in enumerate(layout):
+            place(child, within, path + (i,))
+    elif isinstance(layout, Component):
+        layout.within, layout.path = within, path
+        place(layout.children, within + (f"{layout.key}.children",) if layout.id is not None else within,
+              path + ("props", "children"))
 
 
 def arriving(holder: Component, prop: str, value: Any) -> dict[str, "Component"]:
@@ -185,7 +189,7 @@ def arriving(holder: Component, prop: str, value: Any) -> dict[str, "Component"]
     are refused by name, as in ``check``.
     """
     tree = from_json(value)
-    place(tree, holder.within + (f"{holder.key}.{prop}",))
+    place(tree, holder.within + (f"{holder.key}.{prop}",), holder.path + ("props", prop))
     found: dict[str, Component] = {}
     for comp in walk(tree):
         if comp.id is None:

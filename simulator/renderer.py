@@ -671,8 +671,10 @@ class Renderer:
                 if key not in layout:
                     layout[key] = unset(self.graph, key)
         self.layout_version += 1
+        # A request not yet sent reads its callback's ids as the page now has them (getInputs(paths) at
+        # dispatch); one in flight keeps the body it was sent with.
         by_uid = {n.uid: n for n in self.graph.nodes}
-        for req in self.pending:
+        for req in self.requested + self.prioritized:
             req.node = by_uid.get(req.node.uid, req.node)
         self._relaid = True
         self._event("layout", now, prop=prop, added=list(change.added), removed=sorted(change.removed))

@@ -257,3 +257,21 @@ def test_a_divergence_only_the_explorer_found_says_no_sampled_run_took_it(tmp_pa
     assert cli.main(["check", str(path), "--trials", "5", "--workloads", "typing", "--network", "uniform:0:25"]) == 1
     out = " ".join(capsys.readouterr().out.split())
     assert "0/5 runs" in out and "only the explorer found it: an ordering none of the sampled runs took" in out
+
+
+@pytest.mark.parametrize("slider, middle", [("min=0, max=3, step=1", 2), ("min=0, max=10", 5),
+                                            ("min=0, max=1, step=0.25", 0.5),
+                                            ("min=0, max=9, step=None, marks={0: 'a', 3: 'b', 9: 'c'}", 3)])
+def test_a_sliders_values_are_ones_its_user_can_pick(tmp_path, slider, middle):
+    # a trial's step=1 slider was given 1.5, and a callback's range(k) raised on it: a false alarm
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    from simulator.dashapp.workloads import inputs
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, Input, Output, dcc, html\napp = Dash(__name__)\n"
+                    f"app.layout = html.Div([dcc.Slider(id='k', {slider}, value=0), html.Div(id='out')])\n"
+                    "@app.callback(Output('out', 'children'), Input('k', 'value'))\n"
+                    "def show(k):\n    return str(list(range(k)))\n")
+    found, _ = inputs(convert(load(str(path))).app.graph)
+    (k,) = found
+    assert k.values[-1] == middle and type(k.values[-1]) is type(middle)

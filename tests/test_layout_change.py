@@ -224,3 +224,38 @@ def test_r30_the_dash_like_api_still_refuses_an_unknown_id_unless_callbacks_may_
         else:
             with pytest.raises(NonExistentIdException, match="nmae"):
                 app.graph
+
+
+def _answer_in_order(d: Driver, *names: str) -> None:
+    for name in names:
+        d.respond([r for r in d.in_flight if r.name == name][0])
+    d.settle()
+
+
+@needs_chromium
+def test_r30_all_lists_ids_in_the_order_they_arrived_as_in_chromium(monkeypatch):
+    """computePaths keeps the ids outside a chunk in their place and appends new ones: fill_b lands first."""
+    dom, browser_calls, _ = in_chromium(monkeypatch, "arrival_order")
+    assert browser_calls.index("fill_b") < browser_calls.index("fill_a")
+    d = modelled_load_unsettled("arrival_order")
+    _answer_in_order(d, "fill_b", "fill_a")
+    shown = html.unescape(re.search('id="summary">([^<]*)<', dom).group(1))
+    assert shown == d.value("summary.children") == "static|b|a"
+
+
+def test_r30_all_order_follows_arrival_and_check_names_it():
+    for first, second, want in (("fill_a", "fill_b", "static|a|b"), ("fill_b", "fill_a", "static|b|a")):
+        d = modelled_load_unsettled("arrival_order")
+        _answer_in_order(d, first, second)
+        assert d.value("summary.children") == want
+    result = _check(str(APPS / "arrival_order.py"), trials=10, workloads=("load",))
+    load = result.workloads[0]
+    assert load.proof == "diverges" and load.anomaly.name == "ALL lists components in the order they arrived (R30)"
+
+
+def modelled_load_unsettled(module: str) -> Driver:
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    d = Driver(convert(load(str(APPS / f"{module}.py"))).app)
+    d.load()
+    return d

@@ -195,6 +195,19 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                            f"drop the triggered filter in {_where(cb)}: write every input's value each time "
                            "(the seed's merged_unfiltered, proved safe), or one callback per key returning a "
                            "Patch()", [_where(cb)])
+    # ALL in arrival order: components with ids arrived by two layout changes, in an order the serial run
+    # did not take, and a callback with an ALL Input wrote a wrong prop (R30, computePaths)
+    changes = [e for e in trace if e["kind"] == "layout" and e.get("added")]
+    listing = [cb for cb in callbacks if any(o.key in wrong for o in cb.outputs)
+               and any(d.multi for d in (getattr(cb, "definition", None) or cb).inputs)]
+    if len(changes) >= 2 and listing:
+        cb = listing[0]
+        story = (f"components arrived with {len(changes)} layout changes ({', '.join(e['prop'] for e in changes[:3])}) "
+                 f"in an order the serial run did not take; ALL lists them in the order they arrived, not in layout "
+                 f"order, so `{cb.name}` got its values in another order (lost: {lost_words})")
+        return Anomaly("ALL lists components in the order they arrived (R30)", story,
+                       f"in {_where(cb)}, do not rely on the order of an ALL list: pair each value with its id "
+                       "(ctx.inputs_list) and sort or key by it", [_where(cb)])
     # stale timestamp chain: a callback chained on a Store's modified_timestamp, writes in one ms
     chained = [cb for cb in callbacks if any(i.component_property == "modified_timestamp" for i in cb.inputs)]
     if chained and any("same millisecond" in s for s in steps):

@@ -154,7 +154,7 @@ def _running(spec: dict[str, Any], where: str) -> tuple[tuple[str, Any, Any], ..
 
 def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str] = frozenset(),
                 trees: dict[str, dict[str, Any]] | None = None, fieldsets: tuple[str, ...] = (),
-                around: tuple[str, ...] = (), within: tuple[str, ...] = ()) -> None:
+                around: tuple[str, ...] = (), within: tuple[str, ...] = (), path: tuple = ()) -> None:
     """Every component with an id into ``found``; the props holding components into ``trees`` (R27).
 
     ``fieldsets``: the ids of the ``html.Fieldset`` s around this part of the
@@ -163,12 +163,13 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     html components around it that count clicks, innermost last: a click
     bubbles up to each of them (R29).  ``within``: the props of components
     with ids that hold this part (``"box.children"``): writing one takes it
-    off the page (R30).
+    off the page (R30).  ``path``: where this part sits, as the renderer's
+    paths say (R30).
     """
     trees = {} if trees is None else trees
     if isinstance(layout, list):
-        for child in layout:
-            _components(child, found, assumed, trees, fieldsets, around, within)
+        for i, child in enumerate(layout):
+            _components(child, found, assumed, trees, fieldsets, around, within, path + (i,))
         return
     if not isinstance(layout, dict) or "props" not in layout:
         return
@@ -190,11 +191,12 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
     for name, value in props.items():   # children, and components held in other props
         inside = within + (f"{key}.{name}",) if key is not None else within
         if name == "children" and legend is not None:
-            for child in value if isinstance(value, list) else [value]:
+            for i, child in enumerate(value if isinstance(value, list) else [value]):
                 # what the fieldset's first legend child holds is not disabled by that fieldset
-                _components(child, found, assumed, trees, fieldsets if child is legend else inner, outer, inside)
+                _components(child, found, assumed, trees, fieldsets if child is legend else inner, outer, inside,
+                            path + ("props", name, *((i,) if isinstance(value, list) else ())))
         else:
-            _components(value, found, assumed, trees, inner, outer, inside)
+            _components(value, found, assumed, trees, inner, outer, inside, path + ("props", name))
     extra = _tabs(props.get("children")) if (kind, namespace) == ("Tabs", "dash_core_components") else {}
     held = {k: v for k, v in props.items() if _is_component_tree(v)}
     props = {k: v for k, v in props.items() if k not in held}
@@ -211,7 +213,7 @@ def _components(layout: Any, found: dict[str, Component], assumed: frozenset[str
         comp.fieldsets = fieldsets if (namespace, kind) in NATIVE_CONTROLS else ()
         comp.around = around
         comp.inner = (inner, outer)   # the fieldsets and click targets around what it holds
-    comp.within = within
+    comp.within, comp.path = within, path
     found[key] = comp
 
 
@@ -268,7 +270,8 @@ class Chunks:
         found: dict[str, Component] = {}
         trees: dict[str, dict[str, Any]] = {}
         fieldsets, around = getattr(holder, "inner", ((), ()))
-        _components(value, found, self.assumed, trees, fieldsets, around, holder.within + (f"{holder.key}.{prop}",))
+        _components(value, found, self.assumed, trees, fieldsets, around, holder.within + (f"{holder.key}.{prop}",),
+                    holder.path + ("props", prop))
         for key, comp in found.items():
             kind = getattr(comp, "type", type(comp).__name__)
             if isinstance(comp, Store) or comp.kind in (behaviour.LOCATION, behaviour.TABS, behaviour.INTERVAL):

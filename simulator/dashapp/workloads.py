@@ -117,6 +117,30 @@ class UserInput:
         return self.values[k % len(self.values)]
 
 
+def _slider_middle(comp: Real, lo: Any, hi: Any) -> Any:
+    """A value in the middle of a slider that its user can pick: on its ``step`` (1 unless set), or with
+    ``step=None`` one of its ``marks`` (a trial's step=1 slider was given 1.5, which no user can pick)."""
+    step = comp.initial.get("step", 1)
+    marks = comp.initial.get("marks")
+    if step is None and isinstance(marks, dict):
+        picks = sorted(float(k) for k in marks if _is_number(k))
+        if picks:
+            middle = picks[len(picks) // 2]
+            return int(middle) if middle.is_integer() else middle
+    if not _is_number(step) or not step or not _is_number(lo) or not _is_number(hi):
+        return lo
+    middle = lo + round((hi - lo) / 2 / step) * step
+    return int(middle) if float(middle).is_integer() and all(isinstance(x, int) for x in (lo, step)) else middle
+
+
+def _is_number(x: Any) -> bool:
+    try:
+        float(x)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(x, bool)
+
+
 def _options(comp: Real) -> list[Any]:
     if "tab_values" in comp.extra:          # a dcc.Tabs: its tabs are its options
         return list(comp.extra["tab_values"])
@@ -171,7 +195,7 @@ def _classify(comp: Component, prop: str, given: dict[str, list], page: PageURL 
         return UserInput(key, "choice", tuple(picks))
     if comp.type in SLIDER_TYPES and prop == "value":
         lo, hi = comp.initial.get("min", 0), comp.initial.get("max", 10)
-        points = [p for p in (hi, lo, (lo + hi) / 2) if p != current] or [hi]
+        points = [p for p in (hi, lo, _slider_middle(comp, lo, hi)) if p != current] or [hi]
         if comp.type == "RangeSlider":
             return UserInput(key, "slider", tuple([lo, p] for p in points))
         return UserInput(key, "slider", tuple(points))
