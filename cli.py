@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -589,6 +590,14 @@ def main(argv: list[str] | None = None) -> int:
     except Stop:
         _error("terminated (SIGTERM); nothing was written after this point")
         return 143
+    except Exception as exc:   # a bug of the tool's own: never mistaken for a verdict (1) or a refusal (2)
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        _error(f"internal error, a bug in callback-race and not in your app: {type(exc).__name__}: {exc} "
+               f"(at {os.path.basename(where.filename)}:{where.lineno}); please report it with the command you "
+               "ran. Set CALLBACK_RACE_TRACEBACK=1 for the whole traceback.")
+        if os.environ.get("CALLBACK_RACE_TRACEBACK"):
+            traceback.print_exc()
+        return 4
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -136,3 +136,15 @@ def test_a_bad_callback_delay_is_a_clear_error(entry, message, capsys):
     assert cli.main(["report", "--strategies", "naive", "--workloads", "load", "--trials", "5", "--quiet",
                      "--callback-delay", entry]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_internal_error_exits_4_never_1_which_means_diverges(monkeypatch, capsys):
+    # a trial's crash inside the tool exited 1, which a CI job reads as "a race was found"
+    import cli
+
+    def broken(args, console):
+        raise RuntimeError("generator raised StopIteration")
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    assert cli.main(["list"]) == 4
+    err = " ".join(capsys.readouterr().err.split())
+    assert "internal error, a bug in callback-race and not in your app: RuntimeError" in err and "Traceback" not in err
