@@ -515,7 +515,7 @@ class Dash:
                             f"callback {cb.name}: {kind}({dep.component_id!r}, {dep.component_property!r}): "
                             f"{type(comp).__name__} has no prop {dep.component_property!r} "
                             f"(it has {', '.join(comp.props or ())})")
-        callbacks = expand(active, comps)
+        callbacks = expand(active, comps, waiting_ok=self.dynamic and (self.suppress_callback_exceptions or rebuilt))
         owners: dict[str, Callback] = {}
         for cb in callbacks:
             for output, wire in zip(cb.outputs, cb.wire_outputs):

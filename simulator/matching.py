@@ -243,6 +243,17 @@ def _match_values(cb: Callback, ids: list[tuple[str, dict]]) -> list[dict[str, A
     return list(found.values())
 
 
+def _waiting(cb: Callback, fixed: dict[str, Any], ids) -> bool:
+    """R30: is this instance's every single-id Input missing, so that it waits for them to arrive?
+
+    The renderer's ``fillVals`` then skips it without a word, and a layout
+    change that brings the Inputs requests it (as a callback whose plain ids
+    are not on the page yet waits for them).
+    """
+    singles = [d for d in cb.inputs if not d.multi]
+    return bool(singles) and all(len(_resolve(d, fixed, ids)) == 0 for d in singles)
+
+
 def _instance(cb: Callback, fixed: dict[str, Any], components: dict[str, Any], ids, index: int) -> Instance:
     concrete: dict[str, list] = {"Output": [], "Input": [], "State": []}
     shape: list[int | None] = []
@@ -252,8 +263,8 @@ def _instance(cb: Callback, fixed: dict[str, Any], components: dict[str, Any], i
             if not dep.multi and len(found) != 1:
                 raise NotModelled(
                     f"callback {cb.name}: {kind}({dep.key}) names no component in the layout for "
-                    f"{json.dumps(fixed)} (the renderer reports a nonexistent object and does not run it); "
-                    "an instance with a missing dependency is not modelled")
+                    f"{json.dumps(fixed)} while others of its ids are there: the renderer would fail reading "
+                    "it (an instance waiting for all its Inputs to arrive is modelled, R30; this is not)")
             for key, cid in found:
                 comp = components[key]
                 if not comp.has_prop(dep.component_property):
@@ -273,12 +284,14 @@ def _instance(cb: Callback, fixed: dict[str, Any], components: dict[str, Any], i
                     any_vals=any_vals, shape=tuple(shape))
 
 
-def expand(callbacks: list[Callback], components: dict[str, Any]) -> list[Callback]:
+def expand(callbacks: list[Callback], components: dict[str, Any], waiting_ok: bool = False) -> list[Callback]:
     """The callbacks the renderer runs: each declared one, or its instances in layout order (R25).
 
     Without a pattern-matching callback the list is the declared one; with
     one, every callback is a copy numbered by its place in the new list, and
-    remembers the declared one it came from (``origin``).
+    remembers the declared one it came from (``origin``).  ``waiting_ok``
+    (an app whose layout changes, R30): an instance whose every single-id
+    Input is missing waits for them instead of being refused.
     """
     if not any(cb.pattern for cb in callbacks):
         if all(cb.index == i for i, cb in enumerate(callbacks)):
@@ -290,6 +303,8 @@ def expand(callbacks: list[Callback], components: dict[str, Any]) -> list[Callba
     for cb in callbacks:
         if cb.pattern:
             for fixed in _match_values(cb, ids):
+                if waiting_ok and _waiting(cb, fixed, ids):
+                    continue   # R30: every Input it reads is yet to arrive
                 out.append(_instance(cb, fixed, components, ids, len(out)))
         else:
             out.append(dataclasses.replace(cb, index=len(out), origin=cb.index))

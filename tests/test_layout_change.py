@@ -259,3 +259,13 @@ def modelled_load_unsettled(module: str) -> Driver:
     d = Driver(convert(load(str(APPS / f"{module}.py"))).app)
     d.load()
     return d
+
+
+@needs_chromium
+def test_r30_a_match_instance_waits_for_its_inputs_as_in_chromium(monkeypatch):
+    dom, browser_calls, _ = in_chromium(monkeypatch, "match_waiting")
+    d = modelled_load("match_waiting")
+    assert sorted(browser_calls) == sorted(["form", "echo:0", "echo:1"])
+    assert sorted(r.name for r in d.sent) == ["echo", "echo", "form"]
+    shown = [html.unescape(s) for s in re.findall(r'<span id="[^"]*">([^<]*)</span>', dom)]
+    assert shown == [d.value(f"{_key(i, 'out')}.children") for i in range(2)] == ["<v0>", "<v1>"]
