@@ -326,6 +326,11 @@ class _Model:
             return [later]
         return [(label + ("same",), now), later]   # "same" is "now" when the last event's time showed
 
+    def _who(self, req: Request) -> Any:
+        """A request's callback, as labels and keys name it: its index, or where layout changes renumber
+        callbacks (R30), its unique identifier (R7), which R8 keeps to one in flight."""
+        return req.node.uid if self.dynamic else req.callback.index
+
     def _too_soon(self, req: Request, st: _State) -> bool:
         """Would its answer land in the millisecond of an event whose time showed before its request left?
 
@@ -424,12 +429,12 @@ class _Model:
             if joining and self._too_soon(req, st):
                 continue   # it cannot join this pass (enabled() offers it only through another arrival)
             if kind == "deliver":
-                if req.status == "in_flight" and req.callback.index == label[1]:
+                if req.status == "in_flight" and self._who(req) == label[1]:
                     return i
             elif req.status != "in_flight":
-                if kind == "ignored" and not _lands(req, resp) and req.callback.index == label[1]:
+                if kind == "ignored" and not _lands(req, resp) and self._who(req) == label[1]:
                     return i
-                if kind == "side" and _lands(req, resp) and (req.callback.index, _dumps(resp.side)) == label[1]:
+                if kind == "side" and _lands(req, resp) and (self._who(req), _dumps(resp.side)) == label[1]:
                     return i
         raise KeyError(f"no arrival for {label}")
 
@@ -489,11 +494,11 @@ class _Model:
     def enabled(self, st: _State) -> list[Label]:
         labels: list[Label] = []
         ignored: set = set()
-        flying = [req.callback.index for req in st.renderer.in_flight]
+        flying = [self._who(req) for req in st.renderer.in_flight]
         if len(set(flying)) != len(flying):  # R8 keeps one per callback; labels rely on it
             raise RuntimeError(f"two in-flight requests of one callback: {st.renderer.in_flight}")
         for req, resp in st.arrivals:
-            index = req.callback.index
+            index = self._who(req)
             if self.same_ms and st.open and self._too_soon(req, st):
                 continue   # its round trip takes a millisecond or more: it cannot join a pass of the one it left in
             if req.status == "in_flight":
@@ -511,7 +516,7 @@ class _Model:
             # any response or user event (macrotasks): it is the only thing that can happen next.
             for req, _ in st.arrivals:
                 if req.status == "in_flight" and req.callback.clientside:
-                    return [("deliver", req.callback.index)]
+                    return [("deliver", self._who(req))]
         if st.action < len(self.actions):
             if not self.actions[st.action].wait_settle or (st.renderer.idle and not st.open):
                 labels.append(("act", st.action))
@@ -536,7 +541,7 @@ class _Model:
         r = st.renderer
         if r.requested or r.prioritized or any(q.node.running_off for q in r.in_flight):   # R26 writes too
             return labels
-        flying = sorted(((req.callback.index, resp) for req, resp in st.arrivals if req.status == "in_flight"),
+        flying = sorted(((self._who(req), resp) for req, resp in st.arrivals if req.status == "in_flight"),
                         key=lambda item: item[0])
         if not all(self._sink(resp) for _, resp in flying):
             return labels
@@ -631,7 +636,7 @@ class _Model:
         memory = tuple(sorted((p, _dumps(v)) for p, v in r._store_memory.items()))
 
         def enc(q: Request) -> tuple:
-            return q.callback.index, tuple(q.changed), q.predecessors, q.initial, q.group
+            return self._who(q), tuple(q.changed), q.predecessors, q.initial, q.group
 
         in_flight = []
         ignored = []
@@ -640,7 +645,7 @@ class _Model:
                 in_flight.append((enc(q), resp.kind, _dumps(resp.outputs), _dumps(resp.side), resp.message,
                                   self.round_trip >= 1 and self._too_soon(q, st)))
             else:
-                ignored.append((q.callback.index, _dumps(resp.side), self.round_trip >= 1 and self._too_soon(q, st)))
+                ignored.append((self._who(q), _dumps(resp.side), self.round_trip >= 1 and self._too_soon(q, st)))
         stored = tuple(sorted((s.group, s.all_props, s.updated_props) for s in r.stored))
         if r.dynamic:   # R30: a callback's index means something only with the page it was counted on
             layout += (("components on the page", tuple(r.graph.components)),)

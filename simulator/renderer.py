@@ -362,6 +362,10 @@ class Renderer:
                 props = self._enabled(props, now)
         for prop, value in props.items():
             if prop not in self.layout:
+                if by == "user" and self.dynamic:   # R30: its component is not on the page (yet, or now)
+                    self.ignored_user += ((self.user_changes - 1, prop),)
+                    self._event("absent", now, prop=prop, value=value)
+                    continue
                 raise KeyError(f"unknown prop {prop!r}")
             if same(self.layout[prop], value):
                 self._event("unchanged", now, prop=prop, value=value, by=by)

@@ -68,6 +68,9 @@ def resolve(props: dict[str, Any], layout: dict[str, Any], now: float) -> dict[s
             continue   # the action names both props of one event: it is one event
         if counter.endswith(".n_clicks") and layout.get(counter[:-len("n_clicks")] + "disable_n_clicks"):
             continue
+        if counter not in layout and (stamp is None or stamp not in layout):
+            out[k] = v   # its component is not on the page (R30): Renderer.change says the user could not act
+            continue
         if counter in layout:
             current = layout[counter]
             if current is not None and (isinstance(current, bool) or not isinstance(current, (int, float))):
@@ -86,6 +89,9 @@ class Action:
     wait_settle: bool = False
     measure: bool = False
     label: str = ""
+    #: It acts on components an earlier action's layout change brings (R30): not on the first page, so
+    #: checked when it happens; a component that is not there then cannot be acted on (ignored, R26's way).
+    arrives: bool = False
 
     def __post_init__(self):
         if not isinstance(self.props, dict) or not all(isinstance(k, str) for k in self.props):
@@ -170,7 +176,7 @@ class Plan:
         """Refuse, before anything runs, an action on a prop the layout does not have."""
         for action in self.actions:
             for prop in action.props:
-                if prop not in layout:
+                if prop not in layout and not action.arrives:
                     raise ScenarioError(f"user action {action.describe()!r} sets {prop!r}, which is not a prop "
                                         "of any component in the layout")
                 if action.props[prop] is not CLICK:

@@ -269,3 +269,36 @@ def test_r30_a_match_instance_waits_for_its_inputs_as_in_chromium(monkeypatch):
     assert sorted(r.name for r in d.sent) == ["echo", "echo", "form"]
     shown = [html.unescape(s) for s in re.findall(r'<span id="[^"]*">([^<]*)</span>', dom)]
     assert shown == [d.value(f"{_key(i, 'out')}.children") for i in range(2)] == ["<v0>", "<v1>"]
+
+
+def test_r30_check_acts_on_components_that_arrive_and_finds_their_race():
+    """A race only in what the user does to rows an action brings: check runs the bringing action, then
+    clicks on what it brought (before, no workload touched them and the verdict was 'no divergence')."""
+    result = _check(str(APPS / "row_counters.py"), trials=20)
+    names = [w.name for w in result.workloads]
+    assert 'typing {"index":0,"type":"inc"}.n_clicks after click add' in names
+    typing = [w for w in result.workloads if w.name.startswith('typing {"index":0')][0]
+    assert typing.proof == "diverges" and "totals.data" in typing.wrong
+    assert result.later == []                                # nothing left unchecked
+    before_arrival = [w for w in result.workloads if "after" not in w.name]
+    assert not any(w.diverges for w in before_arrival)       # the race is in the rows only
+
+
+def test_r30_an_action_on_a_component_that_is_not_there_is_ignored_and_judged_so(tmp_path):
+    """A click on a row that a layout change took away cannot happen: the page ignores it (recorded as
+    R26's ignored changes are), and the oracle judges the run without it."""
+    from simulator.workload import CLICK, Action, Plan
+    from simulator import simulate, Config
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='add'), html.Div(id='rows'), html.Div(id='seen')])\n"
+        "@app.callback(Output('rows', 'children'), Input('add', 'n_clicks'), prevent_initial_call=True)\n"
+        "def add(n):\n    return [html.Button(id={'type': 'row', 'index': n})]\n"
+        "@app.callback(Output('seen', 'children'), Input({'type': 'row', 'index': ALL}, 'n_clicks'),"
+        " prevent_initial_call=True)\n"
+        "def seen(c):\n    return str(c)\n"))
+    d.load()
+    d.change({f"{_key(5, 'row')}.n_clicks": CLICK})   # a row that is not on the page
+    assert d.r.ignored_user == ((0, f"{_key(5, 'row')}.n_clicks"),)
+    plan = Plan((Action({f"{_key(7, 'row')}.n_clicks": CLICK}, wait_settle=True, arrives=True),))
+    run = simulate(d.app, plan, lambda layout: (), Config(), seed=0)
+    assert run.ignored_user == ((0, f"{_key(7, 'row')}.n_clicks"),)

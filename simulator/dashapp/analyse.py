@@ -24,7 +24,7 @@ from ..errors import NotModelled
 from .errors import CheckError, Unsupported
 from .lint import Finding, lint
 from .oracle import Oracle, unstamped
-from .workloads import Params, Workload, generate, inputs, later, order_of, pairs
+from .workloads import Params, Workload, arrived, generate, inputs, later, order_of, pairs
 
 EXPLORE_STATES = 20_000
 
@@ -120,13 +120,14 @@ def analyse(conv: Converted, config: Config = Config(), trials: int = 200, seed:
         raise Unsupported(str(exc)) from None
     found, skipped = inputs(graph, values)
     workloads = generate(found, params, load=bool(graph.initial or graph.mounts), graph=graph)
+    workloads += arrived(graph, workloads, params, config.request_budget)   # R30: on components that arrive
     untried = pairs(found, params, graph)[1]
     if workload_filter is not None:
         workloads = [w for w in workloads if workload_filter(w)]
     results = [run_workload(conv, w, config, trials, seed, explore_states, invariant, fresh) for w in workloads]
     return CheckResult(conv.spec.target, config.describe(), [f"{u.prop} ({u.kind})" for u in found], skipped,
                        findings, results, {cb.name: cb.source.where for cb in conv.callbacks}, untried,
-                       later(graph))
+                       later(graph, workloads))
 
 
 def clock_props(conv: Converted) -> Callable[[], set[str]]:

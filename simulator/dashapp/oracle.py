@@ -41,7 +41,8 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from ..graph import Graph
-from ..renderer import EPOCH_MS, Renderer, Request
+from ..errors import NotModelled, ScenarioError
+from ..renderer import EPOCH_MS, Renderer, Request, RunawayLoop
 from ..workload import Action, Plan, resolve
 from .errors import CheckError
 
@@ -61,6 +62,16 @@ class _Serial(Renderer):
         sent = super()._dispatch(now)
         self.prioritized = rest + self.prioritized
         return sent
+
+
+def serial_page(graph: Graph, plan: Plan, request_budget: int = 2000) -> Renderer | None:
+    """The page after ``plan`` runs serially (the load, then each action from a settled page), or None when it
+    cannot (a loop, a refusal): what :func:`simulator.dashapp.workloads.arrived` looks at."""
+    try:
+        oracle = Oracle(graph, plan, request_budget=request_budget)
+    except (RunawayLoop, CheckError, ScenarioError, NotModelled):
+        return None
+    return oracle.pages[0] if oracle.pages else None
 
 
 def _dumps(value: Any) -> str:
@@ -147,6 +158,8 @@ class Oracle:
             for group in groups(plan):
                 states = self._orders(states, group)
             refs = self._references[ignored] = [s.layout for s in states]
+            if not ignored:
+                self.pages = states   # the serial pages themselves (layout changes included, R30)
         return refs
 
     # --- serial runs ----------------------------------------------------

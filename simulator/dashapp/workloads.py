@@ -390,14 +390,49 @@ def inputs(graph: Graph, given: dict[str, list] | None = None) -> tuple[list[Use
     return found, skipped
 
 
-def later(graph: Graph) -> list[str]:
+def arrived(graph: Graph, workloads: list[Workload], params: Params = Params(),
+            request_budget: int = 2000) -> list[Workload]:
+    """R30: workloads on the inputs of components that arrive with a layout change.
+
+    Each ``alone`` workload (and the page load itself) is run serially; the
+    inputs of components its page then has that the first page lacked get an
+    ``after`` and an ``after_typing`` workload: the bringing action, then the
+    user acting on what it brought, each from a settled page.
+    """
+    from .oracle import serial_page
+    if not graph.relayouts:
+        return []
+    out: list[Workload] = []
+    seen: set[str] = set()
+    for bringer in [None] + [w for w in workloads if w.kind == "alone"]:
+        before = () if bringer is None else tuple(bringer.plan(0).actions)
+        page = serial_page(graph, Plan(before))
+        if page is None:
+            continue
+        new = {k for k in page.graph.components if k not in graph.components}
+        if not new:
+            continue
+        found, _ = inputs(page.graph)
+        words = "" if bringer is None else f" after {bringer.describe()}"
+        for u in found:
+            if u.kind == "tick" or u.prop.rpartition(".")[0] not in new or u.prop in seen:
+                continue
+            seen.add(u.prop)
+            out.append(Workload(f"alone {u.prop}{words}", "after", (u,), params, before))
+            if u.kind in EVENTS or len(set(map(json.dumps, u.values))) > 1:
+                out.append(Workload(f"typing {u.prop}{words}", "after_typing", (u,), params, before))
+    return out
+
+
+def later(graph: Graph, covered: list[Workload] = ()) -> list[str]:
     """Inputs of components not on the first page, which only a layout change brings (R30).
 
-    No workload acts on them (a workload's actions are planned on the page
-    as it loads), so the report lists them as not checked.
+    Those no ``covered`` workload (:func:`arrived`) acts on are listed by the
+    report as not checked.
     """
     if not graph.app.dynamic:
         return []
+    acted = [u.prop for w in covered for u in w.inputs]
     out: list[str] = []
     for cb in graph.app.callbacks:
         for dep in cb.inputs:
@@ -406,9 +441,18 @@ def later(graph: Graph) -> list[str]:
                            for c in graph.components.values())
             else:
                 here = dep.id_key in graph.components
-            if not here and dep.key not in out:
+            done = any(p.rpartition(".")[2] == dep.component_property and _names(dep, p.rpartition(".")[0])
+                       for p in acted)
+            if not here and not done and dep.key not in out:
                 out.append(dep.key)
     return out
+
+
+def _names(dep: Any, key: str) -> bool:
+    """Does ``dep`` (a plain id or a pattern) name the component ``key``?"""
+    if not dep.pattern:
+        return dep.id_key == key
+    return key.startswith("{") and wildcards.matches(dep.component_id, json.loads(key), {})
 
 
 @dataclass(frozen=True)
@@ -419,6 +463,8 @@ class Workload:
     kind: str
     inputs: tuple[UserInput, ...]
     params: Params = Params()
+    #: ``after``, ``after_typing`` (R30): the actions that bring the input's component, each from a settled page
+    before: tuple[Action, ...] = ()
 
     def plan(self, seed: Any, rng: Any = None) -> Plan:
         """The actions of the trial ``seed``; ``rng`` (anything with ``uniform``) overrides its draws."""
@@ -441,6 +487,15 @@ class Workload:
                        for k in range(REPEATS)]
         elif self.kind == "during_load":   # the user acts while the initial calls are still running
             actions = [_act(a.change(0), measure=True, delay=rng.uniform(0, self.params.interleave_window))]
+        elif self.kind in ("after", "after_typing"):   # R30: on a component an earlier action brings
+            actions = [dataclasses.replace(b, wait_settle=True, measure=False) for b in self.before]
+            repeats = 1 if self.kind == "after" else REPEATS
+            mine = [_act(a.change(k), wait_settle=k == 0, measure=k == 0, arrives=True,
+                         delay=0.0 if k == 0 else rng.uniform(0.5, 1.5) * self.params.typing_interval)
+                    for k in range(repeats)]
+            if a.debounce:
+                mine = [dataclasses.replace(m, arrives=True) for m in debounced(mine, {a.prop: a.debounce})]
+            actions += mine
         else:  # ticks, ticks_with
             ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
             actions = [_act(a.change(k), **(first if k == 0 else {}), delay=0.0 if k == 0 else a.period)
@@ -468,8 +523,8 @@ class Workload:
             a = self.inputs[0]
             ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
             plans += [self.plan(seed, _Fixed([(j + 0.5) * a.period])) for j in range(max(ticks - 1, 1))]
-        elif self.kind in ("alone", "interleave", "typing") and any(u.debounce for u in self.inputs):
-            draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1}[self.kind]
+        elif self.kind in ("alone", "interleave", "typing", "after_typing") and any(u.debounce for u in self.inputs):
+            draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1, "after_typing": REPEATS - 1}[self.kind]
             plans += [self.plan(seed, _Fixed(ends, extreme=True))
                       for ends in itertools.product((0, 1), repeat=draws)]
         out: dict[str, Plan] = {}
