@@ -80,8 +80,27 @@ class Histogram(Tally):
         return math.expm1((bucket + 0.5) * self.RATIO) if self.n else 0.0
 
 
+class Finished:
+    """What the runs' counts say: ``trials``, ``diverged``, ``runaway`` and ``unsettled`` give the rest."""
+
+    @property
+    def cut_off(self) -> int:
+        """Runs that did not finish: a runaway loop or the time limit stopped them (no verdict)."""
+        return self.runaway + self.unsettled
+
+    @property
+    def finished(self) -> int:
+        """Runs that reached quiescence: the desync rate's denominator, and every figure's."""
+        return self.trials - self.cut_off
+
+    @property
+    def rate(self) -> float:
+        """Of the runs that finished, the share that diverged: what ``wilson`` brackets."""
+        return self.diverged / self.finished if self.finished else 0.0
+
+
 @dataclass
-class Summary:
+class Summary(Finished):
     """Everything a report says about one strategy x workload cell."""
 
     strategy: str
@@ -145,20 +164,6 @@ class Summary:
             self.example_diverged_seed = other.example_diverged_seed
         if not self.first_error:
             self.first_error = other.first_error
-
-    @property
-    def cut_off(self) -> int:
-        """Runs that did not finish: a runaway loop or the time limit stopped them."""
-        return self.runaway + self.unsettled
-
-    @property
-    def finished(self) -> int:
-        """Runs that reached quiescence: the desync rate's denominator, and every figure's."""
-        return self.trials - self.cut_off
-
-    @property
-    def rate(self) -> float:
-        return self.diverged / self.finished if self.finished else 0.0
 
     @property
     def ci(self) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ..engine import Config, simulate
 from ..explore import explore
-from ..metrics import Summary
+from ..metrics import Finished, Summary
 from ..renderer import RunawayLoop
 from .anomaly import STARVED, Anomaly, classify, narrate
 from .convert import Converted
@@ -30,7 +30,7 @@ EXPLORE_STATES = 20_000
 
 
 @dataclass
-class WorkloadResult:
+class WorkloadResult(Finished):
     name: str
     actions: str
     trials: int
@@ -56,19 +56,6 @@ class WorkloadResult:
     def diverges(self) -> bool:
         return bool(self.diverged) or self.proof == "diverges"
 
-    @property
-    def cut_off(self) -> int:
-        """Runs with no verdict (a runaway loop, or never settled): left out of the rate and its interval."""
-        return self.runaway + self.unsettled
-
-    @property
-    def finished(self) -> int:
-        return self.trials - self.cut_off
-
-    @property
-    def rate(self) -> float:
-        """Of the runs that finished, the share that diverged: what ``ci`` brackets."""
-        return self.diverged / self.finished if self.finished else 0.0
 
 
 @dataclass
