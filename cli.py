@@ -37,7 +37,7 @@ from simulator.montecarlo import DEFAULT_MAX_TRIALS, monte_carlo
 from simulator.renderer import REQUEST_BUDGET
 from simulator.report import (graph_dot, graph_text, settings_text, summary_table, timeline, verdict, why,
                               write_csv, write_json)
-from simulator.rules import cite
+from simulator.rules import RULES, cite
 
 DEFAULTS = {"trials": 1000, "seed": 0, "keys": 2, "server_delay": "uniform:0:300",
             "network": "uniform:5:25", "client_overhead": str(DEFAULT_CLIENT_OVERHEAD),
@@ -154,6 +154,9 @@ def _config(args: argparse.Namespace) -> Config:
     from simulator.network import parse_bandwidth
     if args.request_budget < 1:
         raise UsageError(f"--request-budget must be >= 1, not {args.request_budget}")
+    if args.server_delay and "=" in args.server_delay.split(":")[0]:
+        raise UsageError(f"--server-delay {args.server_delay!r}: one callback's own law is --callback-delay "
+                         "CALLBACK=DIST here (check takes --server-delay CALLBACK=DIST)")
     return Config.make(server_delay=args.server_delay, network=args.network,
                        network_up=args.network_up, network_down=args.network_down,
                        client_overhead=args.client_overhead, transport=args.transport,
@@ -402,6 +405,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     laws = [d for d in args.server_delay or [] if "=" not in d.split(":")[0]]
     per = dict(d.split("=", 1) for d in args.server_delay or [] if "=" in d.split(":")[0])
     config = Config.make(server_delay=laws[-1] if laws else DEFAULTS["server_delay"], network=args.network,
+                         network_up=args.network_up, network_down=args.network_down,
                          client_overhead=args.client_overhead, transport=args.transport, server=args.server,
                          bandwidth=parse_bandwidth(args.bandwidth),
                          callback_delays={k: parse_distribution(v) for k, v in per.items()} or None)
@@ -512,7 +516,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--fail-on-diverge", action="store_true", help="exit 1 when some schedule diverges")
     ex.set_defaults(func=cmd_explore)
 
-    ru = sub.add_parser("rules", help="the renderer rules R1-R29 in plain words, or one of them",
+    ru = sub.add_parser("rules", help=f"the renderer rules R1-{RULES[-1].id} in plain words, or one of them",
                         description="What dash-renderer does, rule by rule, and the source file each rule "
                                     "comes from (docs/renderer-model.md explains them at length).")
     ru.add_argument("rule", nargs="?", help="a rule, e.g. R8 (default: all)")
@@ -551,6 +555,9 @@ def parser() -> argparse.ArgumentParser:
                     help=f"server time per request (default: {DEFAULTS['server_delay']}); CALLBACK=DIST for one "
                          "callback, e.g. update_info=uniform:2000:4000; repeatable")
     ck.add_argument("--network", default=DEFAULTS["network"], metavar="DIST", help="(default: %(default)s)")
+    ck.add_argument("--network-up", metavar="DIST", help="the upload's own delay, browser to server (default: --network)")
+    ck.add_argument("--network-down", metavar="DIST",
+                    help="the download's own delay, server to browser (default: --network)")
     ck.add_argument("--client-overhead", default=DEFAULTS["client_overhead"], metavar="DIST",
                     help="(default: %(default)s)")
     ck.add_argument("--transport", default=DEFAULTS["transport"], help="(default: %(default)s)")

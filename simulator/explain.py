@@ -38,7 +38,14 @@ from .engine import Run
 from .rules import label
 from .values import name, show
 
-_MISSING = object()
+class _Missing:
+    """A key or prop that was not there (before a write added it): shown as such, never as an address."""
+
+    def __repr__(self) -> str:
+        return "(new)"
+
+
+_MISSING = _Missing()
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,8 @@ h1{font-size:1.3em} #verdict{font-weight:bold;font-size:1.1em} .bad{color:#b71c1
 
 def _document(title: str, body: str, figures: Sequence[Any]) -> str:
     """One HTML document; the first figure carries plotly.js inline, so the file works offline."""
-    charts = "".join(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"responsive": True})
+    charts = "".join(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"responsive": True},
+                                 div_id=f"callback-race-chart-{i}")
                      for i, fig in enumerate(figures))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
             f"<style>{STYLE}</style></head><body><h1>{_e(title)}</h1>{body}{charts}</body></html>\n")

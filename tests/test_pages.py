@@ -145,3 +145,14 @@ def test_explore_without_a_diverging_schedule_says_no_page_was_written(tmp_path,
     page = tmp_path / "none.html"
     assert cli.main(["explore", "patch", "--workload", "load", "--html", str(page)]) == 0
     assert "no diverging schedule" in " ".join(capsys.readouterr().out.split()) and not page.exists()
+
+
+def test_a_page_is_the_same_bytes_for_the_same_seed_and_never_shows_an_object_address(tmp_path, capsys):
+    # a trial found "<object object at 0x7f...> -> 'john'" in the hover text, and plotly's random div ids:
+    # two identical runs wrote different files
+    pages = []
+    for name in ("a.html", "b.html"):
+        cli.main(["run", "naive", "--workload", "load", "--seed", "1", "--html", str(tmp_path / name)])
+        pages.append((tmp_path / name).read_text())
+    assert pages[0] == pages[1]
+    assert "object at 0x" not in pages[0] and "first_name']: (new) \\u2192 'john'" in pages[0]

@@ -414,13 +414,21 @@ def arrived(graph: Graph, workloads: list[Workload], params: Params = Params(),
             continue
         found, _ = inputs(page.graph)
         words = "" if bringer is None else f" after {bringer.describe()}"
-        for u in found:
-            if u.kind == "tick" or u.prop.rpartition(".")[0] not in new or u.prop in seen:
-                continue
+        fresh = [u for u in found if u.kind != "tick" and u.prop.rpartition(".")[0] in new and u.prop not in seen]
+        for u in fresh:
             seen.add(u.prop)
             out.append(Workload(f"alone {u.prop}{words}", "after", (u,), params, before))
             if u.kind in EVENTS or len(set(map(json.dumps, u.values))) > 1:
                 out.append(Workload(f"typing {u.prop}{words}", "after_typing", (u,), params, before))
+        # each new input with every other input on that page, related pairs first, up to max_pairs
+        user = [u for u in found if u.kind != "tick"]
+        every = [(a, b) for a, b in itertools.combinations(user, 2)
+                 if (a in fresh or b in fresh) and f"{a.prop},{b.prop}" not in seen]
+        touched = {u.prop: _touched(page.graph, u.prop) for u in user}
+        related = [p for p in every if touched[p[0].prop] & touched[p[1].prop]]
+        for a, b in (related + [p for p in every if p not in related])[:params.max_pairs]:
+            seen.add(f"{a.prop},{b.prop}")
+            out.append(Workload(f"interleave {a.prop},{b.prop}{words}", "after_interleave", (a, b), params, before))
     return out
 
 
@@ -487,6 +495,11 @@ class Workload:
                        for k in range(REPEATS)]
         elif self.kind == "during_load":   # the user acts while the initial calls are still running
             actions = [_act(a.change(0), measure=True, delay=rng.uniform(0, self.params.interleave_window))]
+        elif self.kind == "after_interleave":         # R30: two inputs, one at least brought by the actions before
+            b = self.inputs[1]
+            actions = [dataclasses.replace(x, wait_settle=True, measure=False) for x in self.before]
+            actions += [_act(a.change(0), wait_settle=True, measure=True, arrives=True),
+                        _act(b.change(0), delay=rng.uniform(0, self.params.interleave_window), arrives=True)]
         elif self.kind in ("after", "after_typing"):   # R30: on a component an earlier action brings
             actions = [dataclasses.replace(b, wait_settle=True, measure=False) for b in self.before]
             repeats = 1 if self.kind == "after" else REPEATS
@@ -527,6 +540,8 @@ class Workload:
             draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1, "after_typing": REPEATS - 1}[self.kind]
             plans += [self.plan(seed, _Fixed(ends, extreme=True))
                       for ends in itertools.product((0, 1), repeat=draws)]
+        if self.kind in ("interleave", "after_interleave"):   # the user may change either first
+            plans += [_swapped(p) for p in plans]
         out: dict[str, Plan] = {}
         for p in plans:
             out.setdefault(order_of(p), p)
@@ -551,6 +566,13 @@ class Workload:
         late = [f"{u.prop} is sent {u.debounce:.0f} ms after its last keystroke (debounce)"
                 for u in self.inputs if u.debounce and self.kind in ("alone", "interleave", "typing")]
         return words + "".join(f"; {w}" for w in late)
+
+
+def _swapped(plan: Plan) -> Plan:
+    """``plan`` with its last two actions the other way round (the second now first, from the same page)."""
+    *head, first, second = plan.actions
+    return Plan((*head, dataclasses.replace(second, wait_settle=first.wait_settle, measure=first.measure, delay=0.0),
+                 dataclasses.replace(first, wait_settle=False, measure=False, delay=second.delay)))
 
 
 class _Fixed:
