@@ -303,3 +303,9 @@ def test_r30_an_action_on_a_component_that_is_not_there_is_ignored_and_judged_so
     plan = Plan((Action({f"{_key(7, 'row')}.n_clicks": CLICK}, wait_settle=True, arrives=True),))
     run = simulate(d.app, plan, lambda layout: (), Config(), seed=0)
     assert run.ignored_user == ((0, f"{_key(7, 'row')}.n_clicks"),)
+
+
+def test_r30_an_input_that_arrives_is_paired_with_the_pages_other_inputs():
+    result = _check(str(APPS / "arriving_field.py"), trials=20)
+    pair = [w for w in result.workloads if w.name == "interleave name.value,city.value after click show"]
+    assert pair and pair[0].proof == "diverges" and "user.data" in pair[0].wrong

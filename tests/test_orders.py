@@ -38,3 +38,12 @@ def test_a_debounced_inputs_sends_are_explored_in_every_order(real_app, kind):
     w = [w for w in generate(found) if w.kind == kind and any(u.debounce for u in w.inputs)][0]
     drawn = {order_of(w.plan(k)) for k in range(300)}
     assert len(drawn) > 1 and drawn <= {order_of(p) for p in w.orders(0)}
+
+
+def test_an_interleaved_pair_is_explored_in_both_orders(real_app):
+    # a trial's race needed 'a' changed before 'b'; the pair was proved safe over b-then-a only
+    from simulator.dashapp.workloads import generate, inputs
+    found, _ = inputs(real_app("naive").app.graph)
+    w = [w for w in generate(found) if w.kind == "interleave"][0]
+    firsts = {next(iter(p.actions[0].props)) for p in w.orders(0)}
+    assert firsts == {u.prop for u in w.inputs}
