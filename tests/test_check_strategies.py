@@ -25,17 +25,24 @@ VERDICTS = [
     ("merged", LOAD, False), ("merged", INTERLEAVE, True),
     ("chained_modified_timestamp", LOAD, True), ("circular", LOAD, True),
     ("patch", LOAD, False), ("patch", INTERLEAVE, False),
-    ("chained", LOAD, False), ("chained", INTERLEAVE, False),
+    # chained breaks when last_name is typed first: update_last_name's answer and update_first_name's land
+    # in one pass (R20), and the chained request that follows reads a dict without first_name
+    ("chained", LOAD, False), ("chained", INTERLEAVE, True),
     ("intermediary_stores", LOAD, False), ("intermediary_stores", INTERLEAVE, False),
     ("merged_unfiltered", LOAD, False), ("merged_unfiltered", INTERLEAVE, False),
 ]
 
 
 def _builtin_diverges(strategy: str, workload: str) -> bool:
+    """The built-in scenario's verdict, over both orders of an interleaved pair (as check explores them)."""
     import scenarios
-    result = scenarios.scenario(strategy, workload, keys=2).explore(passes=True, same_ms=True)
-    assert result.complete
-    return bool(result.diverging)
+    from simulator.dashapp.workloads import _swapped
+    from simulator.explore import explore
+    s = scenarios.scenario(strategy, workload, keys=2)
+    plans = [s.plan(0)] + ([_swapped(s.plan(0))] if workload == "interleave" else [])
+    results = [explore(s.graph, p, s.check, passes=True, same_ms=True) for p in plans]
+    assert all(r.complete for r in results)
+    return any(r.diverging for r in results)
 
 
 @pytest.mark.parametrize("app,workload,diverges", VERDICTS)
