@@ -216,3 +216,14 @@ def test_r26_a_fieldset_disables_native_form_controls_only_and_not_its_first_leg
     by_fieldset = {cid for cid, keys in disablers.items() if "fs.disabled" in keys[1:]}
     # HTML: only the fieldset's first legend child is exempt; Dash 4's Slider and an Interval's timer ignore it
     assert by_fieldset == {"in_div_legend", "second_legend", "text", "check", "pick"}
+
+
+def test_r26_a_divergence_needing_clicks_in_one_pass_says_so():
+    """Two trials read 'rare under these latencies, but possible' for clicks planned 100 ms apart that the
+    explorer put in one renderer pass; the report now names what the schedule needs."""
+    from conftest import APPS
+    from simulator.dashapp.check import Options, check
+    result = check(str(APPS / "running_counter.py"), Options(trials=20), in_process=True)
+    typing = [w for w in result.workloads if w.name == "typing inc.n_clicks"][0]
+    assert typing.proof == "diverges" and typing.diverged == 0
+    assert "two of the user's actions, planned" in typing.needs and "one renderer pass" in typing.needs

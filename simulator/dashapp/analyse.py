@@ -51,6 +51,8 @@ class WorkloadResult(Finished):
     counterexample: Any = field(default=None, repr=False, compare=False)
 
     unsettled: int = 0               # runs that ended with a request stranded (left out, as runaways are)
+    #: what the explorer's diverging schedule needs that the sampled laws make rare, in words ("" if nothing)
+    needs: str = ""
 
     @property
     def diverges(self) -> bool:
@@ -211,6 +213,8 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
             if run.diverged:
                 ce, oracle = run, oracle_for(trial)
                 break
+    if ex.diverging and not summary.diverged:
+        result.needs = _needs(ex.counterexample_steps, plan)
     if ce is not None:
         result.counterexample = ce
         result.timeline = narrate(ce.trace)
@@ -224,3 +228,25 @@ def _run_workload(conv: Converted, w: Workload, config: Config, trials: int, see
                                  "the interval", "make the interval slower than the callback's round trip, or "
                                  "the callback faster")
     return result
+
+
+def _needs(steps: list[str], plan) -> str:
+    """What a diverging schedule no sampled run took needs, when it is two user actions in one renderer pass.
+
+    The explorer abstracts the delays between actions (R20 passes take any
+    events in a row), so clicks planned 100 ms apart may share a pass: in a
+    browser that takes a main thread busy for that long.
+    """
+    in_pass = 0
+    for step in steps:
+        if "the pass ends" in step:
+            in_pass = 0
+        elif ": user: " in step:
+            in_pass += 1
+            if in_pass >= 2:
+                gaps = [a.delay for a in plan.actions[1:] if a.delay > 0]
+                apart = f", planned {min(gaps):.0f} ms or more apart," if gaps else ""
+                return (f"it needs two of the user's actions{apart} to land in one renderer pass (R20), which a "
+                        "browser does only while its main thread is busy that long")
+    return ""
+

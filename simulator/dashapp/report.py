@@ -107,7 +107,9 @@ def print_report(result: CheckResult, console: Console) -> None:
             low, high = x.ci
             _say(console, f"  {x.name}: {x.diverged}/{x.finished} runs ({_pct(x.rate)}, 95% CI {_pct(low)}-"
                           f"{_pct(high)}); explorer: {x.proof}"
-                          + ("; only the explorer found it: an ordering none of the sampled runs took (rare under "
+                          + (f"; only the explorer found it: {x.needs}" if x.proof == "diverges" and not x.diverged
+                             and x.needs else
+                             "; only the explorer found it: an ordering none of the sampled runs took (rare under "
                              "these latencies, but possible)" if x.proof == "diverges" and not x.diverged else ""))
         if w.timeline:
             _say(console, f"  shortest diverging schedule ({w.name}):")
