@@ -256,7 +256,7 @@ def test_a_divergence_only_the_explorer_found_says_no_sampled_run_took_it(tmp_pa
     assert cli.main(["check", str(path), "--trials", "5", "--workloads", "typing"]) == 0
     assert cli.main(["check", str(path), "--trials", "5", "--workloads", "typing", "--network", "uniform:0:25"]) == 1
     out = " ".join(capsys.readouterr().out.split())
-    assert "0/5 runs" in out and "only the explorer found it: an ordering none of the sampled runs took" in out
+    assert "0/5 runs" in out and "only the explorer found it: " in out
 
 
 @pytest.mark.parametrize("slider, middle", [("min=0, max=3, step=1", 2), ("min=0, max=10", 5),
