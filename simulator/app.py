@@ -363,7 +363,14 @@ def dormant(cb: Callback, comps: dict[str, Component]) -> bool:
     if not missing:
         return False
     outputs_here = all(d.pattern or d.id_key in comps for d in cb.outputs)
+    some_output = any(d.pattern or d.id_key in comps for d in cb.outputs)
     can_fire = any(d.pattern or d.id_key in comps for d in cb.inputs)
+    if some_output and not outputs_here and can_fire:
+        # pruneCallbacks keeps a callback with some Outputs on the page, and it runs into those: not modelled
+        raise NotModelled(
+            f"callback {cb.name} writes {', '.join(sorted({d.id_key for d in cb.outputs if d.id_key not in comps}))}, "
+            "which is not on the page, beside Outputs that are, and an Input can still fire it: the renderer "
+            "would run it into the Outputs left (R30); not modelled")
     if outputs_here and can_fire:
         raise NotModelled(
             f"callback {cb.name} names {', '.join(sorted({d.id_key for d in missing}))}, which "

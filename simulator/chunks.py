@@ -57,6 +57,9 @@ def change(graph: Graph, prop: str, value: Any) -> Change | None:
     if not arriving and not any(graph.named.names(graph.components[k].id) for k in leaving):
         return None
     holder, _, name = prop.rpartition(".")
+    if name == "children" and (value is None or value is False or value == "" or
+                               (type(value) in (int, float) and (value == 0 or value != value))):
+        return None   # JavaScript-falsy: handlePaths is skipped, the paths keep the components (executedCallbacks.ts)
     if name != "children":
         raise NotModelled(f"components whose ids callbacks use are written to {prop}: the renderer looks for new "
                           "components' callbacks in children and in the props a component declares to hold "
@@ -69,7 +72,9 @@ def change(graph: Graph, prop: str, value: Any) -> Change | None:
                           "elsewhere: two components would share an id")
     comps = _placed(graph, holder, gone, added)
     new = Graph(graph.app, comps, page_of=graph)
-    return Change(new, gone, added, _arrived(new, added), _final(graph, new, gone))
+    found = _arrived(new, added)
+    kept = {id(n) for n in new.excluding([n for n, _, _ in found], set(added))}
+    return Change(new, gone, added, [t for t in found if id(t[0]) in kept], _final(graph, new, gone))
 
 
 def _placed(graph: Graph, holder: str, gone: frozenset[str], added: dict[str, Any]) -> dict[str, Any]:
@@ -219,5 +224,5 @@ def current(value: Any, layout: dict[str, Any], props_of: dict[str, tuple[str, .
         for name in props_of.get(key, ()):
             held = layout.get(f"{key}.{name}")
             if name in props or held is not None:
-                props[name] = held
+                props[name] = current(held, layout, props_of)   # a nested chunk, as it stands too
     return {**value, "props": props}

@@ -174,10 +174,17 @@ class Graph:
         for key, comp in self.components.items():
             for holder in comp.within:
                 self.chunks_at.setdefault(holder, []).append(key)
-        #: Can an answer change the layout (R30)?  Only by an Output of children, in an app that
-        #: reads new components (``app.chunks``); otherwise nothing of R30 runs.
+        #: Can an answer change which callbacks run (R30)?  Only by writing children, in an app that reads
+        #: new components (``app.chunks``), and only if components with ids callbacks name can come or go:
+        #: a pattern may match new ids, a callback names an id not on the page, or such a component sits
+        #: inside a prop that holds components.  Otherwise an answer's components are values (R27), and an
+        #: app keeps the explorer's full reduction.
         self.relayouts = app.dynamic and any(o.component_property == "children"
-                                             for cb in app.callbacks for o in cb.outputs)
+                                             for cb in app.callbacks for o in cb.outputs) and (
+            any(cb.pattern for cb in app.callbacks)
+            or any(not d.pattern and d.id_key not in self.components
+                   for cb in app.callbacks for d in (*cb.outputs, *cb.inputs, *cb.states))
+            or any(comp.within and self.named.names(comp.id) for comp in self.components.values()))
         self.props_of: dict[str, tuple[str, ...]] = {}
         self.tree_props: frozenset[str] = frozenset()
         if app.dynamic:
@@ -191,7 +198,38 @@ class Graph:
             self.tree_props = frozenset(h for h, keys in self.chunks_at.items()
                                         if h in read and any(self.named.names(self.components[k].id) for k in keys))
         # R5: requested on page load.
-        self.initial = [cb for cb in self.callbacks if matching.initial(cb)]
+        self.initial = self.excluding([cb for cb in self.callbacks if matching.initial(cb)])
+
+    def excluding(self, found: list, where: set[str] | None = None) -> list:
+        """``getLayoutCallbacks``' exclusion loop (R5, R30): what of ``found`` the renderer requests.
+
+        A callback found by its Outputs (in ``where``, the chunk's components;
+        None: the page) whose Inputs are all missing is excluded, and so, in
+        turn, is every found callback whose Inputs (unless all ALL) are only
+        the Outputs of excluded ones.  ``found``: callbacks or nodes.
+        """
+        comps = self.components
+        exclusions: set[str] = set()
+        for cb in self.app.callbacks:
+            if cb.pattern or cb.prevent_initial_call or not cb.outputs or not cb.inputs:
+                continue
+            if all(o.id_key in comps and (where is None or o.id_key in where) for o in cb.outputs) \
+                    and not any(i.id_key in comps for i in cb.inputs):
+                exclusions.update(o.key for o in cb.outputs)
+        if not exclusions:
+            return found
+        kept = list(found)
+        while True:
+            def cb_of(x):
+                return getattr(x, "callback", x)
+            out = [x for x in kept if cb_of(x).inputs
+                   and not all(d.multi for d in (getattr(cb_of(x), "definition", None) or cb_of(x)).inputs)
+                   and {i.key for i in cb_of(x).inputs} <= exclusions]
+            if not out:
+                return kept
+            kept = [x for x in kept if x not in out]
+            for x in out:
+                exclusions.update(o.key for o in cb_of(x).outputs)
 
     # --- precomputation -------------------------------------------------
     def _check_running(self, cb: Callback, key: str) -> None:

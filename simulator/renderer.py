@@ -227,6 +227,7 @@ class Renderer:
         self.dynamic = graph.relayouts
         self._relaid = False
         self._left: frozenset[str] = frozenset()   # components a layout change took off the page
+        self._nodes_now: dict[str, Node] | None = None   # after a layout change: each callback's node by uid
 
     # ------------------------------------------------------------------
     # inspection
@@ -448,7 +449,10 @@ class Renderer:
 
         # R9: ready when no Input (other than its own outputs) may still be
         # changed by a pending request or anything downstream of one.
-        outstanding: set[str] = set().union(*[r.node.downstream for r in pending])
+        if self._nodes_now is None:
+            outstanding: set[str] = set().union(*[r.node.downstream for r in pending])
+        else:   # R30: what a request in flight may still change, as the page now stands
+            outstanding = set().union(*[self._nodes_now.get(r.node.uid, r.node).downstream for r in pending])
         ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
         return self._move_ready(now, before, requested, ready, pending, rebuilt, removed)
 
@@ -610,8 +614,9 @@ class Renderer:
         """
         values: dict[str, Any] = {}
         for prop, value in response.side.items():
-            if prop.rpartition(".")[0] in self._left and prop.rpartition(".")[0] not in self.graph.components:
-                self._event("absent", now, request=req, prop=prop)   # R30: it left the page; skipped
+            if self.graph.app.dynamic and self.graph.app.suppress_callback_exceptions \
+                    and prop.rpartition(".")[0] not in self.graph.components:
+                self._event("absent", now, request=req, prop=prop)   # R30: not on the page (yet, or now): skipped
                 continue
             self._check_side(req, prop)
             if is_patch(value):
@@ -677,7 +682,7 @@ class Renderer:
         self.layout_version += 1
         # A request not yet sent reads its callback's ids as the page now has them (getInputs(paths) at
         # dispatch); one in flight keeps the body it was sent with.
-        by_uid = {n.uid: n for n in self.graph.nodes}
+        by_uid = self._nodes_now = {n.uid: n for n in self.graph.nodes}
         for req in self.requested + self.prioritized:
             req.node = by_uid.get(req.node.uid, req.node)
         self._relaid = True
@@ -690,15 +695,29 @@ class Renderer:
                                   cause=f"layout change of {prop}")
 
     def _prune(self, now: float) -> None:
-        """R30 (pruneCallbacks): requests of callbacks no longer on the page go; an answer in flight is then ignored."""
+        """R30 (pruneCallbacks): requests whose Outputs all left the page go; an answer in flight is then ignored.
+
+        The renderer looks at Outputs only: a request in flight with an Output
+        still on the page stays, and its answer lands there.  One not yet
+        sent whose callback is off the page for another reason (an Input
+        left) goes too: the renderer would fail to read the Input and run
+        nothing either.
+        """
         self._relaid = False
         live = {n.uid for n in self.graph.nodes}
+        comps = self.graph.components
         for name in ("requested", "prioritized", "in_flight"):
             lst = getattr(self, name)
-            for r in [r for r in lst if r.node.uid not in live]:
-                lst.remove(r)
-                r.status = "removed"
-                self._event("removed", now, request=r)
+            for r in list(lst):
+                outputs = [o.rpartition(".")[0] for o in r.node.plain_outputs]
+                if name == "in_flight":
+                    gone = bool(outputs) and not any(cid in comps for cid in outputs)
+                else:
+                    gone = r.node.uid not in live
+                if gone:
+                    lst.remove(r)
+                    r.status = "removed"
+                    self._event("removed", now, request=r)
 
     def _running(self, req: Request, values: dict[str, Any], now: float, phase: str) -> None:
         """R26: a callback's ``running=`` props, set when its request is sent (on) and when it returns (off)."""
@@ -750,8 +769,11 @@ class Renderer:
                 for prop, value in response.outputs.items():
                     # R17: a Patch applies to the value current on arrival; R16: a value replaces.
                     if is_patch(value):
+                        base = self.layout[prop]
+                        if self.dynamic and prop in self.graph.chunks_at:   # R30: the tree as it stands
+                            base = chunks.current(base, self.layout, self.graph.props_of)
                         try:
-                            new_values[prop] = apply_patch(self.layout[prop], value)
+                            new_values[prop] = apply_patch(base, value)
                         except InvalidPatchOperation as exc:
                             raise InvalidPatchOperation(
                                 f"callback {req.name}: Patch to {prop} cannot apply: {exc}") from None
@@ -773,7 +795,7 @@ class Renderer:
             self._react(new_values, req.name)
             for prop in new_values:                  # R2: applied outputs always trigger
                 self._trigger(prop, now, chain)
-            if self.dynamic:
+            if self.graph.app.dynamic:   # R30 (or its refusal, where no children Output can change the page)
                 for prop, value in new_values.items():
                     self._relayout(prop, value, now, chain)
             for prop in new_values:                  # R4: derived props, as component changes

@@ -15,7 +15,8 @@ from conftest import APPS, Driver, in_chromium, modelled_load, needs_chromium
 
 pytest.importorskip("dash")
 
-HEAD = "from dash import ALL, MATCH, Dash, Input, Output, State, Patch, dcc, html, set_props\napp = Dash(__name__)\n"
+HEAD = ("from dash import ALL, MATCH, Dash, Input, Output, State, Patch, dcc, html, set_props\n"
+        "app = Dash(__name__, suppress_callback_exceptions=True)\n")
 
 
 def _driver(tmp_path, source: str) -> Driver:
@@ -309,3 +310,148 @@ def test_r30_an_input_that_arrives_is_paired_with_the_pages_other_inputs():
     result = _check(str(APPS / "arriving_field.py"), trials=20)
     pair = [w for w in result.workloads if w.name == "interleave name.value,city.value after click show"]
     assert pair and pair[0].proof == "diverges" and "user.data" in pair[0].wrong
+
+
+# --- from a code review: the renderer's source, followed where the first R30 differed ----------------
+
+def test_r30_an_answer_in_flight_whose_input_left_still_lands_pruneCallbacks_looks_at_outputs(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='clear'), html.Div([dcc.Input(id='field', value='a')], id='box'),"
+        " html.Div(id='out')])\n"
+        "@app.callback(Output('box', 'children'), Input('clear', 'n_clicks'), prevent_initial_call=True)\n"
+        "def clear(n):\n    return 'gone'\n"
+        "@app.callback(Output('out', 'children'), Input('field', 'value'), prevent_initial_call=True)\n"
+        "def echo(v):\n    return 'saw ' + v\n"))
+    d.load()
+    echo = d.change({"field.value": "typed"})[0]
+    d.respond(d.change({"clear.n_clicks": 1})[0])
+    assert d.respond(echo) == "applied" and d.value("out.children") == "saw typed"
+
+
+def test_r30_falsy_children_leave_the_components_in_the_paths(tmp_path):
+    # executedCallbacks.ts: `if (!children) return;` -- handlePaths is skipped, nothing is pruned
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='clear'), html.Div([dcc.Input(id='field', value='a')], id='box'),"
+        " html.Div(id='out')])\n"
+        "@app.callback(Output('box', 'children'), Input('clear', 'n_clicks'), prevent_initial_call=True)\n"
+        "def clear(n):\n    return None\n"
+        "@app.callback(Output('out', 'children'), Input('field', 'value'), prevent_initial_call=True)\n"
+        "def echo(v):\n    return 'saw ' + v\n"))
+    d.load()
+    d.respond(d.change({"clear.n_clicks": 1})[0])
+    assert "field" in d.r.graph.components and not d.kinds("layout")
+
+
+def test_r30_a_patch_on_children_applies_to_the_tree_as_the_user_left_it(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='add'), html.Div([dcc.Input(id={'type': 'item', 'index': 0},"
+        " value='first')], id='items'), dcc.Store(id='store')])\n"
+        "@app.callback(Output('items', 'children'), Input('add', 'n_clicks'), prevent_initial_call=True)\n"
+        "def add(n):\n    p = Patch()\n    p.append(dcc.Input(id={'type': 'item', 'index': n}, value=f'item {n}'))\n"
+        "    return p\n"
+        "@app.callback(Output('store', 'data'), Input({'type': 'item', 'index': ALL}, 'value'))\n"
+        "def collect(v):\n    return v\n"))
+    d.load()
+    d.settle()
+    d.change({f"{_key(0)}.value": "typed"})
+    d.settle()
+    d.change({"add.n_clicks": 1})
+    d.settle()
+    assert d.value("store.data") == ["typed", "item 1"]
+
+
+def test_r30_a_nested_chunk_is_read_as_it_stands(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='fill'), html.Button(id='snap'),"
+        " html.Div([html.Div(id='inner')], id='outer'), html.Div(id='out')])\n"
+        "@app.callback(Output('inner', 'children'), Input('fill', 'n_clicks'), prevent_initial_call=True)\n"
+        "def fill(n):\n    return [dcc.Input(id={'type': 'f', 'index': 0}, value='orig')]\n"
+        "@app.callback(Output('out', 'children'), Input({'type': 'f', 'index': ALL}, 'value'),"
+        " prevent_initial_call=True)\n"
+        "def echo(v):\n    return str(v)\n"
+        "@app.callback(Output('outer', 'title'), Input('snap', 'n_clicks'), State('outer', 'children'),"
+        " prevent_initial_call=True)\n"
+        "def snap(n, ch):\n    return str(ch)\n"))
+    d.load()
+    d.change({"fill.n_clicks": 1})
+    d.settle()
+    d.change({f"{_key(0, 'f')}.value": "typed"})
+    d.settle()
+    d.change({"snap.n_clicks": 1})
+    d.settle()
+    assert "'typed'" in d.value("outer.title") and "'orig'" not in d.value("outer.title")
+
+
+def test_r30_a_request_in_flight_blocks_what_its_output_now_reaches(tmp_path):
+    # getReadyCallbacks recomputes what a pending request may change with the current paths
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), dcc.Input(id='field'), html.Div(id='x'), html.Div(id='box'),"
+        " html.Div(id='z')])\n"
+        "@app.callback(Output('box', 'children'), Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def fill(n):\n    return html.Div(id='y')\n"
+        "@app.callback(Output('x', 'children'), Input('field', 'value'), prevent_initial_call=True)\n"
+        "def A(v):\n    return v\n"
+        "@app.callback(Output('y', 'children'), Input('x', 'children'), prevent_initial_call=True)\n"
+        "def B(v):\n    return v\n"
+        "@app.callback(Output('z', 'children'), Input('y', 'children'), prevent_initial_call=True)\n"
+        "def C(v):\n    return v\n"))
+    d.load()
+    d.settle()
+    d.change({"field.value": "t"})
+    d.respond(d.change({"go.n_clicks": 1})[0])
+    assert d.names(d.in_flight) == ["A"] and d.names(d.requested) == ["C"]
+
+
+def test_r30_callbacks_fed_only_by_excluded_ones_are_excluded_too(tmp_path):
+    # getLayoutCallbacks' exclusion loop: A's Input never arrives, so B, fed only by A, does not run
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box')])\n"
+        "@app.callback(Output('box', 'children'), Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def fill(n):\n    return [html.Div(id='a_out'), html.Div(id='b_out')]\n"
+        "@app.callback(Output('a_out', 'children'), Input('later', 'value'))\n"
+        "def A(v):\n    return v\n"
+        "@app.callback(Output('b_out', 'children'), Input('a_out', 'children'))\n"
+        "def B(v):\n    return 'B ran'\n"))
+    d.load()
+    d.change({"go.n_clicks": 1})
+    d.settle()
+    assert d.names(d.sent) == ["fill"] and d.value("b_out.children") is None
+
+
+def test_r30_set_props_to_a_component_not_on_the_page_is_skipped_as_the_renderer_does(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), html.Button(id='note'), html.Div(id='box')])\n"
+        "@app.callback(Output('box', 'children'), Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def fill(n):\n    return [dcc.Input(id='name', value='a'), html.Div(id='hello')]\n"
+        "@app.callback(Output('hello', 'children'), Input('name', 'value'))\n"
+        "def hello(v):\n    return v\n"
+        "@app.callback(Input('note', 'n_clicks'), prevent_initial_call=True)\n"
+        "def note(n):\n    set_props('hello', {'title': 'clicked'})\n"))
+    d.load()
+    d.change({"note.n_clicks": 1})
+    d.settle()
+    assert d.kinds("absent")
+
+
+def test_r30_what_is_refused_now_rather_than_run_wrong(tmp_path):
+    from simulator.errors import NotModelled
+    half = ("app.layout = html.Div([html.Button(id='clear'), dcc.Input(id='field', value='a'),"
+            " html.Div([html.Div(id='inner')], id='box'), html.Div(id='out')])\n"
+            "@app.callback(Output('box', 'children'), Input('clear', 'n_clicks'), prevent_initial_call=True)\n"
+            "def clear(n):\n    return 'gone'\n"
+            "@app.callback(Output('out', 'children'), Output('inner', 'children'), Input('field', 'value'),"
+            " prevent_initial_call=True)\n"
+            "def echo(v):\n    return 'saw ' + v, v\n")
+    d = _driver(tmp_path, half)
+    d.load()
+    with pytest.raises(NotModelled, match="writes inner, which is not on the page, beside Outputs that are"):
+        d.respond(d.change({"clear.n_clicks": 1})[0])
+    labels = ("app.layout = html.Div([html.Button(id='go'), dcc.Dropdown(id='dd'), html.Div(id='seen')])\n"
+              "@app.callback(Output('dd', 'options'), Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+              "def fill(n):\n    return [{'label': html.Span('A', id='lab1'), 'value': 'a'}]\n"
+              "@app.callback(Output('seen', 'children'), Input('lab1', 'n_clicks'))\n"
+              "def seen(c):\n    return str(c)\n")
+    d = _driver(tmp_path, labels)
+    d.load()
+    with pytest.raises(NotModelled, match="written to dd.options"):
+        d.respond(d.change({"go.n_clicks": 1})[0])
