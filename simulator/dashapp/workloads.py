@@ -406,7 +406,7 @@ def arrived(graph: Graph, workloads: list[Workload], params: Params = Params(),
     seen: set[str] = set()
     for bringer in [None] + [w for w in workloads if w.kind == "alone"]:
         before = () if bringer is None else tuple(bringer.plan(0).actions)
-        page = serial_page(graph, Plan(before))
+        page = serial_page(graph, Plan(before), request_budget)
         if page is None:
             continue
         new = {k for k in page.graph.components if k not in graph.components}
@@ -498,8 +498,10 @@ class Workload:
         elif self.kind == "after_interleave":         # R30: two inputs, one at least brought by the actions before
             b = self.inputs[1]
             actions = [dataclasses.replace(x, wait_settle=True, measure=False) for x in self.before]
-            actions += [_act(a.change(0), wait_settle=True, measure=True, arrives=True),
-                        _act(b.change(0), delay=rng.uniform(0, self.params.interleave_window), arrives=True)]
+            pair = [_act(a.change(0), wait_settle=True, measure=True),
+                    _act(b.change(0), delay=rng.uniform(0, self.params.interleave_window))]
+            pair = debounced(pair, {u.prop: u.debounce for u in (a, b) if u.debounce})
+            actions += [dataclasses.replace(x, arrives=True) for x in pair]
         elif self.kind in ("after", "after_typing"):   # R30: on a component an earlier action brings
             actions = [dataclasses.replace(b, wait_settle=True, measure=False) for b in self.before]
             repeats = 1 if self.kind == "after" else REPEATS
@@ -536,8 +538,10 @@ class Workload:
             a = self.inputs[0]
             ticks = self.params.ticks if a.ticks is None else min(self.params.ticks, a.ticks)
             plans += [self.plan(seed, _Fixed([(j + 0.5) * a.period])) for j in range(max(ticks - 1, 1))]
-        elif self.kind in ("alone", "interleave", "typing", "after_typing") and any(u.debounce for u in self.inputs):
-            draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1, "after_typing": REPEATS - 1}[self.kind]
+        elif self.kind in ("alone", "interleave", "typing", "after_typing", "after_interleave") \
+                and any(u.debounce for u in self.inputs):
+            draws = {"alone": 0, "interleave": 1, "typing": REPEATS - 1, "after_typing": REPEATS - 1,
+                     "after_interleave": 1}[self.kind]
             plans += [self.plan(seed, _Fixed(ends, extreme=True))
                       for ends in itertools.product((0, 1), repeat=draws)]
         if self.kind in ("interleave", "after_interleave"):   # the user may change either first
