@@ -226,7 +226,6 @@ class Renderer:
         #: Whether callbacks may change the layout (R30), and whether one did since the last pass.
         self.dynamic = graph.relayouts
         self._relaid = False
-        self._left: frozenset[str] = frozenset()   # components a layout change took off the page
         self._nodes_now: dict[str, Node] | None = None   # after a layout change: each callback's node by uid
 
     # ------------------------------------------------------------------
@@ -666,7 +665,6 @@ class Renderer:
         if change is None:
             return
         self.graph = change.graph
-        self._left = self._left | change.removed
         layout = self.layout
         for key in [k for k in layout if k.rpartition(".")[0] in change.removed]:
             del layout[key]
