@@ -613,9 +613,12 @@ class Renderer:
         """
         values: dict[str, Any] = {}
         for prop, value in response.side.items():
-            if self.graph.app.dynamic and self.graph.app.suppress_callback_exceptions \
-                    and prop.rpartition(".")[0] not in self.graph.components:
-                self._event("absent", now, request=req, prop=prop)   # R30: not on the page (yet, or now): skipped
+            cid = prop.rpartition(".")[0]
+            app = self.graph.app
+            if cid not in self.graph.components and app.dynamic and app.suppress_callback_exceptions \
+                    and self.graph.named.names(json.loads(cid) if cid.startswith("{") else cid):
+                # R30: a component callbacks name, not on the page (yet, or now): the renderer skips it
+                self._event("absent", now, request=req, prop=prop)
                 continue
             self._check_side(req, prop)
             if is_patch(value):
