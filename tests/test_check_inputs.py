@@ -275,3 +275,13 @@ def test_a_sliders_values_are_ones_its_user_can_pick(tmp_path, slider, middle):
     found, _ = inputs(convert(load(str(path))).app.graph)
     (k,) = found
     assert k.values[-1] == middle and type(k.values[-1]) is type(middle)
+
+
+def test_nothing_checked_in_an_app_with_no_input_says_so_rather_than_pointing_at_inputs_above(tmp_path, capsys):
+    # a trial: "give values for the Inputs above" where no Input was listed
+    import cli
+    path = tmp_path / "app.py"
+    path.write_text("from dash import Dash, html\napp = Dash(__name__)\napp.layout = html.Div([html.Div(id='x')])\n")
+    assert cli.main(["check", str(path), "--trials", "2"]) == 3
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the app has no Input a user changes" in out and "Inputs above" not in out

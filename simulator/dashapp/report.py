@@ -130,9 +130,11 @@ def print_report(result: CheckResult, console: Console) -> None:
     if result.diverges:
         _say(console, "\n", ("DIVERGES", "bold red"), f": {len(props)} prop(s) can lose updates")
     elif not result.workloads:
+        hint = ("give values for the Inputs above with --values FILE" if result.unchanged else
+                "the app has no Input a user changes" if not result.inputs else "widen --workloads")
         _say(console, "\n", ("NOTHING CHECKED", "bold yellow"),
              ": no workload was generated, so no ordering was tried (no input a user changes that check knows "
-             "how to change, or --workloads matched none); give values for the Inputs above with --values FILE")
+             f"how to change, or --workloads matched none); {hint}")
     else:
         proved = sum(w.proof == "proved safe" for w in result.workloads)
         rest = len(result.workloads) - proved
