@@ -270,8 +270,11 @@ class Chunks:
         found: dict[str, Component] = {}
         trees: dict[str, dict[str, Any]] = {}
         fieldsets, around = getattr(holder, "inner", ((), ()))
-        _components(value, found, self.assumed, trees, fieldsets, around, holder.within + (f"{holder.key}.{prop}",),
-                    holder.path + ("props", prop))
+        try:
+            _components(value, found, self.assumed, trees, fieldsets, around,
+                        holder.within + (f"{holder.key}.{prop}",), holder.path + ("props", prop))
+        except Unsupported as exc:   # e.g. two copies of one id: a page Dash reports as broken
+            raise NotModelled(f"{where}: {str(exc).removeprefix('layout: ')} (R30)") from None
         for key, comp in found.items():
             kind = getattr(comp, "type", type(comp).__name__)
             if isinstance(comp, Store) or comp.kind in (behaviour.LOCATION, behaviour.TABS, behaviour.INTERVAL):
