@@ -193,7 +193,7 @@ def workload_named(conv, name: str):
     """The generated workload called ``name`` (e.g. ``"alone load_data.n_clicks"``)."""
     from simulator.dashapp.workloads import generate, inputs
     found, _ = inputs(conv.app.graph)
-    for w in generate(found):
+    for w in generate(found, load=True):
         if w.name == name:
             return w
     raise KeyError(name)

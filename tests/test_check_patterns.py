@@ -140,3 +140,11 @@ def test_a_counter_that_adds_one_per_trigger_is_told_to_derive_the_count_and_tha
     assert all("ctx.triggered_prop_ids" not in w.anomaly.fix for w in diverging)
     good = check(str(APPS / "counter_fixed.py"), Options(trials=20), in_process=True)
     assert not good.diverges and good.workloads
+
+
+def test_the_page_loads_call_giving_way_to_the_users_is_named(real_app):
+    # a trial read "lost update (mechanism not recognised)" for a tab switched while the page loads
+    result = _run(real_app("tab_during_load"), "during load tabs.value")
+    assert result.proof == "diverges"
+    assert result.anomaly.name == "the page load's call gave way to the user's (R7)"
+    assert "the page load's call of `render`" in result.anomaly.story

@@ -312,6 +312,20 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                                    f"{cbs[-1].name if cbs else 'the later one'} from the other's output instead of "
                                    f"from the same input ({', '.join(_where(cb) for cb in cbs)})",
                                    [_where(cb) for cb in cbs])
+    # the page load's call merged into the user's request (R7): what it would have set off never happened
+    for r in reqs.values():
+        into = reqs.get(r.get("superseded_by")) if r.get("merged") and r.get("cause") == "initial call" else None
+        cb = by_name.get(r["callback"])
+        if into is None or cb is None:
+            continue
+        story = (f"the page load's call of `{cb.name}` (#{r['id']}) was merged into #{into['id']}, the request the "
+                 f"user's change set off ({', '.join(into.get('changed', [])) or 'no trigger'}): an initial call gives "
+                 f"way (R7), so what the load's call would have shown or set off never happened (lost: {lost_words})")
+        return Anomaly("the page load's call gave way to the user's (R7)", story,
+                       f"this happens when the user acts before the page has loaded; if what {_where(cb)} does on "
+                       "load must happen whatever the user does, do not leave it to that call (give it an Input "
+                       "of its own, or compute the result where the user's request also computes it)",
+                       [_where(cb)])
     return None
 
 
