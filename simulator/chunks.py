@@ -12,8 +12,8 @@ When a response puts components into a ``children`` prop, the renderer
   component that left is requested (a "final call", with no trigger), if it
   still has an Output on the page.
 
-Each of the two lists is its own execution group (R19).  Requests for
-callbacks whose components left are pruned at the next pass
+Each of the two lists is its own execution group (R19).  Requests none of
+whose Outputs is left on the page are pruned at the next pass
 (``pruneCallbacks`` in ``observers/requestedCallbacks.ts``): their answers,
 if in flight, are ignored.
 
@@ -33,6 +33,7 @@ from typing import Any
 from .errors import NotModelled
 from .graph import Graph, Node
 from .trees import holds_components, is_component
+from .wildcards import id_key
 
 INDIRECT = True   # changedPropIds of a trigger getLayoutCallbacks finds (INDIRECT, 1, in dependencies_ts.ts)
 
@@ -51,9 +52,10 @@ class Change:
 def change(graph: Graph, prop: str, value: Any) -> Change | None:
     """The layout change writing ``value`` to ``prop`` makes, or None when it is a value like any other (R27)."""
     leaving = graph.chunks_at.get(prop, ())
-    if not leaving and not holds_components(value):
+    holds = holds_components(value)
+    if not leaving and not holds:
         return None
-    arriving = graph.named.used(value) if holds_components(value) else []
+    arriving = graph.named.used(value) if holds else []
     if not arriving and not any(graph.named.names(graph.components[k].id) for k in leaving):
         return None
     holder, _, name = prop.rpartition(".")
@@ -191,13 +193,8 @@ def _in_array_input(node: Node, key: str) -> bool:
     declared = getattr(cb, "definition", None)
     if declared is None:   # not a pattern-matching instance: no array Inputs
         return False
-    n_out = len(declared.outputs)
-    concrete = iter(cb.inputs)
-    for size in cb.shape[n_out:n_out + len(declared.inputs)]:   # None: one id; a number: an ALL list
-        taken = [next(concrete) for _ in range(1 if size is None else size)]
-        if size is not None and any(d.id_key == key for d in taken):
-            return True
-    return False
+    groups = cb._groups(list(cb.inputs), len(declared.outputs), len(declared.inputs))   # an ALL Input: a list
+    return any(isinstance(g, list) and any(d.id_key == key for d in g) for g in groups)
 
 
 def current(value: Any, layout: dict[str, Any], props_of: dict[str, tuple[str, ...]]) -> Any:
@@ -219,7 +216,6 @@ def current(value: Any, layout: dict[str, Any], props_of: dict[str, tuple[str, .
     props = {k: current(v, layout, props_of) for k, v in props.items()}
     cid = props.get("id")
     if cid is not None:
-        from .wildcards import id_key
         key = id_key(cid)
         for name in props_of.get(key, ()):
             held = layout.get(f"{key}.{name}")

@@ -170,6 +170,14 @@ def unset(graph: Graph, key: str) -> Any:
     return None
 
 
+def fill_named(layout: dict[str, Any], graph: Graph) -> None:
+    """Give every prop a callback names (running= included) that ``layout`` lacks its unset value."""
+    for node in graph.nodes:
+        for key in node.input_keys + node.state_keys + node.plain_outputs + tuple(k for k, _, _ in node.callback.running):
+            if key not in layout:
+                layout[key] = unset(graph, key)
+
+
 def initial_layout(graph: Graph) -> dict[str, Any]:
     """Every prop's value on page load: the components' initial props, then ``None`` for the rest.
 
@@ -183,10 +191,7 @@ def initial_layout(graph: Graph) -> dict[str, Any]:
         for cid, comp in graph.components.items():
             for prop, value in comp.initial.items():
                 layout[f"{cid}.{prop}"] = value
-        for node in graph.nodes:  # props a callback names but the layout leaves unset
-            for key in node.input_keys + node.state_keys + node.plain_outputs + tuple(k for k, _, _ in node.callback.running):
-                if key not in layout:
-                    layout[key] = unset(graph, key)
+        fill_named(layout, graph)
         for key in (*graph.derived, *graph.derived.values(), *graph.mounts):  # set by components themselves
             layout.setdefault(key, None)
         containers = [k for k, v in layout.items() if type(v) not in _ATOMS]
@@ -676,10 +681,7 @@ class Renderer:
         for cid, comp in change.added.items():
             for name, v in comp.initial.items():
                 layout[f"{cid}.{name}"] = copy_value(v)
-        for node in self.graph.nodes:
-            for key in node.input_keys + node.state_keys + node.plain_outputs:
-                if key not in layout:
-                    layout[key] = unset(self.graph, key)
+        fill_named(layout, self.graph)
         self.layout_version += 1
         # A request not yet sent reads its callback's ids as the page now has them (getInputs(paths) at
         # dispatch); one in flight keeps the body it was sent with.

@@ -421,12 +421,9 @@ def arrived(graph: Graph, workloads: list[Workload], params: Params = Params(),
             if u.kind in EVENTS or len(set(map(json.dumps, u.values))) > 1:
                 out.append(Workload(f"typing {u.prop}{words}", "after_typing", (u,), params, before))
         # each new input with every other input on that page, related pairs first, up to max_pairs
-        user = [u for u in found if u.kind != "tick"]
-        every = [(a, b) for a, b in itertools.combinations(user, 2)
-                 if (a in fresh or b in fresh) and f"{a.prop},{b.prop}" not in seen]
-        touched = {u.prop: _touched(page.graph, u.prop) for u in user}
-        related = [p for p in every if touched[p[0].prop] & touched[p[1].prop]]
-        for a, b in (related + [p for p in every if p not in related])[:params.max_pairs]:
+        kept, _ = pairs(found, params, page.graph, lambda a, b: (a in fresh or b in fresh)
+                        and f"{a.prop},{b.prop}" not in seen)
+        for a, b in kept:
             seen.add(f"{a.prop},{b.prop}")
             out.append(Workload(f"interleave {a.prop},{b.prop}{words}", "after_interleave", (a, b), params, before))
     return out
@@ -648,16 +645,17 @@ def _touched(graph: Graph | None, prop: str) -> set[str]:
     return out
 
 
-def pairs(found: list[UserInput], params: Params = Params(), graph: Graph | None = None
-          ) -> tuple[list[tuple[UserInput, UserInput]], list[str]]:
+def pairs(found: list[UserInput], params: Params = Params(), graph: Graph | None = None,
+          keep: Any = None) -> tuple[list[tuple[UserInput, UserInput]], list[str]]:
     """The pairs of user inputs to try together and interleaved, and the names of those left out.
 
     Pairs whose changes reach a common prop (a Store both end up writing, or
     one writes and the other reads) come first, so the ``max_pairs`` cap
-    leaves out the unrelated ones; what it leaves out is reported.
+    leaves out the unrelated ones; what it leaves out is reported.  ``keep``:
+    only the pairs it accepts (:func:`arrived`: those with a new input).
     """
     user = [u for u in found if u.kind != "tick"]
-    every = list(itertools.combinations(user, 2))
+    every = [p for p in itertools.combinations(user, 2) if keep is None or keep(*p)]
     touched = {u.prop: _touched(graph, u.prop) for u in user}
     related = [p for p in every if touched[p[0].prop] & touched[p[1].prop]]
     ordered = related + [p for p in every if p not in related]
