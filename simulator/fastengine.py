@@ -167,7 +167,7 @@ class _Flight:
     def start(self, _arg: Any = None) -> None:
         sim, req = self.sim, self.req
         if req.callback.clientside:                             # R15: no HTTP
-            sim._post("response", (req, req.callback.execute(req.args, tuple(req.changed), sim.now)))
+            sim._post("response", (req, sim._execute(req)))
             return
         sim._in_transit += 1
         if sim.connections is not None:
@@ -190,7 +190,7 @@ class _Flight:
 
     def at_worker(self) -> None:
         sim, req = self.sim, self.req
-        self.response = req.callback.execute(req.args, tuple(req.changed), sim.now)
+        self.response = sim._execute(req)
         sim._push(sim.now + (sim.draw_server() + self.response.elapsed), NORMAL, self.processed, None)
 
     def processed(self, _arg: Any = None) -> None:
@@ -239,7 +239,7 @@ class FastSimulation:
         slots = transport.executor or config.server.slots
         self.workers = _Pool(slots, self) if slots else None
         self.uplink, self.downlink = _Link(transport.ordered), _Link(transport.ordered)
-        plan.validate(self.renderer.layout)
+        self._validate(plan)
         self._inbox: list[tuple[str, Any]] = []
         self._wake: _Event | None = None
         self._busy = False
@@ -255,6 +255,9 @@ class FastSimulation:
         self._user_ended = False
         self._action = 0                          # the user's position in the plan
         self._stage = 0                           # and in that action (or in the end phase)
+
+    def _validate(self, plan: Plan) -> None:
+        plan.validate(self.renderer.layout)
 
     @staticmethod
     def _renderer(graph: Graph, config: Config) -> Renderer:
@@ -350,11 +353,19 @@ class FastSimulation:
             self._push(self.now, URGENT, _Flight(self, req).start, None)
         self._thread_idle()
 
-    def _pass(self, batch: list) -> tuple[list[Request], int]:
-        """Apply what the pass took in, in arrival order, run the observers; tally what the reference's events count."""
+    def _execute(self, req: Request) -> Any:
+        """The server (or the browser, R15) runs the callback of ``req`` now: its response."""
+        return req.callback.execute(req.args, tuple(req.changed), self.now)
+
+    def _pass(self, batch: list, count: bool = True) -> tuple[list[Request], int]:
+        """Apply what the pass took in, in arrival order, run the observers; tally what the reference's events count.
+
+        With ``count=False`` the renderer does the same and nothing is tallied
+        or checked (:mod:`simulator.memo` replays a run's passes with it).
+        """
         renderer, r = self.renderer, self.result
         # A request belongs to the phase it was created in (as the reference counts it).
-        first = self._first_measured if self._measuring else renderer.requests_created + 1
+        first = self._first_measured if self._measuring and count else renderer.requests_created + 1
         extra_outputs = 0
         observed = False  # did anything change that the renderer's observers watch? (R8)
         now = self.now
@@ -389,7 +400,7 @@ class FastSimulation:
                     extra_outputs += max(0, len(response.outputs) - 1)
         if not observed:
             sent = []
-        elif self._measuring:
+        elif self._measuring and count:
             # R8 supersedes only in schedule(), only requests pending before it.
             pending = renderer.requested + renderer.prioritized + renderer.in_flight
             sent = renderer.schedule(now)
@@ -402,14 +413,23 @@ class FastSimulation:
                     r.bytes_up += req.request_bytes
         else:
             sent = renderer.schedule(now)
-        self._track_divergence()
+        if count:
+            self._track_divergence()
         return sent, extra_outputs
 
     # ------------------------------------------------------------------
     # the user: each action (wait to settle, wait its delay, act), then the end phase
     # ------------------------------------------------------------------
+    def _idle(self) -> bool:
+        """Nothing pending in the renderer's lists."""
+        return self.renderer.idle
+
+    def _created(self) -> int:
+        """Requests the renderer has created so far (their ids run from 1)."""
+        return self.renderer.requests_created
+
     def _quiet(self) -> bool:
-        return self.renderer.idle and not self._inbox and not self._busy
+        return self._idle() and not self._inbox and not self._busy
 
     def _await_settled(self) -> None:
         if self._settled.triggered:
@@ -417,7 +437,7 @@ class FastSimulation:
         self._settled.waiter = self._user
 
     def _note_settled(self) -> None:
-        if self.renderer.idle and not self._inbox and not self._settled.triggered:
+        if self._idle() and not self._inbox and not self._settled.triggered:
             self._succeed(self._settled)
 
     def _user(self, _arg: Any = None) -> None:
@@ -440,7 +460,7 @@ class FastSimulation:
                     return
             if action.measure and not self._measuring:
                 self._measuring = True
-                self._first_measured = self.renderer.requests_created + 1
+                self._first_measured = self._created() + 1
                 self._track_divergence()
             self._last_action = self.now
             self._post("change", action.props)
@@ -492,12 +512,17 @@ class FastSimulation:
                 action(arg)
         except _Stop:
             if not self._user_ended:
-                r.unsettled = why_unsettled(self.renderer, self._in_transit or self._inbox, self.config.time_limit)
+                r.unsettled = self._why_unsettled()
         except RunawayLoop as exc:
             r.runaway = str(exc)
-        end = self._settled_at if self._settled_at is not None else self.now
+        return self._close(self._settled_at if self._settled_at is not None else self.now)
+
+    def _why_unsettled(self) -> str:
+        return why_unsettled(self.renderer, self._in_transit or self._inbox, self.config.time_limit)
+
+    def _close(self, end: float) -> Run:
         self._last_version = -1  # the divergence check's last word, whatever changed
-        return close_run(r, self.renderer, self.check, end, self._last_action, self._track_divergence)
+        return close_run(self.result, self.renderer, self.check, end, self._last_action, self._track_divergence)
 
 
 def simulate(app: Graph, plan: Plan, check: Check, config: Config = Config(), seed: Any = 0) -> Run:
