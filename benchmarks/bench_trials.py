@@ -5,8 +5,11 @@
 
 "Before" is the project at a git revision (default: the commit before the
 fast clock, 52fbf6d: the simpy engine, the renderer as it was), extracted to
-a temporary folder; "after" is this working tree (``Scenario.run``: the fast
-clock).  Each side runs in its own single-threaded worker process, the same
+a temporary folder; "after" is this working tree.  Each side runs a trial as
+its Monte-Carlo does: ``Scenario.figures`` where the revision has it (the
+fast clock with memoised passes, :mod:`simulator.memo`), else
+``Scenario.run``.  One scenario per cell serves all of a side's trials, as
+one runner serves all of a worker's chunks.  Each side runs in its own single-threaded worker process, the same
 trial seeds (``0/k``) on both, and the two are measured alternately, cell by
 cell, for ``--rounds`` rounds: on a machine shared with other work both see
 the same load.  A figure is trials / CPU seconds of that worker (one core);
@@ -46,10 +49,11 @@ def worker(root: str) -> None:
                 print(json.dumps({"missing": str(exc), "next": task["start"]}), flush=True)
                 continue
         s, config = built[key], Config()
+        run = getattr(s, "figures", s.run)   # what Monte-Carlo calls, where the revision has it
         k, start = task["start"], time.process_time()
         while time.process_time() - start < task["seconds"]:
             for _ in range(20):
-                s.run(f"0/{k}", config)
+                run(f"0/{k}", config)
                 k += 1
         print(json.dumps({"trials_per_s": (k - task["start"]) / (time.process_time() - start), "next": k}),
               flush=True)

@@ -304,6 +304,11 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
 )}
 
 
+def checked_props(keys: tuple[str, ...]) -> frozenset[str]:
+    """The props :func:`check` reads (no time among them: :mod:`simulator.memo` relies on it)."""
+    return frozenset({"user_data.data", *(f"{k}.value" for k in keys)})
+
+
 def check(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     """The divergence check: which keys of ``user_data`` disagree with the inputs.
 

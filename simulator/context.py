@@ -79,11 +79,19 @@ class SetPropsNotModelled(ScenarioError):
     """A ``set_props`` call the model cannot represent: the run stops, naming it."""
 
 
+#: How many times callback bodies in this process have read the simulated clock
+#: (:func:`server_time`, :func:`current_call`): :mod:`simulator.memo` shares a
+#: response between runs only when its body did not read it.
+clock_reads = 0
+
+
 def current_call() -> tuple[tuple[str, ...], dict[str, Any], float]:
     """What the running body was called with: its triggers, ctx's lists, and the simulated time in seconds."""
+    global clock_reads
     changed = _current.get()
     if changed is None:
         raise RuntimeError("only inside a running callback")
+    clock_reads += 1
     return changed, _lists.get()(), _clock.get()
 
 
@@ -93,6 +101,8 @@ def server_time() -> float:
     A callback that stamps its output with the wall clock (the article's
     chained solution does) must use this instead to stay deterministic.
     """
+    global clock_reads
+    clock_reads += 1
     return _clock.get()
 
 

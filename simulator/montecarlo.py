@@ -34,6 +34,10 @@ DEFAULT_MAX_TRIALS = 1_000_000
 
 
 class Cell(Protocol):
+    """``build()`` gives a runner: ``run(seed, config) -> Run``, and optionally ``figures(seed, config)``,
+    the same Run without its final ``layout``, which Monte-Carlo prefers.  A hashable cell with
+    ``shared = True`` lets one process reuse its runner for every chunk."""
+
     label: tuple[str, str]
 
     def build(self) -> Any: ...
@@ -43,12 +47,37 @@ def trial_seed(seed: Any, k: int) -> str:
     return f"{seed}/{k}"
 
 
+#: Runners built in this process for cells that allow it (``cell.shared``), most recent last.
+_built: dict[Any, Any] = {}
+_BUILT_MAX = 4
+
+
+def _runner(cell: Cell) -> Any:
+    """``cell.build()``, reused across chunks in this process when the cell says its runner may be.
+
+    A cell whose runs do not depend on what ran before on its runner (the
+    built-in scenarios: pure callbacks) sets ``shared = True``; its runner
+    then keeps what it learnt between chunks (:mod:`simulator.memo`), and
+    the app is built once per process instead of once per chunk.
+    """
+    if not getattr(cell, "shared", False):
+        return cell.build()
+    runner = _built.pop(cell, None)
+    if runner is None:
+        runner = cell.build()
+        while len(_built) >= _BUILT_MAX:
+            _built.pop(next(iter(_built)))
+    _built[cell] = runner
+    return runner
+
+
 def _run_chunk(task: tuple[int, Cell, Config, Any, int, int]) -> tuple[int, int, Summary]:
     index, cell, config, seed, start, stop = task
-    runner = cell.build()
+    runner = _runner(cell)
+    run = getattr(runner, "figures", runner.run)   # figures: a Run whose layout may be left out
     summary = Summary(*cell.label)
     for k in range(start, stop):
-        summary.add(runner.run(trial_seed(seed, k), config))
+        summary.add(run(trial_seed(seed, k), config))
     return index, start, summary
 
 

@@ -231,6 +231,10 @@ class _Bound:
     def label(self) -> tuple[str, str]:
         return self.cell.label
 
+    @property
+    def shared(self) -> bool:
+        return getattr(self.cell, "shared", False)
+
     def build(self) -> "_BoundRunner":
         return _BoundRunner(self.cell.build(), self.config)
 
@@ -241,6 +245,9 @@ class _BoundRunner:
 
     def run(self, seed: Any, config: Config | None = None) -> Run:
         return self.runner.run(seed, self.config)
+
+    def figures(self, seed: Any, config: Config | None = None) -> Run:
+        return getattr(self.runner, "figures", self.runner.run)(seed, self.config)
 
 
 @dataclass

@@ -1,0 +1,275 @@
+"""Memoised passes: the renderer's work, done once and shared by the trials of one cell.
+
+Two Monte-Carlo trials of a cell differ only in their random latencies.
+Latencies decide *when* things arrive, and so which arrivals share one of
+the renderer's passes (R20) and in what order; but once that is known, what
+a pass does -- which requests it supersedes, prioritizes and sends, which
+responses it applies or ignores, what the check then says -- depends only on
+what came before it, not on the clock, when:
+
+* every callback body is pure and does not read the clock.  Bodies are
+  pure by contract (the app is reused for every trial; :mod:`scenarios`
+  says so); a body that reads :func:`~simulator.context.server_time` is
+  caught as it runs, and the memo switches itself off for good;
+* no callback and not the check reads a time the renderer writes: a
+  Store's ``modified_timestamp`` (R4) or an event's ``*_timestamp`` (R29).
+  Whether two writes fall in one millisecond then changes nothing anyone
+  reads;
+* no clientside callback (it reads the page's own clock) and no layout
+  changes (R30): :func:`refusal` names what stands in the way.
+
+So the passes of all the trials of a cell form a tree.  A node is a history
+(every pass so far, and what each took in); an edge is one more pass,
+labelled with what it took in -- the page load, a user action, or the
+response to request #k -- and carrying what it did: the requests sent, the
+figures it added, and the node it leads to (is anything pending, how many
+requests exist, what the check says).  A trial walks down the tree from the
+root, taking each known edge's result without running the renderer.  At the
+first pass the tree does not know, it builds its renderer by replaying its
+own history, the same calls at the same simulated times -- so the renderer
+stands exactly where the trial's own run would have it -- and goes on as
+:class:`~simulator.fastengine.FastSimulation` does, adding each pass it runs
+to the tree.  The engine's clock, draws and figures are untouched: a
+memoised trial gives the same :class:`~simulator.engine.Run` figures as the
+plain one, bit for bit (``tests/test_memo.py`` checks it on every strategy
+and workload), only its final ``layout`` is left empty.
+
+The tree is bounded (:data:`MAX_NODES`); past the bound trials run as
+before.  Where histories hardly repeat (many random user actions), nearly
+every trial leaves the tree and growing it costs more than it saves: after
+:data:`WARM_UP` trials the memo switches itself off if more than four in five
+of them left it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import context
+from .engine import Check, Config, Run, close_run, side_refusal
+from .fastengine import FastSimulation
+from .graph import Graph
+from .renderer import Renderer, Request
+from .validate import check_function
+from .workload import Plan
+
+#: At most this many passes are remembered per cell (each about a kilobyte, with what it sent).
+MAX_NODES = 50_000
+#: After this many trials, the memo stays on only if at least one trial in five never left the tree.
+WARM_UP = 100
+
+_COUNTS = ("responses", "bytes_down", "applied", "ignored", "superseded", "sent", "bytes_up")
+
+
+def refusal(graph: Graph, check_reads: frozenset[str]) -> str | None:
+    """Why the passes of ``graph`` cannot be shared between trials, or None.
+
+    ``check_reads``: the props the divergence check reads.
+    """
+    if any(cb.clientside for cb in graph.callbacks):
+        return "a clientside callback reads the page's clock"
+    if graph.relayouts:
+        return "callbacks change the layout (R30)"
+    stamps = set(graph.derived.values())
+    for node in graph.nodes:
+        for key in node.input_keys + node.state_keys:
+            if key in stamps or key.endswith("_timestamp"):
+                return f"callback {node.callback.name} reads {key}, a time the renderer writes"
+    for key in sorted(check_reads):
+        if key in stamps or key.endswith("_timestamp"):
+            return f"the check reads {key}, a time the renderer writes"
+    return None
+
+
+class _Node:
+    """A history: where the renderer stands after it."""
+
+    __slots__ = ("edges", "idle", "created", "wrong", "ignored_user")
+
+    def __init__(self, renderer: Renderer, check: Check):
+        self.edges: dict[tuple, _Edge] = {}
+        self.idle = renderer.idle
+        self.created = renderer.requests_created
+        self.ignored_user = renderer.ignored_user
+        self.wrong = tuple(check(renderer.layout, renderer.ignored_user))
+
+
+class _Edge:
+    """One pass from a node: what it sent, what it added to the figures, where it led."""
+
+    __slots__ = ("node", "sent", "extra", "counts", "errors")
+
+    def __init__(self, node: _Node, sent: tuple[Request, ...], extra: int, counts: tuple[int, ...],
+                 errors: tuple[str, ...]):
+        self.node, self.sent, self.extra, self.counts, self.errors = node, sent, extra, counts, errors
+
+
+class Passes:
+    """The tree of one cell's passes under one renderer configuration, grown by its trials."""
+
+    def __init__(self, graph: Graph, check: Check, config: Config):
+        self.graph, self.check = graph, check_function(check)
+        pristine = Renderer(graph, request_budget=config.request_budget)
+        self.layout = pristine.layout            # what a plan is validated against
+        self.root = _Node(pristine, self.check)
+        self.nodes = 1
+        #: The response to each request the tree's edges sent, once its body has run.
+        self.responses: dict[Request, Any] = {}
+        self.trials = 0
+        self.replays = 0
+        self.off: str | None = None              # why the memo switched itself off
+
+    def simulate(self, plan: Plan, config: Config, seed: Any) -> Run:
+        """One trial: the figures of :func:`simulator.fastengine.simulate`, its ``layout`` left empty."""
+        if self.off is None and self.trials == WARM_UP and self.replays * 5 > self.trials * 4:
+            self.off = f"{self.replays} of the first {self.trials} trials took a history no earlier trial took"
+        if self.off is not None:
+            run = FastSimulation(self.graph, plan, self.check, config, seed).run()
+            run.layout = {}
+            return run
+        self.trials += 1
+        return MemoSimulation(self, plan, config, seed).run()
+
+
+class MemoSimulation(FastSimulation):
+    """A :class:`FastSimulation` that takes known passes from the tree and runs the renderer only past them.
+
+    ``renderer`` is None while the trial follows the tree; ``node`` is where
+    it stands in the tree (None once the trial has left it for good).
+    """
+
+    def __init__(self, memo: Passes, plan: Plan, config: Config, seed: Any):
+        self.memo = memo
+        super().__init__(memo.graph, plan, memo.check, config, seed)
+        self.node: _Node | None = memo.root
+        self._history: list[tuple[float, list]] = []   # (time, what it took in) of each pass followed
+        self._by_id: dict[int, Request] = {}            # the renderer's request for each id, once there is one
+
+    def _renderer(self, graph: Graph, config: Config) -> None:   # type: ignore[override]
+        return None   # built only when the trial leaves the tree (_leave)
+
+    def _validate(self, plan: Plan) -> None:
+        plan.validate(self.memo.layout)
+
+    # ------------------------------------------------------------------
+    def _key(self, batch: list) -> tuple | None:
+        """What a pass took in, as an edge's label (None: a value that cannot label one)."""
+        items = []
+        for kind, payload in batch:
+            if kind == "response":
+                items.append(payload[0].id)
+            elif kind == "change":
+                try:
+                    items.append(tuple((k, type(v), v) for k, v in payload.items()))
+                    hash(items[-1])
+                except TypeError:
+                    return None
+            else:
+                items.append(kind)
+        return (self._first_measured if self._measuring else 0, *items)
+
+    def _pass(self, batch: list, count: bool = True) -> tuple[list[Request], int]:
+        key = self._key(batch) if self.node is not None and self.memo.off is None else None
+        if self.renderer is None:
+            edge = self.node.edges.get(key) if key is not None else None
+            if edge is not None:
+                self._history.append((self.now, batch))
+                self._follow(edge)
+                return list(edge.sent), edge.extra
+            self._leave()
+        r = self.result
+        before = tuple(getattr(r, name) for name in _COUNTS)
+        errors = len(r.errors)
+        by_id = self._by_id
+        real = [(kind, (by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
+                for kind, payload in batch]
+        sent, extra = super()._pass(real, count)
+        for req in sent:
+            by_id[req.id] = req
+        if key is not None and self.memo.off is None and self.memo.nodes < MAX_NODES:
+            node = _Node(self.renderer, self.check)
+            counts = tuple(getattr(r, name) - was for name, was in zip(_COUNTS, before))
+            self.node.edges[key] = _Edge(node, tuple(sent), extra, counts, tuple(r.errors[errors:]))
+            self.memo.nodes += 1
+            self.node = node
+        else:
+            self.node = None
+        return sent, extra
+
+    def _follow(self, edge: _Edge) -> None:
+        """Take a known pass's result: its figures, and the node it leads to."""
+        r = self.result
+        if any(edge.counts):
+            for name, delta in zip(_COUNTS, edge.counts):
+                setattr(r, name, getattr(r, name) + delta)
+        if edge.errors:
+            r.errors.extend(edge.errors)
+        self.node = edge.node
+        self._track_divergence()
+
+    def _leave(self) -> None:
+        """Build the renderer where this trial stands: replay its passes, the same calls at the same times."""
+        self.memo.replays += 1
+        self.renderer = FastSimulation._renderer(self.graph, self.config)
+        now = self.now
+        for self.now, batch in self._history:
+            real = [(kind, (self._by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
+                    for kind, payload in batch]
+            sent, _ = super()._pass(real, count=False)
+            for req in sent:
+                self._by_id[req.id] = req
+        self.now = now
+        self._history = []
+
+    # ------------------------------------------------------------------
+    # what the engine asks of the renderer, answered from the tree while the trial follows it
+    # ------------------------------------------------------------------
+    def _idle(self) -> bool:
+        return self.node.idle if self.renderer is None else self.renderer.idle
+
+    def _created(self) -> int:
+        return self.node.created if self.renderer is None else self.renderer.requests_created
+
+    def _track_divergence(self) -> None:
+        if self.renderer is not None:
+            super()._track_divergence()
+        elif self._measuring:
+            # The check's answer is the node's; observing an unchanged answer again changes nothing.
+            self.result.observe(self.node.wrong, self.now)
+
+    def _execute(self, req: Request) -> Any:
+        """The body runs once per request of the tree; a body that reads the clock switches the memo off."""
+        memo = self.memo
+        response = memo.responses.get(req)
+        if response is None:
+            reads = context.clock_reads
+            response = super()._execute(req)
+            if context.clock_reads != reads:
+                memo.off = f"callback {req.name} reads the clock"
+            elif memo.off is None:
+                memo.responses[req] = response
+        return response
+
+    def _why_unsettled(self) -> str:
+        if self.renderer is None:
+            self._leave()
+        return super()._why_unsettled()
+
+    def _close(self, end: float) -> Run:
+        if self.renderer is not None:
+            run = super()._close(end)
+        else:
+            self._last_version = -1
+            node = self.node
+            run = close_run(self.result, _Standing(node), lambda layout, ignored: node.wrong, end,
+                            self._last_action, self._track_divergence)
+        run.layout = {}
+        return run
+
+
+class _Standing:
+    """What :func:`~simulator.engine.close_run` reads of a renderer, at a node of the tree."""
+
+    def __init__(self, node: _Node):
+        self.layout: dict[str, Any] = {}
+        self.ignored_user = node.ignored_user
