@@ -501,7 +501,7 @@ def parser() -> argparse.ArgumentParser:
                     help="stop once N complete schedules are covered (default: no limit)")
     ex.add_argument("--max-depth", type=int, metavar="D", help="at most D events per schedule (default: no limit)")
     ex.add_argument("--max-states", type=int, metavar="N", default=DEFAULT_MAX_STATES,
-                    help="expand at most N states (default: %(default)s)")
+                    help="expand at most N states, and hold at most N for the next step (default: %(default)s)")
     ex.add_argument("--no-reduction", action="store_true", help="no partial-order reduction (state hashing stays)")
     ex.add_argument("--distinct-ms", action="store_true",
                     help="a narrower model: no two events share a millisecond (no equal Store timestamps, R4)")

@@ -128,7 +128,8 @@ states.
 
 Bounds
 ------
-``max_depth`` (steps per schedule), ``max_states`` (states expanded),
+``max_depth`` (steps per schedule), ``max_states`` (states expanded, and
+states held for the next level: memory grows with those),
 ``max_schedules`` (complete schedules covered, checked level by level: the
 schedules ending on one level all count, so the total may pass the bound).
 When a bound cuts anything, ``result.complete`` is False and ``result.bound``
@@ -911,6 +912,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
     parents: list[tuple[int, Label] | None] = [None]
     terminals, schedules, states, transitions, expanded = [], 0, 1, 0, 0
     bound = runaway = first_bad = None
+    full = False   # max_states reached: stop where we are
     depth = longest = 0
     while level:
         nxt: dict[tuple, _State] = {}
@@ -932,7 +934,7 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
                 bound = bound or f"max_depth={max_depth}"
                 continue
             if max_states is not None and expanded >= max_states:
-                bound = bound or f"max_states={max_states}"
+                bound, full = bound or f"max_states={max_states}", True
                 break
             expanded += 1
             for label in labels:
@@ -952,9 +954,14 @@ def _search_graph(model: _Model, reduction: bool, max_schedules, max_depth, max_
                         ncosts[ck] = cost
                         parents[nids[ck]] = (ids[key], label)
                     ncounts[ck] += counts[key]
+            if max_states is not None and len(nxt) > max_states:
+                # The next level is held whole (each state with its renderer): it too is bounded,
+                # or a wide level outgrows memory long before max_states are expanded.
+                bound, full = bound or f"max_states={max_states}", True
+                break
         if bad_here is not None:
             first_bad = _path(parents, ids[bad_here])
-        if bound and bound.startswith("max_states"):
+        if full:
             break
         level, counts, costs, ids = nxt, ncounts, ncosts, nids
         states += len(level)

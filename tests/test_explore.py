@@ -421,3 +421,23 @@ def test_r4_a_round_trip_floor_keeps_responses_out_of_the_millisecond_their_requ
     assert floored.complete and not floored.diverging
     result = check(str(APPS / "store_mirror.py"), Options(trials=10), in_process=True)
     assert not result.diverges and all(w.proof == "proved safe" for w in result.workloads)
+
+
+def test_max_states_bounds_the_states_held_for_the_next_level_too(monkeypatch):
+    """A level can be wider than every level before it together: intermediary_stores with 7 keys
+    fans out 7, 42, 210, 840, ... orders.  The search holds the next level whole (each state with
+    its renderer), so max_states bounds it as well as the states expanded: memory stays bounded."""
+    import simulator.explore as module
+    from collections import defaultdict
+    held: list[dict] = []
+
+    class Level(defaultdict):   # the search keeps one per level: how many states reach each next state
+        def __init__(self, *args):
+            super().__init__(*args)
+            held.append(self)
+
+    monkeypatch.setattr(module, "defaultdict", Level)
+    result = _explore("intermediary_stores", "load", keys=7, max_states=600)
+    assert not result.complete and result.bound == "max_states=600"
+    # Past 600 the search stops after the expansion that crossed it (a state has at most 7 successors).
+    assert max(len(level) for level in held) <= 600 + 7
