@@ -35,10 +35,10 @@ plain one, bit for bit (``tests/test_memo.py`` checks it on every strategy
 and workload), only its final ``layout`` is left empty.
 
 The tree is bounded (:data:`MAX_NODES`); past the bound trials run as
-before.  Where histories hardly repeat (many random user actions), nearly
-every trial leaves the tree and growing it costs more than it saves: after
-:data:`WARM_UP` trials the memo switches itself off if more than four in five
-of them left it.
+before.  Where histories hardly repeat (a ticking Interval racing its
+responses), trials leave the tree early and growing it costs more than it
+saves: after :data:`WARM_UP` trials the memo switches itself off if less
+than :data:`MIN_SHARE` of their passes were found in the tree.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ from .workload import Plan
 
 #: At most this many passes are remembered per cell (each about a kilobyte, with what it sent).
 MAX_NODES = 50_000
-#: After this many trials, the memo stays on only if at least one trial in five never left the tree.
+#: After this many trials, the memo stays on only if at least MIN_SHARE of their passes came from the tree.
 WARM_UP = 100
+MIN_SHARE = 0.4
 
 _COUNTS = ("responses", "bytes_down", "applied", "ignored", "superseded", "sent", "bytes_up")
 
@@ -116,13 +117,17 @@ class Passes:
         #: The response to each request the tree's edges sent, once its body has run.
         self.responses: dict[Request, Any] = {}
         self.trials = 0
-        self.replays = 0
+        self.replays = 0                          # trials that left the tree (and replayed their history)
+        self.followed = 0                         # passes taken from the tree
+        self.ran = 0                              # passes the renderer ran (replays aside)
         self.off: str | None = None              # why the memo switched itself off
 
     def simulate(self, plan: Plan, config: Config, seed: Any) -> Run:
         """One trial: the figures of :func:`simulator.fastengine.simulate`, its ``layout`` left empty."""
-        if self.off is None and self.trials == WARM_UP and self.replays * 5 > self.trials * 4:
-            self.off = f"{self.replays} of the first {self.trials} trials took a history no earlier trial took"
+        if self.off is None and self.trials == WARM_UP and self.followed < MIN_SHARE * (self.followed + self.ran):
+            share = self.followed / max(1, self.followed + self.ran)
+            self.off = (f"only {share:.0%} of the passes of the first {self.trials} trials had been run before "
+                        "by an earlier trial")
         if self.off is not None:
             run = FastSimulation(self.graph, plan, self.check, config, seed).run()
             run.layout = {}
@@ -184,6 +189,7 @@ class MemoSimulation(FastSimulation):
         real = [(kind, (by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
                 for kind, payload in batch]
         sent, extra = super()._pass(real, count)
+        self.memo.ran += 1
         for req in sent:
             by_id[req.id] = req
         if key is not None and self.memo.off is None and self.memo.nodes < MAX_NODES:
@@ -198,6 +204,7 @@ class MemoSimulation(FastSimulation):
 
     def _follow(self, edge: _Edge) -> None:
         """Take a known pass's result: its figures, and the node it leads to."""
+        self.memo.followed += 1
         r = self.result
         if any(edge.counts):
             for name, delta in zip(_COUNTS, edge.counts):
