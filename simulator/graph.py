@@ -174,13 +174,13 @@ class Graph:
         for key, comp in self.components.items():
             for holder in comp.within:
                 self.chunks_at.setdefault(holder, []).append(key)
-        #: Can an answer change which callbacks run (R30)?  Only by writing children, in an app that reads
-        #: new components (``app.chunks``), and only if components with ids callbacks name can come or go:
-        #: a pattern may match new ids, a callback names an id not on the page, or such a component sits
-        #: inside a prop that holds components.  Otherwise an answer's components are values (R27), and an
-        #: app keeps the explorer's full reduction.
-        self.relayouts = app.dynamic and any(o.component_property == "children"
-                                             for cb in app.callbacks for o in cb.outputs) and (
+        #: Can an answer change which callbacks run (R30)?  Only by writing children (as an Output, or by
+        #: set_props, which any callback may call), in an app that reads new components (``app.chunks``),
+        #: and only if components with ids callbacks name can come or go: a pattern may match new ids, a
+        #: callback names an id not on the page, or such a component sits inside a prop that holds
+        #: components.  Otherwise an answer's components are values (R27), and an app keeps the explorer's
+        #: full reduction.
+        self.relayouts = app.dynamic and (
             any(cb.pattern for cb in app.callbacks)
             or any(not d.pattern and d.id_key not in self.components
                    for cb in app.callbacks for d in (*cb.outputs, *cb.inputs, *cb.states))

@@ -46,7 +46,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import context
-from .engine import Check, Config, Run, close_run, side_refusal
+from .engine import Check, Config, Run, close_run
 from .fastengine import FastSimulation
 from .graph import Graph
 from .renderer import Renderer, Request

@@ -640,12 +640,8 @@ class Renderer:
         self._land(values, now, f"{req.name} (set_props)")
 
     def _land(self, values: dict[str, Any], now: float, by: str) -> None:
-        """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners."""
-        if self.graph.app.dynamic:
-            for prop, value in values.items():
-                if chunks.change(self.graph, prop, value) is not None:
-                    raise NotModelled(f"{by} writes {prop} so that components whose ids callbacks use arrive or "
-                                      "leave: a layout change outside a callback's Outputs is not modelled (R30)")
+        """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners,
+        then (R30) take the components it now holds into the paths, without requesting their callbacks."""
         by_component: dict[str, list[str]] = {}
         for prop in values:
             by_component.setdefault(prop.rpartition(".")[0], []).append(prop)
@@ -655,19 +651,24 @@ class Renderer:
             self._react(props, by)
             for prop in props:
                 self._trigger(prop, now, ())
+            if self.graph.app.dynamic:
+                for prop in props:
+                    self._relayout(prop, values[prop], now, (), request=False)
         for prop in values:
             self._store_derived(prop, now)
 
     # ------------------------------------------------------------------
     # layout changes (executedCallbacks.ts handlePaths, requestedCallbacks.ts pruneCallbacks)
     # ------------------------------------------------------------------
-    def _relayout(self, prop: str, value: Any, now: float, chain: tuple[int, ...]) -> None:
+    def _relayout(self, prop: str, value: Any, now: float, chain: tuple[int, ...], request: bool = True) -> None:
         """R30: components with ids callbacks use arrive in ``prop``, or leave it: the page's callbacks change.
 
         The new components' props join the layout, those of the ones that
         left go, pending requests read their callback's ids as the page now
         has them, and what :func:`simulator.chunks.change` found is requested,
         each list an execution group of its own (R19), after the writer (R3).
+        ``request=False`` is ``sideUpdate``'s way (set_props, running=): the
+        paths change (``computePaths``), and nothing is requested for them.
         """
         change = chunks.change(self.graph, prop, value)
         if change is None:
@@ -690,6 +691,8 @@ class Renderer:
             req.node = by_uid.get(req.node.uid, req.node)
         self._relaid = True
         self._event("layout", now, prop=prop, added=list(change.added), removed=sorted(change.removed))
+        if not request:
+            return
         for found in (change.arrived, change.final):
             if found:
                 self._next_group += 1

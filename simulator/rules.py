@@ -231,13 +231,15 @@ RULES: tuple[Rule, ...] = (
     Rule("R30", "layout changes", "components a callback's Output brings run their callbacks; those of "
          "components that leave stop",
          ("observers/executedCallbacks.ts", "actions/dependencies_ts.ts", "actions/dependencies.js",
-          "observers/requestedCallbacks.ts", "observers/executingCallbacks.ts"),
+          "observers/requestedCallbacks.ts", "observers/executingCallbacks.ts", "actions/callbacks.ts"),
          "When an answer puts components with ids callbacks use into a children prop, each callback with an "
          "Output on a new component gets its initial call (unless prevent_initial_call), and each with an Input "
          "on one is requested as if it had changed, prevent_initial_call or not, unless its Outputs are all "
          "inside the new components too. An ALL Input that lost a component gets a final call. Requests of "
          "callbacks whose components left are dropped at the next pass; an answer in flight is then ignored. "
-         "A callback reading children gets the components inside as they stand now, with what the user typed."),
+         "A callback reading children gets the components inside as they stand now, with what the user typed. "
+         "Components that set_props (or running=) puts into children join the page too, but nothing is "
+         "requested for them: no initial call, no arrival; later changes to them fire their callbacks."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

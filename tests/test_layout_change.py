@@ -135,18 +135,41 @@ def test_r30_what_the_model_does_not_run_on_arrival_is_refused_by_name(tmp_path)
         d.respond(d.change({"go.n_clicks": 1})[0])
 
 
-def test_r30_a_layout_change_by_set_props_is_refused_by_name(tmp_path):
-    from simulator.dashapp.errors import Unsupported
+def test_r30_components_set_props_brings_join_the_page_but_nothing_is_requested_for_them(tmp_path):
     d = _driver(tmp_path, (
-        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box'), html.Div(id='seen')])\n"
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box'), html.Div(id='seen'), html.Div(id='n')])\n"
         "@app.callback(Input('go', 'n_clicks'), prevent_initial_call=True)\n"
-        "def add(n):\n    set_props('box', {'children': dcc.Input(id='name')})\n"
+        "def add(n):\n    set_props('box', {'children': [dcc.Input(id='name', value='x'), html.Div(id='inner'),"
+        " dcc.Input(id={'t': 'i', 'k': 0}, value='a')]})\n"
         "@app.callback(Output('seen', 'children'), Input('name', 'value'))\n"
-        "def seen(v):\n    return v\n"))
+        "def seen(v):\n    return f'seen={v}'\n"
+        "@app.callback(Output('inner', 'children'), Input('go', 'n_clicks'))\n"
+        "def inner(n):\n    return 'inner ran'\n"
+        "@app.callback(Output('n', 'children'), Input({'t': 'i', 'k': ALL}, 'value'))\n"
+        "def count(vs):\n    return len(vs)\n"))
     d.load()
-    with pytest.raises(Unsupported, match=r"set_props: it puts components into box.children whose ids callbacks "
-                                          r"use \(name\).*outside a callback's Outputs is not modelled \(R30\)"):
-        d.respond(d.change({"go.n_clicks": 1})[0])
+    d.settle()
+    assert d.names(d.sent) == ["count"]                    # seen and inner wait for ids the page lacks
+    d.respond(d.change({"go.n_clicks": 1})[0])
+    d.settle()
+    # sideUpdate: props set, paths recomputed, and nothing requested (no getLayoutCallbacks)
+    assert d.names(d.sent) == ["count", "add"]
+    assert d.value("name.value") == "x" and d.value("n.children") == 0
+    d.change({"name.value": "typed"})                      # the new ids are in the paths: their callbacks fire
+    d.change({'{"k":0,"t":"i"}.value': "b"})
+    d.settle()
+    assert d.value("seen.children") == "seen=typed" and d.value("n.children") == 1
+    assert d.value("inner.children") is None               # inner's Output arrived; only go would fire it
+
+
+@needs_chromium
+def test_r30_a_set_props_layout_change_gives_chromiums_calls_and_page(monkeypatch):
+    dom, browser_calls, _ = in_chromium(monkeypatch, "set_props_layout")
+    d = modelled_load("set_props_layout")
+    assert sorted(r.name for r in d.sent) == sorted(c.partition(":")[0] for c in browser_calls)
+    for cid in ("seen", "count", "boxwatch", "inner"):
+        shown = re.search(f'id="{cid}">([^<]*)<', dom).group(1)
+        assert html.unescape(shown) == (d.value(f"{cid}.children") or "")
 
 
 def test_r30_check_finds_the_item_a_quick_second_click_loses():
@@ -212,6 +235,36 @@ def test_r30_the_dash_like_api_runs_a_layout_change_and_its_race():
     assert result.complete and result.diverging                       # the second click read the old list
     runs = [simulate(app, plan, both, Config(), seed=s) for s in range(20)]
     assert any(r.diverged for r in runs) and not all(r.diverged for r in runs)
+
+
+def test_r30_the_dash_like_api_runs_a_set_props_layout_change_without_requesting_for_it():
+    from simulator import ALL, Config, Dash, Input, Output, State, dcc, html, set_props, simulate
+    from simulator.explore import explore
+    from simulator.workload import Plan, click
+    app = Dash("add by set_props")
+    app.layout = [html.Button(id="add"), html.Div([dcc.Input(id={"type": "item", "index": 0}, value="first")],
+                                                  id="items"), dcc.Store(id="store")]
+
+    @app.callback(Input("add", "n_clicks"), State("items", "children"), prevent_initial_call=True)
+    def add(n, children):
+        set_props("items", {"children": children + [dcc.Input(id={"type": "item", "index": n}, value=f"item {n}")]})
+
+    @app.callback(Output("store", "data"), Input({"type": "item", "index": ALL}, "value"))
+    def collect(values):
+        return values
+    d = Driver(app)
+    d.load()
+    d.settle()
+    d.change({"add.n_clicks": 1})
+    d.settle()
+    assert d.value("store.data") == ["first"]          # the arrival requests nothing (sideUpdate)
+    d.change({f"{_key(1)}.value": "typed"})
+    d.settle()
+    assert d.value("store.data") == ["first", "typed"]   # but the new input is on the page, and in ALL
+    plan = Plan((click("add", wait_settle=True, measure=True),))
+    stale = lambda layout: () if layout["store.data"] == ["first"] else ("store.data",)  # noqa: E731
+    assert explore(app, plan, stale, same_ms=True, passes=True).diverging == 0
+    assert not any(simulate(app, plan, stale, Config(), seed=s).diverged for s in range(5))
 
 
 def test_r30_the_dash_like_api_still_refuses_an_unknown_id_unless_callbacks_may_name_later_ones():

@@ -116,7 +116,7 @@ class RealCallback(Callback):
         body = payload(self.output_id, outputs, self.multi,
                        [(i.component_id, i.component_property) for i in self.inputs],
                        [(s.component_id, s.component_property) for s in self.states], args, list(changed))
-        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})", self.server.named)
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
 
     def execute_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...],
                          now: float = 0.0) -> Response:
@@ -124,7 +124,7 @@ class RealCallback(Callback):
         if self.clientside:
             return Callback.execute(instance, args, changed, now)
         body = instance.filled_body(args, changed)
-        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})", self.server.named)
+        return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
 
 
 def _split_outputs(output: str) -> tuple[list[str], bool]:

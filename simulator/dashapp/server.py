@@ -38,7 +38,7 @@ from ..app import Response
 from .clock import Clock
 from ..wildcards import id_key, is_pattern, parse
 from .errors import Unsupported
-from ..trees import Named, refusal
+from ..trees import Named
 
 _clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("callback_race_dash_clock", default=None)
 
@@ -177,14 +177,13 @@ def _key(cid: str) -> str:
     return id_key(json.loads(cid)) if cid.startswith("{") else cid
 
 
-def to_response(answer: Answer, name: str, named: Named | None = None) -> Response:
+def to_response(answer: Answer, name: str) -> Response:
     """The simulator's view of an HTTP answer; refuses what the model does not handle.
 
-    Components in an answer are a value unless a callback names an id among
-    them (``named``, R27): an Output's are then a layout change the renderer
-    runs (R30); a ``set_props``' are refused.
+    Components in an answer are values; where they carry ids the app's
+    callbacks name, the renderer makes them a layout change (R30), whether
+    they come as an Output or by ``set_props``.
     """
-    named = named or Named()
     if answer.status == 204:
         return Response("prevent", nbytes=0, elapsed=answer.slept_ms)
     if answer.status != 200:
@@ -197,9 +196,6 @@ def to_response(answer: Answer, name: str, named: Named | None = None) -> Respon
         if cid.startswith("{") and is_pattern(parse(cid)):
             raise Unsupported(f"callback {name}: set_props on {cid}, an id with a wildcard, names no one component")
         for prop, value in props.items():
-            why = refusal(named, f"{cid}.{prop}", value)
-            if why:
-                raise Unsupported(f"callback {name}: set_props: {why}")
             side[f"{cid}.{prop}"] = value
     outputs: dict[str, Any] = {}
     for cid, props in (body.get("response") or {}).items():
