@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator import Config, Dash, Plan, Run, fastengine, memo, simulate
-from simulator.engine import side_refusal
 from simulator.errors import ScenarioError
 
 from .user_data import KEYS, MAX_KEYS, STRATEGIES, Strategy, check, checked_props, keys_for, pad_user_data
@@ -68,7 +67,7 @@ class Scenario:
         self.check = check(self.keys)
         self._fixed_plan: Plan | None = None
         self._passes: dict[tuple, memo.Passes] = {}
-        self._memo_refusal = memo.refusal(self.graph, checked_props(self.keys))
+        self._memo_refusal = memo.refusal(self.graph, checked_props(self.keys), self.check)
 
     def plan(self, seed: Any) -> Plan:
         """The user's actions for ``seed``; built once when the workload draws nothing (load, storm, interval)."""
@@ -95,10 +94,10 @@ class Scenario:
         figures, bit for bit, for a fraction of the work.
         """
         if self._memo_refusal is None and fastengine.supports(config):
-            key = (config.request_budget, side_refusal(config))
+            key = memo.renderer_key(config)
             passes = self._passes.get(key)
             if passes is None:
-                passes = self._passes[key] = memo.Passes(self.graph, self.check, config)
+                passes = self._passes[key] = memo.Passes(self.graph, self.check, config, checked_props(self.keys))
             return passes.simulate(self.plan(seed), config, seed)
         run = self.run(seed, config)
         run.layout = {}

@@ -16,7 +16,12 @@ what came before it, not on the clock, when:
   Whether two writes fall in one millisecond then changes nothing anyone
   reads;
 * no clientside callback (it reads the page's own clock) and no layout
-  changes (R30): :func:`refusal` names what stands in the way.
+  changes (R30): :func:`refusal` names what stands in the way;
+* the check is a pure function of the layout, and does not read the user
+  actions the page ignored (R26): they change without the layout changing,
+  and the engines ask the check again only when the layout changes, which
+  is a matter of timing.  It is asked where a trial measures, as the
+  engines ask it, so it may assume the page is set up by then.
 
 So the passes of all the trials of a cell form a tree.  A node is a history
 (every pass so far, and what each took in); an edge is one more pass,
@@ -46,7 +51,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import context
-from .engine import Check, Config, Run, close_run
+from .engine import Check, Config, Run, close_run, side_refusal
 from .fastengine import FastSimulation
 from .graph import Graph
 from .renderer import Renderer, Request
@@ -62,11 +67,13 @@ MIN_SHARE = 0.4
 _COUNTS = ("responses", "bytes_down", "applied", "ignored", "superseded", "sent", "bytes_up")
 
 
-def refusal(graph: Graph, check_reads: frozenset[str]) -> str | None:
+def refusal(graph: Graph, check_reads: frozenset[str], check: Check | None = None) -> str | None:
     """Why the passes of ``graph`` cannot be shared between trials, or None.
 
     ``check_reads``: the props the divergence check reads.
     """
+    if getattr(check, "takes_ignored", False):
+        return "the check reads the user actions the page ignored (R26)"
     if any(cb.clientside for cb in graph.callbacks):
         return "a clientside callback reads the page's clock"
     if graph.relayouts:
@@ -83,16 +90,21 @@ def refusal(graph: Graph, check_reads: frozenset[str]) -> str | None:
 
 
 class _Node:
-    """A history: where the renderer stands after it."""
+    """A history: where the renderer stands after it.
+
+    ``wrong`` is the check's answer there, asked only by a trial measuring
+    there (as the engines ask it: a check may assume the page is set up);
+    None where no trial was, and a trial needing it then leaves the tree.
+    """
 
     __slots__ = ("edges", "idle", "created", "wrong", "ignored_user")
 
-    def __init__(self, renderer: Renderer, check: Check):
+    def __init__(self, renderer: Renderer, check: Check | None):
         self.edges: dict[tuple, _Edge] = {}
         self.idle = renderer.idle
         self.created = renderer.requests_created
         self.ignored_user = renderer.ignored_user
-        self.wrong = tuple(check(renderer.layout, renderer.ignored_user))
+        self.wrong = None if check is None else tuple(check(renderer.layout, renderer.ignored_user))
 
 
 class _Edge:
@@ -108,32 +120,47 @@ class _Edge:
 class Passes:
     """The tree of one cell's passes under one renderer configuration, grown by its trials."""
 
-    def __init__(self, graph: Graph, check: Check, config: Config):
+    def __init__(self, graph: Graph, check: Check, config: Config, check_reads: frozenset[str] = frozenset()):
         self.graph, self.check = graph, check_function(check)
+        self.config_key = renderer_key(config)
         pristine = Renderer(graph, request_budget=config.request_budget)
         self.layout = pristine.layout            # what a plan is validated against
-        self.root = _Node(pristine, self.check)
+        self.root = _Node(pristine, None)
         self.nodes = 1
-        #: The response to each request the tree's edges sent, once its body has run.
+        #: The response to each request the tree's edges sent (None until its body has run).
         self.responses: dict[Request, Any] = {}
         self.trials = 0
         self.replays = 0                          # trials that left the tree (and replayed their history)
         self.followed = 0                         # passes taken from the tree
         self.ran = 0                              # passes the renderer ran (replays aside)
-        self.off: str | None = None              # why the memo switched itself off
+        #: Why the memo is off (then every trial runs plain): what refusal() says, or what it found itself.
+        self.off: str | None = refusal(graph, check_reads, check)
 
     def simulate(self, plan: Plan, config: Config, seed: Any) -> Run:
         """One trial: the figures of :func:`simulator.fastengine.simulate`, its ``layout`` left empty."""
+        if renderer_key(config) != self.config_key:
+            raise ValueError("this tree was grown under another request_budget or transport: one Passes per "
+                             "renderer_key(config)")
         if self.off is None and self.trials == WARM_UP and self.followed < MIN_SHARE * (self.followed + self.ran):
             share = self.followed / max(1, self.followed + self.ran)
-            self.off = (f"only {share:.0%} of the passes of the first {self.trials} trials had been run before "
-                        "by an earlier trial")
+            self.switch_off(f"only {share:.0%} of the passes of the first {self.trials} trials had been run "
+                            "before by an earlier trial")
         if self.off is not None:
             run = FastSimulation(self.graph, plan, self.check, config, seed).run()
             run.layout = {}
             return run
         self.trials += 1
         return MemoSimulation(self, plan, config, seed).run()
+
+    def switch_off(self, why: str) -> None:
+        """From now on every trial runs plain; the tree goes."""
+        self.off = why
+        self.root, self.responses = None, {}
+
+
+def renderer_key(config: Config) -> tuple:
+    """What of a Config the renderer reads: trees grown under one key serve only that key."""
+    return config.request_budget, side_refusal(config)
 
 
 class MemoSimulation(FastSimulation):
@@ -157,18 +184,15 @@ class MemoSimulation(FastSimulation):
         plan.validate(self.memo.layout)
 
     # ------------------------------------------------------------------
-    def _key(self, batch: list) -> tuple | None:
-        """What a pass took in, as an edge's label (None: a value that cannot label one)."""
+    def _key(self, batch: list) -> tuple:
+        """What a pass took in, as an edge's label."""
         items = []
         for kind, payload in batch:
             if kind == "response":
                 items.append(payload[0].id)
             elif kind == "change":
-                try:
-                    items.append(tuple((k, type(v), v) for k, v in payload.items()))
-                    hash(items[-1])
-                except TypeError:
-                    return None
+                # repr tells apart what == does not (1 and True, 0.0 and -0.0, (1,) and (True,))
+                items.append(tuple((k, v) if type(v) is str else (k, type(v), repr(v)) for k, v in payload.items()))
             else:
                 items.append(kind)
         return (self._first_measured if self._measuring else 0, *items)
@@ -177,6 +201,8 @@ class MemoSimulation(FastSimulation):
         key = self._key(batch) if self.node is not None and self.memo.off is None else None
         if self.renderer is None:
             edge = self.node.edges.get(key) if key is not None else None
+            if edge is not None and self._measuring and edge.node.wrong is None:
+                edge = None   # no trial measured there: run it, and ask the check
             if edge is not None:
                 self._history.append((self.now, batch))
                 self._follow(edge)
@@ -192,12 +218,22 @@ class MemoSimulation(FastSimulation):
         self.memo.ran += 1
         for req in sent:
             by_id[req.id] = req
-        if key is not None and self.memo.off is None and self.memo.nodes < MAX_NODES:
-            node = _Node(self.renderer, self.check)
-            counts = tuple(getattr(r, name) - was for name, was in zip(_COUNTS, before))
-            self.node.edges[key] = _Edge(node, tuple(sent), extra, counts, tuple(r.errors[errors:]))
-            self.memo.nodes += 1
-            self.node = node
+        if key is not None and self.memo.off is None:
+            known = self.node.edges.get(key)
+            if known is not None:   # followed before, but without the check's answer there: add it
+                if known.node.wrong is None and self._measuring:
+                    known.node.wrong = tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
+                self.node = known.node
+            elif self.memo.nodes < MAX_NODES:
+                node = _Node(self.renderer, self.check if self._measuring else None)
+                counts = tuple(getattr(r, name) - was for name, was in zip(_COUNTS, before))
+                self.node.edges[key] = _Edge(node, tuple(sent), extra, counts, tuple(r.errors[errors:]))
+                for req in sent:
+                    self.memo.responses[req] = None
+                self.memo.nodes += 1
+                self.node = node
+            else:
+                self.node = None
         else:
             self.node = None
         return sent, extra
@@ -240,8 +276,17 @@ class MemoSimulation(FastSimulation):
     def _track_divergence(self) -> None:
         if self.renderer is not None:
             super()._track_divergence()
+            node = self.node
+            if self._measuring and node is not None and node.wrong is None:   # for the trials that follow
+                node.wrong = tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
         elif self._measuring:
-            # The check's answer is the node's; observing an unchanged answer again changes nothing.
+            # The check's answer is the node's; observing an unchanged answer again changes nothing
+            # (the check does not read ignored actions: refusal), so there is no need to ask only when
+            # the layout changed, as the engines do.
+            if self.node.wrong is None:   # no trial measured here: leave the tree, ask the check
+                self._leave()
+                self._track_divergence()
+                return
             self.result.observe(self.node.wrong, self.now)
 
     def _execute(self, req: Request) -> Any:
@@ -252,8 +297,8 @@ class MemoSimulation(FastSimulation):
             reads = context.clock_reads
             response = super()._execute(req)
             if context.clock_reads != reads:
-                memo.off = f"callback {req.name} reads the clock"
-            elif memo.off is None:
+                memo.switch_off(f"callback {req.name} reads the clock")
+            elif req in memo.responses:   # kept for the requests the tree sends, and only those
                 memo.responses[req] = response
         return response
 

@@ -60,7 +60,10 @@ def _runner(cell: Cell) -> Any:
     then keeps what it learnt between chunks (:mod:`simulator.memo`), and
     the app is built once per process instead of once per chunk.
     """
-    if not getattr(cell, "shared", False):
+    try:
+        if not getattr(cell, "shared", False) or hash(cell) is None:
+            return cell.build()
+    except TypeError:   # a cell holding a dict (a sweep point's Config with --callback-delay): build it
         return cell.build()
     runner = _built.pop(cell, None)
     if runner is None:
@@ -163,5 +166,6 @@ def monte_carlo(cells: Sequence[Cell], trials: int, seed: Any = 0, config: Confi
             for i in wide:
                 target[i] = min(cap, 2 * done[i])
     finally:
+        _built.clear()   # what ran in this process (jobs=1) is not kept past the call
         if own:
             executor.close()

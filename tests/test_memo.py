@@ -192,3 +192,93 @@ def test_error_responses_are_counted_when_the_pass_is_taken_from_the_tree():
     assert results[-1][0]["errors"], "the raising callback's errors are in the figures"
     for memoised, plain in results:
         assert memoised == plain
+
+
+# --- what a review found: each once gave figures other than the plain run's, or crashed ----------
+
+def test_a_check_that_reads_ignored_actions_keeps_the_memo_off():
+    """Such a check's answer changes without the layout changing (R26); the engines ask it again only when
+    the layout changes, which depends on timing, so its passes cannot be shared."""
+    app = Dash("disabled")
+    app.layout = [html.Button(id="b", disabled=True), html.Div(id="out"), dcc.Input(id="t"), html.Div(id="o2")]
+
+    @app.callback(Output("out", "children"), Input("b", "n_clicks"), prevent_initial_call=True)
+    def clicked(n):
+        return n
+
+    @app.callback(Output("o2", "children"), Input("t", "value"), prevent_initial_call=True)
+    def typed(v):
+        return v
+
+    def check(layout, ignored):
+        return bool(ignored)
+    check.takes_ignored = True
+    plan = Plan((click("b", measure=True, wait_settle=True), type_into("t", "x", delay=100)))
+    passes = memo.Passes(app.graph, check, Config())
+    assert "ignored" in passes.off
+    for k in range(5):
+        assert figures(passes.simulate(plan, Config(), k)) == figures(
+            fastengine.simulate(app.graph, plan, check, Config(), seed=k))
+
+
+def test_values_equal_in_python_but_not_on_the_wire_are_different_histories():
+    app = Dash("values")
+    app.layout = [dcc.Input(id="a"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("a", "value"), prevent_initial_call=True)
+    def shown(v):
+        return repr(v)
+
+    def check(layout):
+        return layout["out.children"] in ("-0.0", "True", "[True]")
+    graph = app.graph
+    for values in ((0.0, -0.0), (1, True), ([1], [True])):
+        passes = memo.Passes(graph, check, Config())
+        for k, value in enumerate(values * 2):
+            plan = Plan((type_into("a", value, measure=True),))
+            assert figures(passes.simulate(plan, Config(), k)) == figures(
+                fastengine.simulate(graph, plan, check, Config(), seed=k)), value
+
+
+def test_the_check_is_asked_only_where_a_trial_measures():
+    """A check may assume the page is set up: the engines ask it once measuring starts, and so does the memo."""
+    app = Dash("setup")
+    app.layout = [dcc.Input(id="a"), dcc.Store(id="s")]
+
+    @app.callback(Output("s", "data"), Input("a", "value"), prevent_initial_call=True)
+    def store(v):
+        return {"a": v}
+
+    def check(layout):
+        return layout["s.data"]["a"] != layout["a.value"]   # None["a"] before the first write
+    plan = Plan((type_into("a", "x", wait_settle=True), type_into("a", "y", wait_settle=True, measure=True)))
+    passes = memo.Passes(app.graph, check, Config())
+    for k in range(5):
+        assert figures(passes.simulate(plan, Config(), k)) == figures(
+            fastengine.simulate(app.graph, plan, check, Config(), seed=k))
+
+
+def test_a_sweep_with_a_callback_delay_runs():
+    """A sweep point's Config may hold a dict (callback_delays): its cell cannot be hashed, so it is built per chunk."""
+    from simulator import sweep
+    config = Config.make(callback_delays={"load_data": Config().server_delay})
+    rows = sweep.sweep([sweep.Point({"network": "10"}, config, scenarios.cells(["naive"], ["load"]))], 20)
+    assert rows[0].summary.trials == 20
+
+
+def test_responses_are_kept_only_for_the_requests_the_tree_sends(monkeypatch):
+    monkeypatch.setattr(memo, "MAX_NODES", 60)
+    monkeypatch.setattr(memo, "WARM_UP", 10**9)   # stays on, its tree full: trials go on leaving it
+    s = scenarios.scenario("circular", "typing")
+    for k in range(300):
+        s.figures(k)
+    tree, = s._passes.values()
+    assert tree.off is None and tree.nodes == 60
+    sent = {req for node in _nodes(tree.root) for edge in node.edges.values() for req in edge.sent}
+    assert set(tree.responses) <= sent
+
+
+def _nodes(node):
+    yield node
+    for edge in node.edges.values():
+        yield from _nodes(edge.node)
