@@ -176,6 +176,7 @@ class MemoSimulation(FastSimulation):
         self.node: _Node | None = memo.root
         self._history: list[tuple[float, list]] = []   # (time, what it took in) of each pass followed
         self._by_id: dict[int, Request] = {}            # the renderer's request for each id, once there is one
+        self._passing = False
 
     def _renderer(self, graph: Graph, config: Config) -> None:   # type: ignore[override]
         return None   # built only when the trial leaves the tree (_leave)
@@ -214,7 +215,11 @@ class MemoSimulation(FastSimulation):
         by_id = self._by_id
         real = [(kind, (by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
                 for kind, payload in batch]
-        sent, extra = super()._pass(real, count)
+        self._passing = True   # the check it asks at its end belongs to the node it leads to, not to self.node
+        try:
+            sent, extra = super()._pass(real, count)
+        finally:
+            self._passing = False
         self.memo.ran += 1
         for req in sent:
             by_id[req.id] = req
@@ -277,7 +282,8 @@ class MemoSimulation(FastSimulation):
         if self.renderer is not None:
             super()._track_divergence()
             node = self.node
-            if self._measuring and node is not None and node.wrong is None:   # for the trials that follow
+            if self._measuring and node is not None and node.wrong is None and not self._passing:
+                # measuring starts here: the check's answer, for the trials that follow
                 node.wrong = tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
         elif self._measuring:
             # The check's answer is the node's; observing an unchanged answer again changes nothing
@@ -308,6 +314,8 @@ class MemoSimulation(FastSimulation):
         return super()._why_unsettled()
 
     def _close(self, end: float) -> Run:
+        if self.renderer is None and self.node.wrong is None:   # no trial measured here: ask the check
+            self._leave()
         if self.renderer is not None:
             run = super()._close(end)
         else:
