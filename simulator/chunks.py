@@ -49,8 +49,13 @@ class Change:
     final: list[tuple[Node, dict[str, int], bool]]     # ALL/ALLSMALLER callbacks that lost a component
 
 
-def change(graph: Graph, prop: str, value: Any) -> Change | None:
-    """The layout change writing ``value`` to ``prop`` makes, or None when it is a value like any other (R27)."""
+def change(graph: Graph, prop: str, value: Any, falsy_keeps: bool = True) -> Change | None:
+    """The layout change writing ``value`` to ``prop`` makes, or None when it is a value like any other (R27).
+
+    ``falsy_keeps``: a falsy ``children`` leaves the paths as they were, as an
+    Output's does (``handlePaths`` is skipped); ``sideUpdate`` recomputes them
+    whatever the value, so a set_props of ``None`` takes the components away.
+    """
     leaving = graph.chunks_at.get(prop, ())
     holds = holds_components(value)
     if not leaving and not holds:
@@ -59,8 +64,8 @@ def change(graph: Graph, prop: str, value: Any) -> Change | None:
     if not arriving and not any(graph.named.names(graph.components[k].id) for k in leaving):
         return None
     holder, _, name = prop.rpartition(".")
-    if name == "children" and (value is None or value is False or value == "" or
-                               (type(value) in (int, float) and (value == 0 or value != value))):
+    if falsy_keeps and name == "children" and (value is None or value is False or value == "" or
+                                               (type(value) in (int, float) and (value == 0 or value != value))):
         return None   # JavaScript-falsy: handlePaths is skipped, the paths keep the components (executedCallbacks.ts)
     if name != "children":
         raise NotModelled(f"components whose ids callbacks use are written to {prop}: the renderer looks for new "

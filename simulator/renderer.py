@@ -202,6 +202,14 @@ def initial_layout(graph: Graph) -> dict[str, Any]:
     return layout
 
 
+def _by_component(values: dict[str, Any]) -> dict[str, list[str]]:
+    """``{"a.x": 1, "b.y": 2, "a.z": 3}`` -> ``{"a": ["a.x", "a.z"], "b": ["b.y"]}``: props by component, in order."""
+    out: dict[str, list[str]] = {}
+    for prop in values:
+        out.setdefault(prop.rpartition(".")[0], []).append(prop)
+    return out
+
+
 class Renderer:
     """The requested / prioritized / in-flight lists and the rules that move requests."""
 
@@ -610,52 +618,69 @@ class Renderer:
     def _side_updates(self, req: Request, response: Response, now: float) -> None:
         """R21: apply a response's ``sideUpdate`` (``actions/callbacks.ts``, ``sideUpdate``).
 
-        Per component, its props are set and then their listeners requested,
-        as ``updateComponent`` does (``updateProps`` then ``notifyObservers``):
-        with no equality check (like R2) and no predecessors (like a
-        component change, R3).  A Patch applies to the value current on
-        arrival (R17).  A Store that takes new data stamps it (R4).
+        Component by component, in the order the server sent them, its props
+        are set and then their listeners requested, as ``updateComponent``
+        does (``updateProps`` then ``notifyObservers``): with no equality
+        check (like R2) and no predecessors (like a component change, R3).
+        Each component is looked for on the page as its turn comes, so one
+        that an earlier ``set_props`` of the same response brought is there
+        (R30).  A Patch applies to the value current then (R17).  A Store
+        that takes new data stamps it (R4).
         """
-        values: dict[str, Any] = {}
-        for prop, value in response.side.items():
-            cid = prop.rpartition(".")[0]
-            app = self.graph.app
+        by = f"{req.name} (set_props)"
+        app = self.graph.app
+        landed: list[str] = []
+        for cid, props in _by_component(response.side).items():
             if cid not in self.graph.components and app.dynamic and app.suppress_callback_exceptions \
                     and self.graph.named.names(json.loads(cid) if cid.startswith("{") else cid):
                 # R30: a component callbacks name, not on the page (yet, or now): the renderer skips it
-                self._event("absent", now, request=req, prop=prop)
+                for prop in props:
+                    self._event("absent", now, request=req, prop=prop)
                 continue
-            self._check_side(req, prop)
-            if is_patch(value):
-                try:
-                    value = apply_patch(self.layout.get(prop), value)
-                except InvalidPatchOperation as exc:  # what the renderer then does is not modelled
-                    raise InvalidPatchOperation(
-                        f"callback {req.name}: a Patch given to set_props for {prop} cannot apply: {exc} "
-                        "(not modelled: the renderer's handling of it is not followed)") from None
-            values[prop] = value
-        if self._emit is not None:
-            self._event("side_update", now, request=req, values=values,
-                        patched=tuple(p for p in values if is_patch(response.side.get(p))))
-        self._land(values, now, f"{req.name} (set_props)")
+            values: dict[str, Any] = {}
+            for prop in props:
+                self._check_side(req, prop)
+                value = response.side[prop]
+                values[prop] = self._patched(prop, value, f"callback {req.name}: a Patch given to set_props for "
+                                             f"{prop}", " (not modelled: the renderer's handling of it is not "
+                                             "followed)") if is_patch(value) else value
+            if self._emit is not None:
+                self._event("side_update", now, request=req, values=values,
+                            patched=tuple(p for p in values if is_patch(response.side.get(p))))
+            self._land_component(values, now, by)
+            landed += values
+        for prop in landed:
+            self._store_derived(prop, now)
+
+    def _patched(self, prop: str, patch: Any, who: str, note: str = "") -> Any:
+        """R17: a Patch applied to the value current on arrival; for a prop holding components,
+        to them as they stand, with what the user typed since (R30)."""
+        base = self.layout.get(prop)
+        if self.dynamic and prop in self.graph.chunks_at:
+            base = chunks.current(base, self.layout, self.graph.props_of)
+        try:
+            return apply_patch(base, patch)
+        except InvalidPatchOperation as exc:
+            raise InvalidPatchOperation(f"{who} cannot apply: {exc}{note}") from None
 
     def _land(self, values: dict[str, Any], now: float, by: str) -> None:
-        """Set props as ``sideUpdate`` does (R21, R26): per component, set then request their listeners,
-        then (R30) take the components it now holds into the paths, without requesting their callbacks."""
-        by_component: dict[str, list[str]] = {}
-        for prop in values:
-            by_component.setdefault(prop.rpartition(".")[0], []).append(prop)
-        for props in by_component.values():
-            for prop in props:
-                self._set(prop, values[prop], now, by=by)
-            self._react(props, by)
-            for prop in props:
-                self._trigger(prop, now, ())
-            if self.graph.app.dynamic:
-                for prop in props:
-                    self._relayout(prop, values[prop], now, (), request=False)
+        """Set props as ``sideUpdate`` does (R21, R26): component by component (:meth:`_land_component`)."""
+        for props in _by_component(values).values():
+            self._land_component({p: values[p] for p in props}, now, by)
         for prop in values:
             self._store_derived(prop, now)
+
+    def _land_component(self, values: dict[str, Any], now: float, by: str) -> None:
+        """One component's props, as ``updateComponent`` sets them: set, then request their listeners;
+        then (R30) the components its props now hold join the paths, nothing requested for them."""
+        for prop, value in values.items():
+            self._set(prop, value, now, by=by)
+        self._react(values, by)
+        for prop in values:
+            self._trigger(prop, now, ())
+        if self.graph.app.dynamic:
+            for prop, value in values.items():
+                self._relayout(prop, value, now, (), request=False)
 
     # ------------------------------------------------------------------
     # layout changes (executedCallbacks.ts handlePaths, requestedCallbacks.ts pruneCallbacks)
@@ -668,9 +693,10 @@ class Renderer:
         has them, and what :func:`simulator.chunks.change` found is requested,
         each list an execution group of its own (R19), after the writer (R3).
         ``request=False`` is ``sideUpdate``'s way (set_props, running=): the
-        paths change (``computePaths``), and nothing is requested for them.
+        paths change (``computePaths``, even for a falsy value, which empties
+        them), and nothing is requested for them.
         """
-        change = chunks.change(self.graph, prop, value)
+        change = chunks.change(self.graph, prop, value, falsy_keeps=request)
         if change is None:
             return
         self.graph = change.graph
@@ -774,15 +800,8 @@ class Renderer:
                 new_values = {}
                 for prop, value in response.outputs.items():
                     # R17: a Patch applies to the value current on arrival; R16: a value replaces.
-                    if is_patch(value):
-                        base = self.layout[prop]
-                        if self.dynamic and prop in self.graph.chunks_at:   # R30: the tree as it stands
-                            base = chunks.current(base, self.layout, self.graph.props_of)
-                        try:
-                            new_values[prop] = apply_patch(base, value)
-                        except InvalidPatchOperation as exc:
-                            raise InvalidPatchOperation(
-                                f"callback {req.name}: Patch to {prop} cannot apply: {exc}") from None
+                    if is_patch(value):   # R30: to the tree as it stands
+                        new_values[prop] = self._patched(prop, value, f"callback {req.name}: Patch to {prop}")
                     else:
                         new_values[prop] = value
                 if self.dynamic:   # R30: a component that left the page takes no value (applyProps)

@@ -167,9 +167,10 @@ def test_r30_a_set_props_layout_change_gives_chromiums_calls_and_page(monkeypatc
     dom, browser_calls, _ = in_chromium(monkeypatch, "set_props_layout")
     d = modelled_load("set_props_layout")
     assert sorted(r.name for r in d.sent) == sorted(c.partition(":")[0] for c in browser_calls)
-    for cid in ("seen", "count", "boxwatch", "inner"):
+    for cid in ("seen", "count", "boxwatch", "inner", "zipped"):
         shown = re.search(f'id="{cid}">([^<]*)<', dom).group(1)
         assert html.unescape(shown) == (d.value(f"{cid}.children") or "")
+    assert "zipped" in browser_calls
 
 
 def test_r30_check_finds_the_item_a_quick_second_click_loses():
@@ -508,3 +509,62 @@ def test_r30_what_is_refused_now_rather_than_run_wrong(tmp_path):
     d.load()
     with pytest.raises(NotModelled, match="written to dd.options"):
         d.respond(d.change({"go.n_clicks": 1})[0])
+
+
+def test_r30_a_set_props_finds_the_component_an_earlier_set_props_of_its_response_brought(tmp_path):
+    # sideUpdate goes component by component: the input box's set_props brings is there for the next one
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='box'), html.Div(id='mirror')])\n"
+        "@app.callback(Input('go', 'n_clicks'), prevent_initial_call=True)\n"
+        "def build(n):\n"
+        "    set_props('box', {'children': [dcc.Input(id='city', value='')]})\n"
+        "    set_props('city', {'value': 'Paris'})\n"
+        "@app.callback(Output('mirror', 'children'), Input('city', 'value'), prevent_initial_call=True)\n"
+        "def mirror(v):\n    return f'city={v}'\n"))
+    d.load()
+    d.settle()
+    d.change({"go.n_clicks": 1})
+    d.settle()
+    assert d.value("city.value") == "Paris" and d.value("mirror.children") == "city=Paris"
+
+
+def test_r30_a_patch_by_set_props_to_children_applies_to_the_rows_as_the_user_left_them(tmp_path):
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='add'), html.Div(id='rows'), html.Div(id='sum')])\n"
+        "@app.callback(Input('add', 'n_clicks'), prevent_initial_call=True)\n"
+        "def add(n):\n"
+        "    p = Patch()\n    p.append(dcc.Input(id={'type': 'row', 'index': n}, value=1))\n"
+        "    set_props('rows', {'children': p})\n"
+        "@app.callback(Output('sum', 'children'), Input({'type': 'row', 'index': ALL}, 'value'))\n"
+        "def total(values):\n    return sum(int(v or 0) for v in values)\n"))
+    d.load()
+    d.settle()
+    d.change({"add.n_clicks": 1})
+    d.settle()
+    d.change({f"{_key(1, 'row')}.value": 7})
+    d.settle()
+    d.change({"add.n_clicks": 2})
+    d.settle()
+    assert d.value(f"{_key(1, 'row')}.value") == 7             # the Patch appended; row 1 keeps what was typed
+    d.change({f"{_key(2, 'row')}.value": 2})
+    d.settle()
+    assert d.value("sum.children") == 9
+
+
+def test_r30_a_set_props_of_none_to_children_takes_the_components_away(tmp_path):
+    # handlePaths skips a falsy Output value, but sideUpdate recomputes the paths whatever the value
+    d = _driver(tmp_path, (
+        "app.layout = html.Div([html.Button(id='clear'), html.Button(id='recalc'),"
+        " html.Div([dcc.Input(id={'type': 'qty', 'index': 0}, value=15)], id='cart'), html.Div(id='total')])\n"
+        "@app.callback(Input('clear', 'n_clicks'), prevent_initial_call=True)\n"
+        "def clear(n):\n    set_props('cart', {'children': None})\n"
+        "@app.callback(Output('total', 'children'), Input('recalc', 'n_clicks'),"
+        " State({'type': 'qty', 'index': ALL}, 'value'), prevent_initial_call=True)\n"
+        "def grand(n, values):\n    return f'total {sum(values)}'\n"))
+    d.load()
+    d.settle()
+    d.change({"clear.n_clicks": 1})
+    d.settle()
+    d.change({"recalc.n_clicks": 1})
+    d.settle()
+    assert d.value("total.children") == "total 0"
