@@ -148,3 +148,12 @@ def test_the_page_loads_call_giving_way_to_the_users_is_named(real_app):
     assert result.proof == "diverges"
     assert result.anomaly.name == "the page load's call gave way to the user's (R7)"
     assert "the page load's call of `render`" in result.anomaly.story
+
+
+def test_a_state_read_before_a_set_props_sent_alongside_it_landed_is_named(real_app):
+    # A trial saw "lost update (mechanism not recognised)" for an initial call reading what another set_props.
+    result = _run(real_app("load_stale_state"), "load")
+    assert result.proof == "diverges" and result.diverged == result.trials   # the first pass: always stale
+    assert result.anomaly.name == "stale read: a State read before a write in flight landed"
+    assert "`show` (#2) read `cfg.data` as State" in result.anomaly.story and "init`'s set_props" in result.anomaly.story
+    assert "make cfg.data an Input instead of a State" in result.anomaly.fix

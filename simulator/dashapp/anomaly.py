@@ -312,6 +312,28 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                                    f"{cbs[-1].name if cbs else 'the later one'} from the other's output instead of "
                                    f"from the same input ({', '.join(_where(cb) for cb in cbs)})",
                                    [_where(cb) for cb in cbs])
+    # stale read: B read a prop, as State, before A's write of it landed (both out together, R14), and B's
+    # output shows the old value; serially B would have read A's write
+    for prop in sorted(wrong):
+        for b in reqs.values():
+            if prop not in b.get("values", {}) or "sent" not in b:
+                continue
+            cb_b = by_name.get(b["callback"])
+            for read, _ in b.get("read", {}).items():
+                if cb_b is None or not any(s.key == read for s in cb_b.states):
+                    continue
+                a = next((r for r in reqs.values() if r is not b and read in r.get("values", {})
+                          and b["sent"] <= r.get("applied", -1)), None)
+                if a is None:
+                    continue
+                how = "set_props" if by_name.get(a["callback"]) is None or not any(
+                    o.key == read for o in by_name[a["callback"]].outputs) else "response"
+                story = (f"`{cb_b.name}` (#{b['id']}) read `{read}` as State when it was sent, before "
+                         f"`{a['callback']}`'s {how} (#{a['id']}) wrote it (a request reads the page as it stands "
+                         f"when it is sent, R14), so {prop} shows the value from before (lost: {lost_words})")
+                return Anomaly("stale read: a State read before a write in flight landed", story,
+                               f"in {_where(cb_b)}, make {read} an Input instead of a State, so that "
+                               f"{cb_b.name} runs again once {a['callback']} has written it", [_where(cb_b)])
     # the page load's call merged into the user's request (R7): what it would have set off never happened
     for r in reqs.values():
         into = reqs.get(r.get("superseded_by")) if r.get("merged") and r.get("cause") == "initial call" else None
