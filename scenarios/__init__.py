@@ -67,7 +67,6 @@ class Scenario:
         self.check = check(self.keys)
         self._fixed_plan: Plan | None = None
         self._passes: dict[tuple, memo.Passes] = {}
-        self._memo_refusal = memo.refusal(self.graph, checked_props(self.keys), self.check)
 
     def plan(self, seed: Any) -> Plan:
         """The user's actions for ``seed``; built once when the workload draws nothing (load, storm, interval)."""
@@ -89,11 +88,12 @@ class Scenario:
     def figures(self, seed: Any = 0, config: Config = Config()) -> Run:
         """:meth:`run`'s figures, its ``layout`` left empty: what Monte-Carlo tallies.
 
-        Where it can (:func:`simulator.memo.refusal`), the renderer's passes are
-        shared between this scenario's trials (:mod:`simulator.memo`): the same
-        figures, bit for bit, for a fraction of the work.
+        Where it can (:func:`simulator.memo.refusal` says why not), the
+        renderer's passes are shared between this scenario's trials
+        (:mod:`simulator.memo`): the same figures, bit for bit, for a fraction
+        of the work.
         """
-        if self._memo_refusal is None and fastengine.supports(config):
+        if fastengine.supports(config):
             key = memo.renderer_key(config)
             passes = self._passes.get(key)
             if passes is None:

@@ -60,9 +60,10 @@ def _runner(cell: Cell) -> Any:
     then keeps what it learnt between chunks (:mod:`simulator.memo`), and
     the app is built once per process instead of once per chunk.
     """
+    if not getattr(cell, "shared", False):
+        return cell.build()
     try:
-        if not getattr(cell, "shared", False) or hash(cell) is None:
-            return cell.build()
+        hash(cell)
     except TypeError:   # a cell holding a dict (a sweep point's Config with --callback-delay): build it
         return cell.build()
     runner = _built.pop(cell, None)
