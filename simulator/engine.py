@@ -494,4 +494,6 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
         entry["requests"] = [r.id for r in f["requests"]]
     if kind == "layout":   # R30
         entry.update(prop=f["prop"], added=list(f["added"]), removed=list(f["removed"]))
+        if f.get("by"):   # set_props or running= (sideUpdate): nothing was requested for what arrived
+            entry["by"] = f["by"]
     return entry

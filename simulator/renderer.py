@@ -680,12 +680,13 @@ class Renderer:
             self._trigger(prop, now, ())
         if self.graph.app.dynamic:
             for prop, value in values.items():
-                self._relayout(prop, value, now, (), request=False)
+                self._relayout(prop, value, now, (), request=False, by=by)
 
     # ------------------------------------------------------------------
     # layout changes (executedCallbacks.ts handlePaths, requestedCallbacks.ts pruneCallbacks)
     # ------------------------------------------------------------------
-    def _relayout(self, prop: str, value: Any, now: float, chain: tuple[int, ...], request: bool = True) -> None:
+    def _relayout(self, prop: str, value: Any, now: float, chain: tuple[int, ...], request: bool = True,
+                  by: str = "") -> None:
         """R30: components with ids callbacks use arrive in ``prop``, or leave it: the page's callbacks change.
 
         The new components' props join the layout, those of the ones that
@@ -694,7 +695,7 @@ class Renderer:
         each list an execution group of its own (R19), after the writer (R3).
         ``request=False`` is ``sideUpdate``'s way (set_props, running=): the
         paths change (``computePaths``, even for a falsy value, which empties
-        them), and nothing is requested for them.
+        them), and nothing is requested for them; ``by`` names who set it.
         """
         change = chunks.change(self.graph, prop, value, falsy_keeps=request)
         if change is None:
@@ -716,7 +717,7 @@ class Renderer:
         for req in self.requested + self.prioritized:
             req.node = by_uid.get(req.node.uid, req.node)
         self._relaid = True
-        self._event("layout", now, prop=prop, added=list(change.added), removed=sorted(change.removed))
+        self._event("layout", now, prop=prop, added=list(change.added), removed=sorted(change.removed), by=by)
         if not request:
             return
         for found in (change.arrived, change.final):

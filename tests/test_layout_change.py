@@ -568,3 +568,19 @@ def test_r30_a_set_props_of_none_to_children_takes_the_components_away(tmp_path)
     d.change({"recalc.n_clicks": 1})
     d.settle()
     assert d.value("total.children") == "total 0"
+
+
+@needs_chromium
+def test_r30_an_all_listing_is_not_called_again_for_what_set_props_brings_as_in_chromium(monkeypatch):
+    dom, browser_calls, _ = in_chromium(monkeypatch, "set_props_listing")
+    d = modelled_load("set_props_listing")
+    assert sorted(browser_calls) == sorted(r.name for r in d.sent) == ["build", "likes"]
+    assert re.search('id="clicks">([^<]*)<', dom).group(1) == d.value("clicks.children") == "0 like buttons"
+
+
+def test_r30_check_names_a_listing_set_props_left_behind():
+    result = _check(str(APPS / "set_props_listing.py"), trials=20)
+    assert result.diverges and set(result.props()) == {"clicks.children"}
+    load = {w.name: w for w in result.workloads}["load"]
+    assert load.anomaly.name == "components set_props brought were never listed: set_props requests nothing (R30)"
+    assert "return the components from build as an Output (content.children)" in load.anomaly.fix

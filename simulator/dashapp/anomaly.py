@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import wildcards
 from ..patch import is_patch
 from .convert import RealCallback
 
@@ -334,6 +335,28 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                 return Anomaly("stale read: a State read before a write in flight landed", story,
                                f"in {_where(cb_b)}, make {read} an Input instead of a State, so that "
                                f"{cb_b.name} runs again once {a['callback']} has written it", [_where(cb_b)])
+    # set_props brought components an ALL Input matches, after the callback listing them had read its list:
+    # sideUpdate requests nothing for what arrives (R30), so it never ran again
+    for e in trace:
+        if e["kind"] != "layout" or not e.get("by") or not e.get("added"):
+            continue
+        arrived = [(a, json.loads(a) if a.startswith("{") else a) for a in e["added"]]
+        for cb in callbacks:
+            lists = [d for d in (getattr(cb, "definition", None) or cb).inputs if d.multi]
+            matched = [a for a, cid in arrived if isinstance(cid, dict)
+                       and any(wildcards.matches(d.component_id, cid, {}) for d in lists)]
+            runs = [r for r in reqs.values() if r["callback"] == cb.name and "sent" in r]
+            if not matched or not any(o.key in wrong for o in cb.outputs) or not runs \
+                    or any(r["sent"] > e["t"] for r in runs):
+                continue
+            writer = e["by"].split(" (")[0]
+            story = (f"`{cb.name}` (#{runs[-1]['id']}) listed its ALL Input before `{writer}`'s set_props put "
+                     f"{', '.join(matched[:3])} into {e['prop']}; the renderer requests nothing for components "
+                     f"set_props brings (R30, sideUpdate), so `{cb.name}` never ran again (lost: {lost_words})")
+            return Anomaly("components set_props brought were never listed: set_props requests nothing (R30)", story,
+                           f"return the components from {writer} as an Output ({e['prop']}) instead of set_props: "
+                           f"then the renderer runs {cb.name} for them (R30); or give {cb.name} an Input that "
+                           f"{writer} writes", [_where(cb)])
     # the page load's call merged into the user's request (R7): what it would have set off never happened
     for r in reqs.values():
         into = reqs.get(r.get("superseded_by")) if r.get("merged") and r.get("cause") == "initial call" else None
