@@ -212,22 +212,17 @@ class MemoSimulation(FastSimulation):
         r = self.result
         before = tuple(getattr(r, name) for name in _COUNTS)
         errors = len(r.errors)
-        by_id = self._by_id
-        real = [(kind, (by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
-                for kind, payload in batch]
         self._passing = True   # the check it asks at its end belongs to the node it leads to, not to self.node
         try:
-            sent, extra = super()._pass(real, count)
+            sent, extra = self._run_pass(batch, count)
         finally:
             self._passing = False
         self.memo.ran += 1
-        for req in sent:
-            by_id[req.id] = req
         if key is not None and self.memo.off is None:
             known = self.node.edges.get(key)
             if known is not None:   # followed before, but without the check's answer there: add it
                 if known.node.wrong is None and self._measuring:
-                    known.node.wrong = tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
+                    known.node.wrong = self._answer()
                 self.node = known.node
             elif self.memo.nodes < MAX_NODES:
                 node = _Node(self.renderer, self.check if self._measuring else None)
@@ -242,6 +237,20 @@ class MemoSimulation(FastSimulation):
         else:
             self.node = None
         return sent, extra
+
+    def _run_pass(self, batch: list, count: bool) -> tuple[list[Request], int]:
+        """The renderer runs the pass: each response paired with the renderer's own request of its id."""
+        by_id = self._by_id
+        real = [(kind, (by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
+                for kind, payload in batch]
+        sent, extra = FastSimulation._pass(self, real, count)
+        for req in sent:
+            by_id[req.id] = req
+        return sent, extra
+
+    def _answer(self) -> tuple[str, ...]:
+        """The check's answer where the renderer stands."""
+        return tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
 
     def _follow(self, edge: _Edge) -> None:
         """Take a known pass's result: its figures, and the node it leads to."""
@@ -261,11 +270,7 @@ class MemoSimulation(FastSimulation):
         self.renderer = FastSimulation._renderer(self.graph, self.config)
         now = self.now
         for self.now, batch in self._history:
-            real = [(kind, (self._by_id[payload[0].id], payload[1])) if kind == "response" else (kind, payload)
-                    for kind, payload in batch]
-            sent, _ = super()._pass(real, count=False)
-            for req in sent:
-                self._by_id[req.id] = req
+            self._run_pass(batch, count=False)
         self.now = now
         self._history = []
 
@@ -284,7 +289,7 @@ class MemoSimulation(FastSimulation):
             node = self.node
             if self._measuring and node is not None and node.wrong is None and not self._passing:
                 # measuring starts here: the check's answer, for the trials that follow
-                node.wrong = tuple(self.check(self.renderer.layout, self.renderer.ignored_user))
+                node.wrong = self._answer()
         elif self._measuring:
             # The check's answer is the node's; observing an unchanged answer again changes nothing
             # (the check does not read ignored actions: refusal), so there is no need to ask only when

@@ -133,6 +133,11 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return reqs
 
 
+def _listed_inputs(cb: RealCallback) -> list:
+    """The ALL / ALLSMALLER Inputs of ``cb`` (of its declared callback, for a pattern-matching instance)."""
+    return [d for d in (getattr(cb, "definition", None) or cb).inputs if d.multi]
+
+
 def lost_parts(differs: list[tuple[str, Any, Any]]) -> list[str]:
     """What was lost, in a developer's words: a store's keys (``user_data.data["first_name"]``) or whole props."""
     out = []
@@ -200,7 +205,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
     # did not take, and a callback with an ALL Input wrote a wrong prop (R30, computePaths)
     changes = [e for e in trace if e["kind"] == "layout" and e.get("added")]
     listing = [cb for cb in callbacks if any(o.key in wrong for o in cb.outputs)
-               and any(d.multi for d in (getattr(cb, "definition", None) or cb).inputs)]
+               and _listed_inputs(cb)]
     if len(changes) >= 2 and listing:
         cb = listing[0]
         story = (f"components arrived with {len(changes)} layout changes ({', '.join(e['prop'] for e in changes[:3])}) "
@@ -342,7 +347,7 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
             continue
         arrived = [(a, json.loads(a) if a.startswith("{") else a) for a in e["added"]]
         for cb in callbacks:
-            lists = [d for d in (getattr(cb, "definition", None) or cb).inputs if d.multi]
+            lists = _listed_inputs(cb)
             matched = [a for a, cid in arrived if isinstance(cid, dict)
                        and any(wildcards.matches(d.component_id, cid, {}) for d in lists)]
             runs = [r for r in reqs.values() if r["callback"] == cb.name and "sent" in r]
