@@ -8,7 +8,7 @@ The public API, re-exported from the modules that define it::
 
 from . import dcc, html
 from .app import Callback, Dash, Response
-from .context import callback_context, ctx, no_update, server_time, set_props
+from .context import callback_context, ctx, no_update, server_time, set_props, sleep
 from .dependencies import Input, Output, State
 from .engine import Config, Run, Simulation, simulate
 from .errors import (DashException, DependencyException, DuplicateCallback, InvalidCallbackReturnValue,

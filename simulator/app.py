@@ -118,6 +118,12 @@ class Callback:
     #: ``running=[(Output, on, off), ...]``: props the renderer sets when the request is sent and
     #: again when its response arrives (R26), as (prop key, on value, off value).
     running: tuple[tuple[str, Any, Any], ...] = ()
+    #: ``background=True`` (R31): how its job is polled, its progress and cancel props; None: an
+    #: ordinary callback.
+    background: Any = None
+    #: The hidden callback Dash adds for a background callback's ``cancel`` Input (R31): a request
+    #: of it kills the jobs the renderer names in it (``cancelJob``).
+    cancels: bool = False
 
     @property
     def name(self) -> str:
@@ -172,12 +178,18 @@ class Callback:
         too deep to model (:mod:`.guard`, :mod:`.jsonvalue`).
         """
         side: dict[str, dict[str, Any]] = {}
+        slept = [0.0]
 
         def body():
-            with running(changed, now, side, lambda: self._lists(args)):
+            with running(changed, now, side, lambda: self._lists(args), slept):
                 return self.func(*self._arguments([_wire(a) for a in args]))   # json.loads(_dumps(args)), item by item
 
         result, raised = guard.run(self.name, body)
+        return self._finish(result, raised, side, slept[0])
+
+    def _finish(self, result: Any, raised: BaseException | None, side: dict[str, dict[str, Any]],
+                elapsed: float = 0.0) -> Response:
+        """The response for what the body returned or raised, with its side updates and the time it slept."""
         if isinstance(raised, SetPropsNotModelled):
             raise SetPropsNotModelled(f"callback {self.name}: {raised}") from None
         if isinstance(raised, NotModelled):   # a clientside function the model cannot run (.clientside)
@@ -190,7 +202,57 @@ class Callback:
         if side and response.kind != "error" and not isinstance(raised, PreventUpdate):
             response = self._with_side(response, side)
         jsonvalue.check_size(response.nbytes, f"callback {self.name}")
+        if elapsed:
+            response = Response(response.kind, outputs=response.outputs, message=response.message,
+                                nbytes=response.nbytes, elapsed=elapsed, side=response.side)
         return response
+
+    def run_job(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0):
+        """Run the body as a background job (R31): its outcome, and its set_props / progress calls timed.
+
+        As ``_make_job_fn`` does: ``set_progress`` comes first when the
+        callback has ``progress``; each ``set_props`` call replaces the job's
+        one cache entry with that component's props so far; PreventUpdate and
+        errors leave the calls made before them in place.
+        """
+        from .jobs import JobRun
+        spec = self.background
+        calls: list[tuple[float, str, dict[str, Any]]] = []
+        slept = [0.0]
+        merged: dict[str, dict[str, Any]] = {}
+
+        class Entry(dict):
+            """ctx.updated_props as a job has it (ProxySetProps): each call is timed and replaces the entry."""
+
+            def __setitem__(entry, cid: str, props: dict[str, Any]) -> None:
+                merged[cid] = {**merged.get(cid, {}), **props}
+                dict.__setitem__(entry, cid, merged[cid])
+                calls.append((slept[0], "set_props", self._side_values({cid: merged[cid]})))
+
+        def set_progress(value: Any) -> None:
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            if len(values) != len(spec.progress):
+                raise InvalidCallbackReturnValue(
+                    f"callback {self.name}: set_progress got {len(values)} values for {len(spec.progress)} "
+                    "progress outputs")
+            for key, v in zip(spec.progress, values):
+                jsonvalue.check_depth(v, f"callback {self.name} set_progress to {key}")
+            calls.append((slept[0], "progress", {k: _wire(to_json(v)) for k, v in zip(spec.progress, values)}))
+
+        def body():
+            with running(changed, now, Entry(), lambda: self._lists(args), slept):
+                first = [set_progress] if spec.progress else []
+                return self.func(*first, *self._arguments([_wire(a) for a in args]))
+
+        result, raised = guard.run(self.name, body)
+        if isinstance(raised, NotModelled):
+            raise type(raised)(f"callback {self.name}: {raised}") from None
+        return JobRun(self._response(result, raised), calls, slept[0])
+
+    def _side_values(self, side: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """set_props values as the browser receives them, by prop key."""
+        return {f"{cid}.{prop}": _wire(to_json(v.to_plotly_json() if isinstance(v, Patch) else v))
+                for cid, values in side.items() for prop, v in values.items()}
 
     def execute_instance(self, instance: "Callback", args: list[Any], changed: tuple[str, ...],
                          now: float = 0.0) -> Response:
@@ -344,6 +406,45 @@ def _running(name: str, running: Any) -> tuple[tuple[str, Any, Any], ...]:
     return tuple(out)
 
 
+def _background(name: str, background: Any, clientside: bool, interval: Any, progress: Any, progress_default: Any,
+                cancel: Any, manager: Any):
+    """``background=True`` and its options as a :class:`~simulator.jobs.Background` (R31), checked as Dash checks them."""
+    from .jobs import DEFAULT_INTERVAL, Background
+    options = {"interval": interval, "progress": progress, "progress_default": progress_default, "cancel": cancel}
+    if not background:
+        given = [k for k, v in options.items() if v is not None]
+        if given:
+            raise DependencyException(f"callback {name}: {', '.join(given)} only apply to background callbacks "
+                                      "(background=True)")
+        return None
+    if background is not True:
+        raise DependencyException(f"callback {name}: background takes True or False, not {background!r:.40}")
+    if clientside:
+        raise DependencyException(f"callback {name}: a clientside callback cannot run in the background")
+    if interval is None:
+        interval = DEFAULT_INTERVAL
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 0 <= interval < float("inf"):
+        raise DependencyException(f"callback {name}: interval is the ms between polls, a number >= 0, "
+                                  f"not {interval!r:.40}")
+    outs = _as_tuple(progress)
+    ins = _as_tuple(cancel)
+    for dep, kind in [(d, Output) for d in outs] + [(d, Input) for d in ins]:
+        if type(dep) is not kind:
+            raise DependencyException(f"callback {name}: {'progress' if kind is Output else 'cancel'} takes "
+                                      f"{kind.__name__}s, not {dep!r:.60}")
+        if dep.pattern:   # validate_background_inputs
+            raise DependencyException(f"callback {name}: background callbacks do not support dependencies with "
+                                      f"pattern-matching ids ({dep.key})")
+    default = None
+    if progress_default is not None:
+        default = _as_tuple(progress_default) if isinstance(progress_default, (list, tuple)) else (progress_default,)
+        if len(default) != len(outs):
+            raise DependencyException(f"callback {name}: progress and progress_default need the same length")
+        for value in default:
+            jsonvalue.check(value, f"callback {name}: progress_default")
+    return Background(float(interval), tuple(d.key for d in outs), default, tuple(d.key for d in ins))
+
+
 def _as_tuple(deps) -> tuple:
     if deps is None:
         return ()
@@ -429,7 +530,8 @@ class Dash:
             func = JavaScript.inline(func, f"clientside_{len(self.callbacks)}")
         return self._register(args, prevent_initial_call, clientside=True, **kwargs)(func)
 
-    def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None, running=None):
+    def _register(self, args, prevent_initial_call, clientside, output=None, inputs=None, state=None, running=None,
+                  background=False, interval=None, progress=None, progress_default=None, cancel=None, manager=None):
         outputs: list[Output] = []
         ins: list[Input] = []
         states: list[State] = []
@@ -468,14 +570,35 @@ class Dash:
             if any(d.pattern for d in (*outputs, *ins, *states)):
                 from .matching import check_definition
                 check_definition(name, outputs, ins, states)
+            spec = _background(name, background, clientside, interval, progress, progress_default, cancel, manager)
             cb = Callback(index=len(self.callbacks), func=func, outputs=tuple(outputs), inputs=tuple(ins),
                           states=tuple(states), prevent_initial_call=bool(prevent_initial_call),
-                          clientside=clientside, multi=multi, running=_running(name, running))
+                          clientside=clientside, multi=multi, running=_running(name, running), background=spec)
             self.callbacks.append(cb)
+            if spec is not None:
+                for dep in _as_tuple(cancel):
+                    self._add_cancel(dep)
             self._graph = None
             return func
 
         return decorate
+
+    def _add_cancel(self, dep: Input) -> None:
+        """The callback Dash adds for a ``cancel`` Input (``dash.py``, ``_setup_server``), once per Input (R31).
+
+        ``Output(<its id>, "id")``, that Input, ``prevent_initial_call``; its
+        body answers ``no_update`` (a 204).  What it does is on the server: a
+        request of it kills the jobs the renderer names in it.
+        """
+        if any(cb.cancels and cb.inputs[0].key == dep.key for cb in self.callbacks):
+            return
+
+        def cancel_call(*_):
+            return no_update
+        cancel_call.__name__ = f"cancel_{dep.component_id}"
+        self.callbacks.append(Callback(index=len(self.callbacks), func=cancel_call,
+                                       outputs=(Output(dep.component_id, "id"),), inputs=(dep,), states=(),
+                                       prevent_initial_call=True, clientside=False, multi=False, cancels=True))
 
     # --- building -----------------------------------------------------------
     def components(self) -> dict[str, Component]:

@@ -79,7 +79,7 @@ class Component:
         return self.props is not None and "disabled" in self.props
 
     def has_prop(self, prop: str) -> bool:
-        return self.props is None or prop in self.props
+        return self.props is None or prop in self.props or prop == "id"   # every component has an id
 
     # --- what it does by itself (R22, R23): its kind says, from its id and layout props --------------
     #: What the component does to its own props (:mod:`.behaviour`); ``USER``: nothing by itself.

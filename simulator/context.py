@@ -34,6 +34,8 @@ _side: contextvars.ContextVar[dict[str, dict[str, Any]] | None] = contextvars.Co
     "callback_race_side", default=None)
 _lists: contextvars.ContextVar[Callable[[], dict[str, list]] | None] = contextvars.ContextVar(
     "callback_race_lists", default=None)
+#: ms the running body has slept (:func:`sleep`), in a one-item list the body's calls share.
+_slept: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("callback_race_slept", default=None)
 
 
 class AttributeDict(dict):
@@ -103,7 +105,32 @@ def server_time() -> float:
     """
     global clock_reads
     clock_reads += 1
-    return _clock.get()
+    slept = _slept.get()
+    return _clock.get() + (slept[0] / 1000.0 if slept else 0.0)
+
+
+def sleep(seconds: float) -> None:
+    """``time.sleep`` for a simulated callback: no real wait, ``seconds`` more of simulated server time.
+
+    The engine spends what a body slept on the server before its response
+    leaves (after the server-delay law's draw); :func:`server_time` moves on
+    by it; in a background job (R31) each ``set_props`` and progress call is
+    stamped with the time slept so far.
+    """
+    slept = _slept.get()
+    if slept is None:
+        raise RuntimeError("sleep is only available inside a running callback")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"sleep({seconds!r}): a number of seconds")
+    if not 0 <= seconds < float("inf"):
+        raise ValueError(f"sleep({seconds!r}): a finite number of seconds >= 0")
+    slept[0] += seconds * 1000.0
+
+
+def slept_ms() -> float:
+    """What the running body has slept so far (ms)."""
+    slept = _slept.get()
+    return slept[0] if slept else 0.0
 
 
 class _CallbackContext:
@@ -155,29 +182,32 @@ ctx = callback_context = _CallbackContext()
 
 
 def running(changed: tuple[str, ...], now_ms: float = 0.0, side: dict | None = None,
-            lists: Callable[[], dict[str, list]] | None = None):
+            lists: Callable[[], dict[str, list]] | None = None, slept: list[float] | None = None):
     """Set what ``ctx`` and :func:`server_time` report while one callback body runs.
 
     ``side`` collects the body's :func:`set_props` calls, ``{component_id: {prop: value}}``;
-    ``lists`` gives ``ctx.inputs_list`` and the others when the body asks.
+    ``lists`` gives ``ctx.inputs_list`` and the others when the body asks;
+    ``slept`` (a one-item list) adds up what the body sleeps (:func:`sleep`).
     """
-    return _Running(changed, now_ms, {} if side is None else side, lists)
+    return _Running(changed, now_ms, {} if side is None else side, lists, [0.0] if slept is None else slept)
 
 
 class _Running:
-    def __init__(self, changed: tuple[str, ...], now_ms: float, side: dict, lists):
+    def __init__(self, changed: tuple[str, ...], now_ms: float, side: dict, lists, slept: list[float]):
         self._changed = changed
         self._now = now_ms / 1000.0
         self._side = side
         self._lists = lists
+        self._slept = slept
 
     def __enter__(self):
         self._tokens = (_current.set(self._changed), _clock.set(self._now), _side.set(self._side),
-                        _lists.set(self._lists))
+                        _lists.set(self._lists), _slept.set(self._slept))
 
     def __exit__(self, *exc):
         _current.reset(self._tokens[0])
         _clock.reset(self._tokens[1])
         _side.reset(self._tokens[2])
         _lists.reset(self._tokens[3])
+        _slept.reset(self._tokens[4])
         return False

@@ -39,8 +39,9 @@ import simpy
 from .app import Dash, Response
 from .graph import Graph
 from .latency import Distribution, LogNormal, Uniform, parse
-from .errors import ScenarioError
+from .errors import NotModelled, ScenarioError
 from .network import TRANSPORTS, ServerSpec, TransportSpec, parse_bandwidth, parse_server, parse_transport
+from .jobs import POLLING, SETUP_BYTES, Job, Jobs, refusal as jobs_refusal
 from .renderer import APPLIED, IGNORED, REQUEST_BUDGET, Renderer, Request, RunawayLoop
 from .validate import check_function
 from .workload import Plan, resolve
@@ -225,6 +226,9 @@ class Simulation:
         self.rng_client = random.Random(f"{seed}/client")
         self.renderer = Renderer(self.graph, request_budget=config.request_budget, on_event=self._on_event)
         self.renderer.side_refused = side_refusal(config)
+        why = jobs_refusal(self.graph, config)
+        if why:
+            raise NotModelled(why)
         self.connections = config.transport.build(self.env)
         self.workers = config.transport.workers(config.server, self.env)
         self.uplink, self.downlink = config.transport.channels(self.env, config.bandwidth)
@@ -239,7 +243,8 @@ class Simulation:
         self._last_version = -1
         self._last_action = 0.0
         self._settled_at: float | None = None
-        self._in_transit = 0                  # HTTP requests not yet back in the browser
+        self._in_transit = 0                  # HTTP requests not yet back in the browser (R31: or still polling)
+        self.jobs = Jobs()                    # the background-callback manager (R31)
         self._drained: simpy.Event = self.env.event()
 
     # ------------------------------------------------------------------
@@ -302,6 +307,23 @@ class Simulation:
                 elif kind == "change":
                     renderer.change(resolve(payload, renderer.layout, env.now), env.now)
                     observed = True
+                elif kind == "job":   # R31: the browser hears of the job and polls after the interval
+                    req, job = payload
+                    renderer.job_started(req, env.now)
+                    env.process(self._poll(req, job))
+                elif kind == "poll":
+                    req, job, found = payload
+                    status, landed = renderer.poll(req, found, env.now)
+                    observed = observed or landed or status not in (IGNORED, POLLING)
+                    if status == POLLING:
+                        env.process(self._poll(req, job))
+                        continue
+                    if req.id in self._measured:
+                        self.result.responses += 1
+                        self.result.bytes_down += found.final.nbytes if found.final else 0
+                    if status == APPLIED:
+                        extra_outputs += max(0, len(req.response.outputs) - 1)
+                    self._chain_ended()
                 else:
                     req, response = payload
                     if req.id in self._measured:
@@ -326,36 +348,70 @@ class Simulation:
     # one request: connection -> upload -> server -> download (R15: clientside skips it)
     # ------------------------------------------------------------------
     def _request(self, req: Request):
-        env, cfg = self.env, self.config
+        env = self.env
         if req.callback.clientside:
             self._post("response", (req, req.callback.execute(req.args, tuple(req.changed), env.now)))
             return
-        tp = cfg.transport
         self._in_transit += 1
+        if req.callback.background is not None:   # R31: this fetch starts a job; polls follow
+            job = yield from self._fetch(req, req.request_bytes, lambda: self._start_job(req))
+            self._post("job", (req, job))
+            return
+        response = yield from self._fetch(req, req.request_bytes, lambda: self._run(req))
+        self._chain_ended()
+        self._post("response", (req, response))
+
+    def _fetch(self, req: Request, up_bytes: int, serve: Callable[[], tuple[Any, int, float]]):
+        """One HTTP round trip: connection, upload, a worker, ``serve()`` (answer, bytes, server ms), download."""
+        env, cfg, tp = self.env, self.config, self.config.transport
         slot = self.connections.request() if self.connections is not None else None
         if slot is not None:
             yield slot                                   # http1: a free connection
         self._note("uploading", req)
-        yield from self.uplink.carry(req.request_bytes + tp.header_up, cfg.up.draw(self.rng_net))
+        yield from self.uplink.carry(up_bytes + tp.header_up, cfg.up.draw(self.rng_net))
         self._note("at_server", req)
         worker = self.workers.request() if self.workers is not None else None
         if worker is not None:
             yield worker                                 # FIFO queue for a worker / thread
         self._note("processing", req)
-        response: Response = req.callback.execute(req.args, tuple(req.changed), env.now)
-        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
-        yield env.timeout(law.draw(self.rng_server) + response.elapsed)  # elapsed: the body's own sleep
+        answer, down_bytes, busy = serve()
+        if busy is not None:
+            yield env.timeout(busy)
         if worker is not None:
             self.workers.release(worker)
         self._note("downloading", req)                   # websocket: sent as soon as it finishes
-        yield from self.downlink.carry(response.nbytes + tp.header_down, cfg.down.draw(self.rng_net))
+        yield from self.downlink.carry(down_bytes + tp.header_down, cfg.down.draw(self.rng_net))
         if slot is not None:
             self.connections.release(slot)
         self._note("arrived", req)
+        return answer
+
+    def _run(self, req: Request) -> tuple[Response, int, float]:
+        """The server runs the callback: its response, and the time it takes (the law's draw + the body's sleep)."""
+        cfg = self.config
+        if req.callback.cancels and req.cancel_jobs:
+            self.jobs.kill(req.cancel_jobs, self.env.now)     # R31: Dash's cancel callback
+        response: Response = req.callback.execute(req.args, tuple(req.changed), self.env.now)
+        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
+        return response, response.nbytes, law.draw(self.rng_server) + response.elapsed
+
+    def _start_job(self, req: Request) -> tuple[Job, int, None]:
+        """R31: the first fetch of a background request: old jobs killed, its job started; no server time."""
+        cfg = self.config
+        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
+        return self.jobs.setup(req, self.env.now, lambda: law.draw(self.rng_server)), SETUP_BYTES, None
+
+    def _poll(self, req: Request, job: Job):
+        """R31: after the interval, one poll of the job."""
+        yield self.env.timeout(req.callback.background.interval)
+        found = yield from self._fetch(req, req.request_bytes, lambda: (*job.answer(self.env.now), None))
+        self._post("poll", (req, job, found))
+
+    def _chain_ended(self) -> None:
+        """A request's last answer is back in the browser: nothing of it is on the wire any more."""
         self._in_transit -= 1
         if not self._in_transit and not self._drained.triggered:
             self._drained.succeed()
-        self._post("response", (req, response))
 
     # ------------------------------------------------------------------
     # the user

@@ -151,6 +151,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from . import validate
+from .errors import NotModelled
 from .app import Dash, Response
 from .engine import Run, _trace_entry
 from .graph import Graph
@@ -821,6 +822,10 @@ def explore(app_or_graph: Dash | Graph, plan: Plan, check: Check, max_schedules:
     a diverging one becomes the counterexample; the result stays partial.
     """
     graph = app_or_graph if isinstance(app_or_graph, Graph) else app_or_graph.graph
+    background = [cb.name for cb in graph.callbacks if cb.background is not None]
+    if background:
+        raise NotModelled(f"background callbacks (R31: {', '.join(background)}): the explorer does not model "
+                          "their jobs and polls; Monte-Carlo (run, report) does")
     plan.validate(Renderer(graph).layout)
     check = validate.explore_arguments(check, max_schedules, max_depth, max_states, request_budget)
     model = _Model(graph, plan, check, request_budget, same_ms, passes, clock_shape)

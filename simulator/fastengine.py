@@ -40,6 +40,8 @@ from typing import Any, Callable
 from .engine import EXTRA_OUTPUT_COST, INTAKE_SHARE, WINDOW_SHARE, Check, Config, Run, close_run, side_refusal, why_unsettled
 from .graph import Graph
 from .latency import MAX_DRAW_MS, Distribution, Fixed, LogNormal, Uniform
+from .errors import NotModelled
+from .jobs import POLLING, Jobs, refusal as jobs_refusal
 from .renderer import Renderer, Request, RunawayLoop
 from .validate import check_function
 from .workload import Plan, resolve
@@ -157,12 +159,18 @@ class _Link:
 
 
 class _Flight:
-    """One HTTP request's trip (the reference's request process), one method per step."""
+    """One HTTP request's trip (the reference's request process), one method per step.
 
-    __slots__ = ("sim", "req", "slot", "worker", "response")
+    A background request (R31) makes several trips, each a fetch: the first
+    starts its job (``job`` is then set), each later one polls it after the
+    interval (``found`` is what it brought back).
+    """
+
+    __slots__ = ("sim", "req", "slot", "worker", "response", "job", "found")
 
     def __init__(self, sim: "FastSimulation", req: Request):
         self.sim, self.req, self.slot, self.worker, self.response = sim, req, None, None, None
+        self.job = self.found = None
 
     def start(self, _arg: Any = None) -> None:
         sim, req = self.sim, self.req
@@ -170,6 +178,10 @@ class _Flight:
             sim._post("response", (req, sim._execute(req)))
             return
         sim._in_transit += 1
+        self.fetch()
+
+    def fetch(self, _arg: Any = None) -> None:
+        sim = self.sim
         if sim.connections is not None:
             self.slot = sim.connections.request()
             self.slot.waiter = self.connected                   # http1: a free connection
@@ -190,6 +202,15 @@ class _Flight:
 
     def at_worker(self) -> None:
         sim, req = self.sim, self.req
+        if req.callback.background is not None:                 # R31: no server time of its own
+            if self.job is None:
+                self.job = sim.jobs.setup(req, sim.now, sim.draw_server)
+            else:
+                self.found = self.job.poll(sim.now)
+            self.processed()
+            return
+        if req.callback.cancels and req.cancel_jobs:
+            sim.jobs.kill(req.cancel_jobs, sim.now)             # R31: Dash's cancel callback
         self.response = sim._execute(req)
         sim._push(sim.now + (sim.draw_server() + self.response.elapsed), NORMAL, self.processed, None)
 
@@ -203,6 +224,9 @@ class _Flight:
         sim = self.sim
         if self.slot is not None:
             sim.connections.release()
+        if self.job is not None:                                # R31: still polling, or the pass says when it ends
+            sim._post("poll" if self.found is not None else "job", self)
+            return
         sim._in_transit -= 1
         if not sim._in_transit and not sim._drained.triggered:
             sim._succeed(sim._drained)
@@ -252,6 +276,7 @@ class FastSimulation:
         self._in_transit = 0
         self._drained = _Event()
         self._stopping = False                    # the AnyOf has been triggered
+        self.jobs = Jobs()                        # the background-callback manager (R31)
         self._user_ended = False
         self._action = 0                          # the user's position in the plan
         self._stage = 0                           # and in that action (or in the end phase)
@@ -264,6 +289,9 @@ class FastSimulation:
         """The renderer, with no event listener: the figures come from what it returns."""
         renderer = Renderer(graph, request_budget=config.request_budget)
         renderer.side_refused = side_refusal(config)
+        why = jobs_refusal(graph, config)
+        if why:
+            raise NotModelled(why)
         return renderer
 
     # ------------------------------------------------------------------
@@ -353,6 +381,10 @@ class FastSimulation:
             self._push(self.now, URGENT, _Flight(self, req).start, None)
         self._thread_idle()
 
+    def _poll(self, flight: _Flight) -> None:
+        """R31: the reference's poll process starts; after the interval it fetches again."""
+        self._push(self.now + flight.req.callback.background.interval, NORMAL, flight.fetch, None)
+
     def _execute(self, req: Request) -> Any:
         """The server (or the browser, R15) runs the callback of ``req`` now: its response."""
         return req.callback.execute(req.args, tuple(req.changed), self.now)
@@ -376,6 +408,30 @@ class FastSimulation:
             elif kind == "change":
                 renderer.change(resolve(payload, renderer.layout, now), now)
                 observed = True
+            elif kind == "job":                                 # R31: heard of; poll after the interval
+                renderer.job_started(payload.req, now)
+                self._push(now, URGENT, self._poll, payload)
+            elif kind == "poll":
+                req, found = payload.req, payload.found
+                status, landed = renderer.poll(req, found, now)
+                observed = observed or landed or status not in ("ignored", POLLING)
+                if status == POLLING:
+                    self._push(now, URGENT, self._poll, payload)
+                    continue
+                if count and req.id >= first:
+                    r.responses += 1
+                    r.bytes_down += found.final.nbytes if found.final else 0
+                    if status == "applied":
+                        r.applied += 1
+                    elif status == "ignored":
+                        r.ignored += 1
+                    elif status == "error":
+                        r.errors.append(req.response.message)
+                if status == "applied":
+                    extra_outputs += max(0, len(req.response.outputs) - 1)
+                self._in_transit -= 1
+                if not self._in_transit and not self._drained.triggered:
+                    self._succeed(self._drained)
             else:
                 req, response = payload
                 counted = req.id >= first

@@ -78,6 +78,8 @@ def refusal(graph: Graph, check_reads: frozenset[str], check: Check | None = Non
         return "a clientside callback reads the page's clock"
     if graph.relayouts:
         return "callbacks change the layout (R30)"
+    if any(cb.background is not None for cb in graph.callbacks):
+        return "background callbacks poll their jobs (R31)"
     stamps = set(graph.derived.values())
     for node in graph.nodes:
         for key in node.input_keys + node.state_keys:

@@ -138,6 +138,10 @@ class Request:
     args: list[Any] = field(default_factory=list)  # Input + State values read at dispatch (R14)
     request_bytes: int = 0
     response: Response | None = None
+    #: R31: background jobs this request's fetch names: ``oldJob`` (same outputs: the server kills them
+    #: before a background callback starts its own) and ``cancelJob`` (its Input is one of theirs).
+    old_jobs: tuple[int, ...] = ()
+    cancel_jobs: tuple[int, ...] = ()
 
     @property
     def callback(self):
@@ -167,6 +171,10 @@ def unset(graph: Graph, key: str) -> Any:
         comp = graph.components.get(key[:-len(".children")])
         if comp is not None and comp.children is not None:
             return to_json(comp.children)
+    if key.endswith(".id"):   # a component's id is one of its props (R31's cancel callback names it)
+        comp = graph.components.get(key[:-len(".id")])
+        if comp is not None:
+            return comp.id
     return None
 
 
@@ -240,6 +248,10 @@ class Renderer:
         self.dynamic = graph.relayouts
         self._relaid = False
         self._nodes_now: dict[str, Node] | None = None   # after a layout change: each callback's node by uid
+        #: R31 (``callbackJobs``): background jobs whose start the browser has heard of, by job id (the
+        #: request's), as (outputs, cancel Inputs, progress default, callback name); and those marked outdated.
+        self.jobs: dict[int, tuple] = {}
+        self.outdated_jobs: set[int] = set()
 
     # ------------------------------------------------------------------
     # inspection
@@ -587,9 +599,66 @@ class Renderer:
             if self._emit is not None:
                 self._event("dispatched", now, request=req)
         for req in picked:   # R26: set as the requests leave, after all of them read the pass's values (R14)
+            if self.jobs and not req.callback.clientside:
+                self._name_jobs(req, now)
             if req.node.running_on:
                 self._running(req, req.node.running_on, now, "on")
         return picked
+
+    def _name_jobs(self, req: Request, now: float) -> None:
+        """R31, as ``executeCallback`` does for every request it sends to the server.
+
+        A job of the same outputs is marked outdated and named ``oldJob``; a
+        job with a cancel Input among this callback's declared Inputs is named
+        ``cancelJob``, and its progress props go back to their defaults now.
+        """
+        declared = getattr(req.callback, "definition", req.callback)
+        inputs = {d.key for d in declared.inputs}
+        old, cancel = [], []
+        for job_id, (outputs, cancels, default, name) in list(self.jobs.items()):
+            if outputs == req.node.wire_outputs:
+                self.outdated_jobs.add(job_id)
+                old.append(job_id)
+            if cancels & inputs:
+                cancel.append(job_id)
+                if default:
+                    self._land(default, now, f"{name} (progress default)")
+        req.old_jobs, req.cancel_jobs = tuple(old), tuple(cancel)
+
+    def job_started(self, req: Request, now: float) -> None:
+        """R31: the answer to a background request's first fetch is back: the browser records its job."""
+        spec = req.callback.background
+        default = dict(zip(spec.progress, spec.progress_default)) if spec.progress_default is not None else None
+        self.jobs[req.id] = (req.node.wire_outputs, frozenset(spec.cancel), default, req.name)
+        self._event("job", now, request=req)
+
+    def poll(self, req: Request, found: Any, now: float) -> tuple[str, bool]:
+        """R31: a poll of ``req``'s job is back with ``found`` (a :class:`~simulator.jobs.Poll`).
+
+        Returns what became of it (``"polling"``: poll again after the
+        interval; else as :meth:`receive`) and whether anything landed.  An
+        outdated job's poll ends the chain with nothing applied, not even the
+        running= off props; otherwise its set_props entry and then its progress
+        land (even for a superseded request), and a final answer is received.
+        """
+        if req.id in self.outdated_jobs:
+            self.outdated_jobs.discard(req.id)
+            self.jobs.pop(req.id, None)
+            req.response = Response("data")
+            if req.status == "in_flight":   # resolved with nothing: applied, nothing in it
+                return self.receive(req, req.response, now, complete=False), False
+            req.status = IGNORED
+            self._event("ignored", now, request=req)
+            return IGNORED, False
+        if found.final is None:
+            if found.side:
+                self._side_updates(req, found, now)
+            if found.progress:
+                self._land(found.progress, now, f"{req.name} (progress)")
+            return "polling", bool(found.side or found.progress)
+        job = self.jobs.get(req.id)
+        landed = bool(found.final.side or found.progress or req.node.running_off or job and job[2])
+        return self.receive(req, found.final, now, progress=found.progress), landed
 
     def schedule(self, now: float) -> list[Request]:
         """One pass of the observers: settle the requested list, then dispatch.
@@ -777,8 +846,15 @@ class Renderer:
         if why:
             raise NotModelled(f"callback {req.name} writes {prop} with set_props, but {why}")
 
-    def receive(self, req: Request, response: Response, now: float) -> str:
-        """A response arrives; returns what became of it."""
+    def receive(self, req: Request, response: Response, now: float, *, progress: dict[str, Any] | None = None,
+                complete: bool = True) -> str:
+        """A response arrives; returns what became of it.
+
+        For a background request (R31) this is its last poll's answer:
+        ``progress`` lands after the side updates, and the job is complete
+        (its progress default lands after the running= off props) unless
+        ``complete`` is False (an outdated job resolves with nothing).
+        """
         req.response = response
         if response.side and self.side_refused:
             raise ScenarioError(f"callback {req.name}: set_props side updates: {self.side_refused}")
@@ -786,9 +862,15 @@ class Renderer:
             # R21: set_props side updates land as the response arrives, before the
             # superseded check: even a superseded request's do.
             self._side_updates(req, response, now)
-        if req.node.running_off:
+        if progress:
+            self._land(progress, now, f"{req.name} (progress)")
+        if req.node.running_off and complete:
             # R26: then its running= props go back, whatever the answer, superseded or not.
             self._running(req, req.node.running_off, now, "off")
+        if req.callback.background is not None and complete:
+            job = self.jobs.pop(req.id, None)   # completeJob
+            if job is not None and job[2]:
+                self._land(job[2], now, f"{req.name} (progress default)")
         if req.status != "in_flight":
             # R8: it was superseded while in flight: the work is done, the result ignored.
             req.status = IGNORED

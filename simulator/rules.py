@@ -1,4 +1,4 @@
-"""The renderer rules R1..R30, as data the installed package carries.
+"""The renderer rules R1..R31, as data the installed package carries.
 
 Every rule the model follows has an id (``R8``), a short label a timeline
 can print next to the number (``R8 superseded``), a one-line title, the
@@ -240,6 +240,19 @@ RULES: tuple[Rule, ...] = (
          "A callback reading children gets the components inside as they stand now, with what the user typed. "
          "Components that set_props (or running=) puts into children join the page too, but nothing is "
          "requested for them: no initial call, no arrival; later changes to them fire their callbacks."),
+    Rule("R31", "background callbacks", "a background callback's job is polled until it answers; a newer request "
+         "outdates it, a cancel Input kills it, its set_props land as each poll brings them",
+         ("actions/callbacks.ts", "dash/_callback.py", "dash/dash.py",
+          "dash/background_callback/managers/diskcache_manager.py"),
+         "A background=True callback's request starts a job on the server and stays in flight while the "
+         "renderer polls it every interval ms (1000 by default). Each poll's answer lands at once: the job's "
+         "set_props, then its progress, even for a superseded request. The answer holding the result sets the "
+         "running= off props, then the progress defaults, then goes on as any response (R8). Any request the "
+         "renderer sends outdates a job with the same outputs (its next poll ends with nothing applied, not "
+         "even running= off) and kills a job whose cancel Input it has. A job whose first answer is not back "
+         "yet is in no list: a quick second click neither outdates nor kills it, and its set_props still "
+         "land. The job keeps one set_props entry, which each call replaces: of two calls for two components "
+         "between polls, only the second reaches the page."),
 )
 
 _BY_ID = {r.id: r for r in RULES}

@@ -1,4 +1,4 @@
-"""The rules R1..R30: the package's own copy (simulator/rules.py) and docs/renderer-model.md agree.
+"""The rules R1..R31: the package's own copy (simulator/rules.py) and docs/renderer-model.md agree.
 
 ``pip install .`` ships ``simulator/rules.py`` but not ``docs/``, so
 ``callback-race rules`` prints the package's copy; these tests keep it in
@@ -35,8 +35,8 @@ def test_every_rule_in_the_doc_is_in_the_package_with_the_same_label_and_title_a
     assert {k: v[:2] for k, v in doc.items()} == package
 
 
-def test_rules_are_numbered_r1_to_r30_in_order_in_both():
-    assert [r.id for r in rules.RULES] == [f"R{i}" for i in range(1, 31)]
+def test_rules_are_numbered_r1_to_r31_in_order_in_both():
+    assert [r.id for r in rules.RULES] == [f"R{i}" for i in range(1, 32)]
     assert list(_doc_rules()) == [r.id for r in rules.RULES]
 
 
@@ -62,7 +62,7 @@ def test_cite_labels_bare_rule_numbers_once_and_leaves_ranges_alone():
 
 
 def test_an_unknown_rule_is_a_clear_error():
-    with pytest.raises(ScenarioError, match="unknown rule 'R99'.*R1 to R30"):
+    with pytest.raises(ScenarioError, match="unknown rule 'R99'.*R1 to R31"):
         rules.get("R99")
 
 
