@@ -313,14 +313,14 @@ class Simulation:
                     env.process(self._poll(req, job))
                 elif kind == "poll":
                     req, job, found = payload
+                    if (found.final is not None or req.id in renderer.outdated_jobs) and req.id in self._measured:
+                        self.result.responses += 1          # R31: the chain's last answer
+                        self.result.bytes_down += found.final.nbytes if found.final else 0
                     status, landed = renderer.poll(req, found, env.now)
                     observed = observed or landed or status not in (IGNORED, POLLING)
                     if status == POLLING:
                         env.process(self._poll(req, job))
                         continue
-                    if req.id in self._measured:
-                        self.result.responses += 1
-                        self.result.bytes_down += found.final.nbytes if found.final else 0
                     if status == APPLIED:
                         extra_outputs += max(0, len(req.response.outputs) - 1)
                     self._chain_ended()
@@ -542,6 +542,8 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             entry["message"] = f.get("message", "")
         elif kind == "superseded":
             entry["by"] = f["by"].id if f.get("by") is not None else None
+        elif kind == "ignored" and f.get("outdated"):   # R31: a background job a newer request outdated
+            entry["outdated"] = True
         elif kind == "merged":
             entry["into"] = f["into"].id
     if kind in ("prop", "unchanged"):

@@ -413,20 +413,16 @@ class FastSimulation:
                 self._push(now, URGENT, self._poll, payload)
             elif kind == "poll":
                 req, found = payload.req, payload.found
-                status, landed = renderer.poll(req, found, now)
+                ends = found.final is not None or req.id in renderer.outdated_jobs   # R31: the chain's last answer
+                counted = ends and req.id >= first
+                if counted:
+                    r.responses += 1
+                    r.bytes_down += found.final.nbytes if found.final else 0
+                status, landed = self._receive(req, counted, lambda: renderer.poll(req, found, now))
                 observed = observed or landed or status not in ("ignored", POLLING)
                 if status == POLLING:
                     self._push(now, URGENT, self._poll, payload)
                     continue
-                if count and req.id >= first:
-                    r.responses += 1
-                    r.bytes_down += found.final.nbytes if found.final else 0
-                    if status == "applied":
-                        r.applied += 1
-                    elif status == "ignored":
-                        r.ignored += 1
-                    elif status == "error":
-                        r.errors.append(req.response.message)
                 if status == "applied":
                     extra_outputs += max(0, len(req.response.outputs) - 1)
                 self._in_transit -= 1
@@ -438,20 +434,8 @@ class FastSimulation:
                 if counted:
                     r.responses += 1
                     r.bytes_down += response.nbytes
-                try:
-                    status = renderer.receive(req, response, now)
-                except RunawayLoop:  # raised by what an applied response triggers: it was applied
-                    if counted and req.status == "applied":
-                        r.applied += 1
-                    raise
+                status, _ = self._receive(req, counted, lambda: (renderer.receive(req, response, now), False))
                 observed = observed or status != "ignored" or bool(response.side or req.node.running_off)  # R8, R21, R26
-                if counted:
-                    if status == "applied":
-                        r.applied += 1
-                    elif status == "ignored":
-                        r.ignored += 1
-                    elif status == "error":
-                        r.errors.append(req.response.message)
                 if status == "applied":
                     extra_outputs += max(0, len(response.outputs) - 1)
         if not observed:
@@ -472,6 +456,24 @@ class FastSimulation:
         if count:
             self._track_divergence()
         return sent, extra_outputs
+
+    def _receive(self, req: Request, counted: bool, receive: Callable[[], tuple[str, bool]]) -> tuple[str, bool]:
+        """``receive()`` (what became of a response, whether anything landed), tallied as the reference's events."""
+        r = self.result
+        try:
+            status, landed = receive()
+        except RunawayLoop:  # raised by what an applied response triggers: it was applied
+            if counted and req.status == "applied":
+                r.applied += 1
+            raise
+        if counted:
+            if status == "applied":
+                r.applied += 1
+            elif status == "ignored":
+                r.ignored += 1
+            elif status == "error":
+                r.errors.append(req.response.message)
+        return status, landed
 
     # ------------------------------------------------------------------
     # the user: each action (wait to settle, wait its delay, act), then the end phase

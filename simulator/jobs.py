@@ -79,6 +79,8 @@ class JobRun:
     outcome: Response                     # data / prevent / error, without side updates
     calls: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
     elapsed: float = 0.0                  # ms the body slept
+    key: Any = None                       # Dash's cache key, when Dash made one (a real app's job)
+    read_clock: bool = False              # the body read the clock: its run cannot be reused
 
 
 @dataclass(frozen=True)
@@ -132,10 +134,18 @@ class Job:
         return Poll(found["set_props"], found["progress"], final)
 
 
+def serial_polls(run: JobRun) -> list[Poll]:
+    """The job as a serial reference sees it (``check``'s oracle): polled after each call, so every
+    ``set_props`` and progress value is delivered, in order, and then its answer."""
+    polls = [Poll(values, {}, None) if kind == "set_props" else Poll({}, values, None) for _, kind, values in run.calls]
+    return polls + [Poll({}, {}, run.outcome)]
+
+
 def _with(outcome: Response, side: dict[str, Any]) -> Response:
     """The final answer: the job's result, with the set_props entry the poll found (R21).
 
-    An error keeps none: Dash raises before it reads the entry.
+    An error keeps none: Dash raises before it reads the entry.  The entry
+    replaces any sideUpdate the answer had (an ``on_error`` handler's set_props).
     """
     if not side or outcome.kind == "error":
         return outcome
@@ -179,7 +189,8 @@ class Jobs:
         self.kill(req.old_jobs, now)
         run = req.callback.run_job(req.args, tuple(req.changed), now)
         duration = draw() + run.elapsed
-        key = (req.callback.chain_id, json.dumps(req.args, sort_keys=True, default=repr))
+        key = run.key if run.key is not None else (req.callback.chain_id,
+                                                     json.dumps(req.args, sort_keys=True, default=repr))
         return self.start(req.id, key, now, duration, run, req.name)
 
 

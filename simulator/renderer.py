@@ -648,7 +648,7 @@ class Renderer:
             if req.status == "in_flight":   # resolved with nothing: applied, nothing in it
                 return self.receive(req, req.response, now, complete=False), False
             req.status = IGNORED
-            self._event("ignored", now, request=req)
+            self._event("ignored", now, request=req, outdated=True)
             return IGNORED, False
         if found.final is None:
             if found.side:

@@ -76,9 +76,10 @@ def test_r31_a_newer_request_outdates_the_job_whose_start_the_browser_has_heard_
     ignored = [e for e in r.trace if e["kind"] == "ignored"]
     assert [(e["request"], e["t"]) for e in ignored] == [(1, 140)]
     assert [v for t, v, by in props_set(r, "run.disabled")] == [True, True, False]
-    # job 1 was killed at 60 ms, when request 2 reached the server: it had set_props'd before that
-    assert r.layout["store.data"] == {"job1": "started", "job2": "started"} or \
-        r.layout["store.data"] == {"job2": "started"}
+    # job 1 set_props'd at 10 ms and was killed at 60 ms (oldJob); the poll that found its entry came back
+    # outdated, so the entry never landed, and job 2 read the Store from before: job 1's write is lost
+    assert [e["request"] for e in r.trace if e["kind"] == "side_update"] == [2]
+    assert r.layout["store.data"] == {"job2": "started"}
     assert props_set(r, "out.children")[-1][1] == "done 2"
 
 
@@ -143,34 +144,35 @@ def test_r31_the_job_keeps_one_set_props_entry_the_last_call_replaces():
     assert delivered == [{"b.children": "B"}, {"a.title": "x", "a.children": "A2"}]
 
 
-def test_r31_an_error_in_the_job_is_an_error_response_and_drops_the_last_set_props():
-    app = Dash("boom")
+def raising_job(exc: Exception) -> Dash:
+    """A job that set_props ``a`` and then raises ``exc``."""
+    app = Dash("raises")
     app.layout = [html.Button(id="go"), html.Div(id="a"), html.Div(id="out")]
 
     @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=100,
                   prevent_initial_call=True)
     def work(n):
         set_props("a", {"children": "A"})
-        raise ValueError("boom")
+        raise exc
+    return app
+
+
+#: The job is over before its first poll (10 + 50 ms < 20 + 100 ms).
+QUICK = Config(client_overhead=Fixed(0), network=Fixed(10), server_delay=Fixed(50))
+
+
+def test_r31_an_error_in_the_job_is_an_error_response_and_drops_the_last_set_props():
+    app = raising_job(ValueError("boom"))
     r = run(app, Plan((click("go"),)))
     assert len(r.errors) == 1 and "boom" in r.errors[0]
     assert [e["values"] for e in r.trace if e["kind"] == "side_update"] == [{"a.children": "A"}]   # polled first
-    fast = Config(client_overhead=Fixed(0), network=Fixed(10), server_delay=Fixed(50))
-    r = run(app, Plan((click("go"),)), fast)                       # done before the first poll: a 500, nothing else
+    r = run(app, Plan((click("go"),)), QUICK)                      # done before the first poll: a 500, nothing else
     assert len(r.errors) == 1 and [e for e in r.trace if e["kind"] == "side_update"] == []
 
 
 def test_r31_prevent_update_in_the_job_still_delivers_its_set_props():
     from simulator.errors import PreventUpdate
-    app = Dash("prevent")
-    app.layout = [html.Button(id="go"), html.Div(id="a"), html.Div(id="out")]
-
-    @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=100,
-                  prevent_initial_call=True)
-    def work(n):
-        set_props("a", {"children": "A"})
-        raise PreventUpdate
-    r = run(app, Plan((click("go"),)), Config(client_overhead=Fixed(0), network=Fixed(10), server_delay=Fixed(50)))
+    r = run(raising_job(PreventUpdate()), Plan((click("go"),)), QUICK)
     assert r.layout["a.children"] == "A" and r.layout["out.children"] is None and not r.errors
 
 
@@ -253,3 +255,90 @@ def test_r31_the_explorer_refuses_a_background_callback():
 def test_r31_the_memo_does_not_share_passes_of_background_callbacks():
     from simulator import memo
     assert "R31" in memo.refusal(job_app().graph, frozenset())
+
+
+# ---------------------------------------------------------------------------
+# a real app (check): Dash's own server code on the simulated job manager
+# ---------------------------------------------------------------------------
+
+def _check(path, **options):
+    pytest.importorskip("dash")
+    pytest.importorskip("diskcache")
+    from simulator.dashapp.check import Options, check
+    return check(str(path), Options(**options), in_process=True)
+
+
+def test_r31_check_finds_the_write_a_second_click_outdates():
+    from conftest import APPS
+    result = _check(APPS / "background_job.py", trials=30, workloads=("typing go",))
+    assert result.diverges and "store.data" in result.props()
+    w = next(w for w in result.workloads if w.diverged)
+    assert w.anomaly.name == "background job outdated before its set_props were polled (R31)"
+    assert "running=" in w.anomaly.fix
+    assert "R31" in w.proof                      # the explorer does not model jobs: no proof is claimed
+    assert any("outdated by a newer request (R31)" in line for line in w.timeline)
+
+
+def test_r31_check_finds_nothing_once_the_button_is_disabled_while_the_job_runs():
+    from conftest import APPS
+    result = _check(APPS / "background_job_disabled.py", trials=30)
+    assert result.workloads and not result.diverges
+
+
+def test_r31_check_does_not_count_a_cancelled_job_as_a_lost_update():
+    # serially a job is over before the next action, so a cancel kills nothing; the reference also has
+    # the pages where the cancel killed the job after any number of its calls
+    from conftest import APPS
+    result = _check(APPS / "background_job.py", trials=40, workloads=("interleave",))
+    assert result.workloads and not result.diverges
+
+
+def test_r31_check_runs_the_job_with_dashs_arguments_progress_and_set_props(real_app):
+    pytest.importorskip("diskcache")
+    conv = real_app("background_job")
+    work = next(cb for cb in conv.callbacks if cb.name == "work")
+    assert work.background.progress == ("bar.children",) and work.background.cancel == ("stop.n_clicks",)
+    assert work.background.interval == 200 and work.background.progress_default == ("idle",)
+    assert [cb.name for cb in conv.callbacks if cb.cancels] == ["cancel_call"]
+    run = work.run_job([2, {"job1": "started"}], ("go.n_clicks",), 50.0)
+    assert run.calls == [(0.0, "progress", {"bar.children": "started"}),
+                         (0.0, "set_props", {"store.data": {"job1": "started", "job2": "started"}}),
+                         (300.0, "progress", {"bar.children": "half"})]
+    assert run.elapsed == 300.0 and run.outcome.kind == "data" and run.outcome.outputs == {"out.children": "done 2"}
+
+
+def test_r31_check_refuses_a_manager_that_caches_results(tmp_path):
+    app = tmp_path / "cached.py"
+    app.write_text(
+        "import diskcache\n"
+        "from dash import Dash, DiskcacheManager, Input, Output, html\n"
+        f"manager = DiskcacheManager(diskcache.Cache({str(tmp_path / 'c')!r}), cache_by=[lambda: 1])\n"
+        "app = Dash(__name__, background_callback_manager=manager)\n"
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='out')])\n"
+        "@app.callback(Output('out', 'children'), Input('go', 'n_clicks'), background=True)\n"
+        "def work(n):\n    return n\n")
+    from simulator.dashapp.errors import Unsupported
+    with pytest.raises(Unsupported, match="cache_by"):
+        _check(app, trials=5)
+
+
+def test_r31_a_job_on_page_load_gives_chromiums_page(monkeypatch):
+    """tests/apps/background_load.py in headless Chromium (Dash's DiskcacheManager, a real job process) and
+    as check models it: the same page, ``a`` never shown because ``b``'s set_props replaced the job's entry."""
+    import html as html_text
+    import re
+
+    from conftest import APPS, CHROMIUM, in_chromium
+    if CHROMIUM is None:
+        pytest.skip("no headless browser: chromium is not installed (apt-get install chromium; .ci/run does it)")
+    pytest.importorskip("diskcache")
+    pytest.importorskip("multiprocess")
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    dom, _, _ = in_chromium(monkeypatch, "background_load")
+    conv = convert(load(str(APPS / "background_load.py")))
+    modelled = simulate(conv.app.graph, Plan(()), lambda layout: (), Config(), seed=0).layout
+    for cid in ("out", "a", "b", "bar", "busy"):
+        shown = html_text.unescape(re.search(f'id="{cid}">([^<]*)<', dom).group(1))
+        assert shown == (modelled[f"{cid}.children"] or ""), cid
+    assert modelled["a.children"] is None and modelled["b.children"] == "B"

@@ -204,6 +204,14 @@ def test_the_user_acting_while_an_interval_ticks_is_a_workload_and_finds_the_los
     assert w.name == "ticks poll.n_intervals with pin.n_clicks" and w.proof == "diverges" and w.diverged > 0
 
 
+def test_a_workload_filter_given_as_one_string_is_one_part_not_its_letters():
+    from types import SimpleNamespace
+
+    from simulator.dashapp.check import Options, _keep
+    keep = _keep(Options(workloads="typing"))
+    assert keep(SimpleNamespace(name="typing go.n_clicks")) and not keep(SimpleNamespace(name="alone go.n_clicks"))
+
+
 def test_related_pairs_come_first_and_pairs_past_the_cap_are_reported(tmp_path):
     # four unrelated echo inputs declared first must not push the two writers of one Store past the cap
     from simulator.dashapp.check import Options, check

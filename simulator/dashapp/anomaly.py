@@ -79,8 +79,13 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
             lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
         elif kind == "merged":
             lines.append(f"t={t:g}: {who} merged into #{e.get('into')} (R7)")
+        elif kind == "ignored" and e.get("outdated"):
+            lines.append(f"t={t:g}: {who} poll answered: its job was outdated by a newer request (R31); "
+                         "nothing of it lands, not even running= off")
         elif kind == "ignored":
             lines.append(f"t={t:g}: {who} response ignored: it was superseded (R8)")
+        elif kind == "job":
+            lines.append(f"t={t:g}: {who} job started in the background; the renderer polls it (R31)")
         elif kind in ("prevented", "error"):
             lines.append(f"t={t:g}: {who} {kind}{': ' + e['message'] if e.get('message') else ''}")
         elif kind == "prop" and e.get("by") == "user":
@@ -123,6 +128,8 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
             r["outcome"] = e["kind"]
         elif e["kind"] == "superseded":
             r["superseded_by"] = e.get("by")
+        elif e["kind"] == "ignored" and e.get("outdated"):
+            r["outdated"] = e["t"]
         elif e["kind"] == "merged":   # R7: its triggers joined a newer request of the same callback
             r["superseded_by"] = e.get("into")
             r["merged"] = True
@@ -184,6 +191,24 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
         return Anomaly("request stranded: never sent after the request it superseded was ignored", story,
                        f"break the loop through {_where(cb)}'s own outputs (an Input fed back from its Output by "
                        "another callback), e.g. make that Input a State", [_where(cb)])
+    # R31: a background job outdated by a newer request of it before a poll brought what it set or returned
+    for r in reqs.values():
+        cb = by_name.get(r["callback"])
+        if cb is None or cb.background is None or "outdated" not in r:
+            continue
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        by = f" by #{newer['id']}" if newer else ""
+        story = (f"`{cb.name}` (#{r['id']}) ran as a background job; a newer request of it{by} outdated the job "
+                 f"(R31), so its next poll ended the chain and what the job had set or would return never reached "
+                 f"the page, while the newer job read the page from before (lost: {lost_words})")
+        clicks = [k for k in r.get("changed", []) if k.endswith(".n_clicks")]
+        guard = (f"disable {clicks[0].rpartition('.')[0]} while the job runs "
+                 f"(running=[(Output({clicks[0].rpartition('.')[0]!r}, 'disabled'), True, False)]), or "
+                 if clicks else "")
+        return Anomaly("background job outdated before its set_props were polled (R31)", story,
+                       f"{guard}have {_where(cb)} return what the page must keep as an Output computed from its "
+                       "Inputs (a job's result lands once, the newest one's) instead of set_props on its State",
+                       [_where(cb)])
     # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
     for r in reqs.values():
         newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None

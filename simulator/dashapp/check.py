@@ -40,7 +40,8 @@ class Options:
 def _keep(options: Options):
     if not options.workloads:
         return None
-    return lambda w: any(part in w.name for part in options.workloads)
+    parts = (options.workloads,) if isinstance(options.workloads, str) else tuple(options.workloads)
+    return lambda w: any(part in w.name for part in parts)   # a string is one part, not its letters
 
 
 def check_loaded(spec_or_app: Any, options: Options = Options(), target: str = "app") -> CheckResult:

@@ -13,6 +13,7 @@ the callback and the feature (:class:`~simulator.dashapp.errors.Unsupported`).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from ..behaviour import USER, Kind
 from ..clientside import JavaScript, Scripts
 from .. import matching, wildcards
 from ..errors import DependencyException, NotModelled
-from . import known
+from . import background, known
 from .errors import Unsupported
 from .load import Source, Spec
 from .server import Server, payload, to_response
@@ -100,6 +101,7 @@ class RealCallback(Callback):
     wire: tuple[str, ...] = ()
     source: Source = field(default_factory=lambda: Source("callback"))
     server: Server | None = None
+    manager: Any = None      # R31: the simulated background-callback manager, for a background callback
 
     @property
     def name(self) -> str:
@@ -117,6 +119,25 @@ class RealCallback(Callback):
                        [(i.component_id, i.component_property) for i in self.inputs],
                        [(s.component_id, s.component_property) for s in self.states], args, list(changed))
         return to_response(self.server.answer(body, now), f"{self.name} ({self.source.where})")
+
+    def run_job(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0):
+        """R31: the job Dash starts for this background callback, run on the simulated manager.
+
+        Reused for an equal first fetch, unless the job read the clock or the app is impure.
+        """
+        outputs = [(o.component_id, w.rpartition(".")[2]) for o, w in zip(self.outputs, self.wire)]
+        body = payload(self.output_id, outputs, self.multi,
+                       [(i.component_id, i.component_property) for i in self.inputs],
+                       [(s.component_id, s.component_property) for s in self.states], args, list(changed))
+        memo = self.server.memo
+        key = ("job", self.output_id, json.dumps(body, sort_keys=True, separators=(",", ":")))
+        run = memo.get(key)
+        if run is None:
+            name = f"{self.name} ({self.source.where})"
+            run = background.run_job(self.server, self.manager, body, now, name, lambda a: to_response(a, name))
+            if not run.read_clock and not self.server.impure:
+                memo[key] = run
+        return run
 
     def execute_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...],
                          now: float = 0.0) -> Response:
@@ -390,6 +411,12 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
     app.layout = list(found.values())
     callbacks: list[RealCallback] = []
     scripts = None   # the page's JavaScript, loaded when a clientside callback needs it
+    cmap = spec.dash_app.callback_map
+    manager = background.install(spec.dash_app, cmap, {
+        out: f"{(spec.sources.get(out) or Source(out)).name} ({(spec.sources.get(out) or Source(out)).where})"
+        for out in cmap})
+    cancel_inputs = {background.dep_key(c) for e in cmap.values() if e.get("background")
+                     for c in e["background"].get("cancel") or ()}
     for index, dep in enumerate(spec.dependencies):
         output = dep.get("output", "")
         source = spec.sources.get(output) or Source(f"callback_{index}")
@@ -401,8 +428,6 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
             name = source.name
             if scripts is None:
                 scripts = _scripts(spec)
-        if dep.get("background"):
-            raise Unsupported(f"callback {name} ({source.where}): background callbacks are not modelled")
         running = _running(dep.get("running") or {}, f"callback {name} ({source.where})")   # R26
         if dep.get("dynamic_creator"):
             raise Unsupported(f"callback {name} ({source.where}): dynamically created callbacks are not modelled")
@@ -432,11 +457,17 @@ def convert(spec: Spec, flask: bool = False, impure: bool = False, url: str | No
                             f"with --assume-user-only {comp.namespace}.{comp.type}")
         func = (JavaScript(scripts, fn.get("namespace", ""), fn.get("function_name", "")) if fn else
                 spec.dash_app.callback_map.get(output, {}).get("callback"))
+        entry = cmap.get(output, {})
+        spec_bg = background.spec_of(entry) if dep.get("background") and entry.get("background") else None
+        # Dash's own callback for a background callback's cancel Input (dash.py, _setup_server; R31)
+        cancels = (getattr(getattr(func, "__wrapped__", func), "__name__", "") == "cancel_call"
+                   and len(wires) == 1 and wires[0].endswith(".id") and len(ins) == 1 and ins[0].key in cancel_inputs)
         cb = RealCallback(index=index, func=func,
                           outputs=tuple(outputs), inputs=tuple(ins), states=tuple(states),
                           prevent_initial_call=bool(dep.get("prevent_initial_call")), clientside=bool(fn),
                           multi=multi, output_id=output, wire=tuple(wires), source=source, server=server,
-                          running=running)
+                          running=running, background=spec_bg, cancels=cancels,
+                          manager=manager if spec_bg is not None else None)
         callbacks.append(cb)
     app.callbacks = list(callbacks)
     server.named = _layout_values(callbacks, found, trees)

@@ -41,6 +41,8 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from ..graph import Graph
+from ..app import Response
+from ..jobs import Poll, serial_polls
 from ..errors import NotModelled, ScenarioError
 from ..renderer import EPOCH_MS, Renderer, Request, RunawayLoop
 from ..workload import Action, Plan, resolve
@@ -154,7 +156,7 @@ class Oracle:
                     action = actions[index]
                     actions[index] = replace(action, props={k: v for k, v in action.props.items() if k != prop})
                 plan = replace(plan, actions=_without_empty(actions))
-            states = [self._settle(self._start())]
+            states = self._settle(self._start())
             for group in groups(plan):
                 states = self._orders(states, group)
             refs = self._references[ignored] = [s.layout for s in states]
@@ -172,13 +174,46 @@ class Oracle:
         self.now += 1
         return self.now
 
-    def _settle(self, r: _Serial) -> _Serial:
-        while True:
+    def _settle(self, r: _Serial, cancellable: frozenset[str] = frozenset()) -> list[_Serial]:
+        """Run ``r``'s cascade one request at a time until nothing is left; the pages it can end on.
+
+        One page, but for a background job (R31) that a ``cancel`` Input among
+        ``cancellable`` (the props the group's other actions still change)
+        could kill: then also each page where it was killed after any number
+        of its calls.
+        """
+        done, todo = [], [r]
+        while todo:
+            r = todo.pop()
             sent = r.schedule(self._tick())
             if not sent:
-                return r
+                done.append(r)
+                continue
+            branches = [r]
             for req in sent:
-                r.receive(req, req.callback.execute(req.args, tuple(req.changed), self.now), self._tick())
+                branches = [out for b in branches for out in self._answer(b, req, cancellable)]
+            todo += branches
+        return done
+
+    def _answer(self, r: _Serial, req: Request, cancellable: frozenset[str]) -> list[_Serial]:
+        if req.callback.background is None:
+            r.receive(req, req.callback.execute(req.args, tuple(req.changed), self.now), self._tick())
+            return [r]
+        # R31, serially: the job alone, each of its set_props and progress calls delivered, then its answer
+        run = req.callback.run_job(req.args, tuple(req.changed), self.now)
+        polls = serial_polls(run)
+        killed = []
+        if cancellable & set(req.callback.background.cancel):
+            for k in range(len(run.calls) + 1):
+                c = r.clone()
+                mine = next(q for q in c.in_flight if q.id == req.id)
+                for found in [None, *polls[:k], Poll({}, {}, Response("prevent"))]:
+                    c.job_started(mine, self._tick()) if found is None else c.poll(mine, found, self._tick())
+                killed.append(c)
+        r.job_started(req, self._tick())
+        for found in polls:
+            r.poll(req, found, self._tick())
+        return killed + [r]
 
     def _orders(self, states: list[_Serial], group: list[Action]) -> list[_Serial]:
         """Every serial order of ``group`` from each state; equal end states merged."""
@@ -193,8 +228,10 @@ class Oracle:
                     child = st.clone()
                     now = self._tick()
                     child.change(resolve(action.props, child.layout, now), now)
-                    self._settle(child)
-                    nxt.setdefault((done | {i}, self._key(child)), child)
+                    later = frozenset(k for j, other in enumerate(group) if j not in done and j != i
+                                      for k in other.props)
+                    for end in self._settle(child, later):
+                        nxt.setdefault((done | {i}, self._key(end)), end)
             frontier = nxt
             if len(frontier) > MAX_REFERENCES:
                 raise CheckError(f"{len(group)} overlapping actions have more than {MAX_REFERENCES} serial "

@@ -138,10 +138,12 @@ def print_report(result: CheckResult, console: Console) -> None:
     else:
         proved = sum(w.proof == "proved safe" for w in result.workloads)
         rest = len(result.workloads) - proved
+        why = ("background callbacks, whose jobs the explorer does not model (R31)"
+               if any("R31" in w.proof for w in result.workloads) else
+               "the explorer hit a bound or cannot cover the clock")
         _say(console, "\n", ("no divergence found", "green"),
              f": {proved} of {len(result.workloads)} workloads proved safe over every ordering"
-             + (f"; {rest} not proved (the explorer hit a bound or cannot cover the clock): only sampled"
-                if rest else "")
+             + (f"; {rest} not proved ({why}): only sampled" if rest else "")
              + (f"; {len(result.untried_pairs)} pair(s) of inputs not tried: raise --max-pairs to try them"
                 if result.untried_pairs else "")
              + (f"; not checked: what changes of {', '.join(result.unchanged)} set off (no workload changes "

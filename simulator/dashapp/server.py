@@ -117,10 +117,23 @@ class Server:
             cached = self.memo.get(key)
             if cached is not None:
                 return cached
+        answer = self._post(text, now_ms)
+        if answer.read_clock:
+            self.clock_readers.add(body["output"])
+        elif not self.impure:
+            self.memo[key] = answer
+        return answer
+
+    def answer_raw(self, body: dict[str, Any], now_ms: float, query: dict[str, str] | None = None) -> Answer:
+        """POST one payload at ``now_ms`` with ``query`` in the URL, never memoised (R31: a background
+        callback's fetches, whose answers depend on the job manager's state)."""
+        return self._post(json.dumps(body, sort_keys=True, separators=(",", ":")), now_ms, query)
+
+    def _post(self, text: str, now_ms: float, query: dict[str, str] | None = None) -> Answer:
         clock = Clock(now_ms)
         token = _clock.set(clock)
         try:
-            status, data = self._flask(text) if self.flask else self._direct(text)
+            status, data = self._flask(text, query) if self.flask else self._direct(text, query)
         finally:
             _clock.reset(token)
         self.calls += 1
@@ -128,17 +141,13 @@ class Server:
         if status == 500:
             data = self._errors.pop() if self._errors else data
             data = f"{type(data).__name__}: {data}" if isinstance(data, BaseException) else str(data)
-        answer = Answer(status, parsed, data if status != 200 else "", clock.slept_ms, clock.read)
-        if clock.read:
-            self.clock_readers.add(body["output"])
-        elif not self.impure:
-            self.memo[key] = answer
-        return answer
+        return Answer(status, parsed, data if status != 200 else "", clock.slept_ms, clock.read)
 
-    def _direct(self, text: str) -> tuple[int, str]:
+    def _direct(self, text: str, query: dict[str, str] | None = None) -> tuple[int, str]:
         from dash.exceptions import PreventUpdate
         server = self.app.server
-        with server.test_request_context(self.url, method="POST", data=text, content_type="application/json"):
+        with server.test_request_context(self.url, method="POST", data=text, content_type="application/json",
+                                         query_string=query):
             try:
                 result = self.view()
             except PreventUpdate:
@@ -149,8 +158,8 @@ class Server:
             resp = server.make_response(result)
         return resp.status_code, resp.get_data(as_text=True)
 
-    def _flask(self, text: str) -> tuple[int, str]:
-        resp = self.client.post(self.url, data=text, content_type="application/json")
+    def _flask(self, text: str, query: dict[str, str] | None = None) -> tuple[int, str]:
+        resp = self.client.post(self.url, data=text, content_type="application/json", query_string=query)
         return resp.status_code, resp.get_data(as_text=True)
 
 
