@@ -193,3 +193,21 @@ def test_a_run_whose_page_ignored_actions_is_judged_as_if_they_were_never_made()
     assert [r["s.data"] for r in oracle.for_run(ignored)] == [["c"]]     # 13 empty actions would be 2**13 orders
     kept = _without_empty([Action({}, wait_settle=True), Action({"c.n_clicks": 1}), Action({"c.n_clicks": 2})])
     assert [a.wait_settle for a in kept] == [True, False]
+
+
+def test_a_prop_whose_component_left_is_shown_as_not_on_the_page_not_as_null():
+    # R30: a run whose page lost a component differs from the serial page in that component's props; the
+    # report says so instead of "expected null, got null"
+    from simulator.dashapp.oracle import ABSENT
+    from simulator.dashapp.report import _shown
+    app = Dash("left")
+    app.layout = [dcc.Input(id="a"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("a", "value"))
+    def echo(v):
+        return v
+    oracle = Oracle(app.graph, Plan(()))
+    page = dict(oracle.references[0])
+    del page["out.children"]
+    assert oracle.explain(page) == [("out.children", None, ABSENT)]
+    assert _shown(None) == "null" and _shown(ABSENT) == "nothing: its component is not on the page"

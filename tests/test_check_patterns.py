@@ -157,3 +157,13 @@ def test_a_state_read_before_a_set_props_sent_alongside_it_landed_is_named(real_
     assert result.anomaly.name == "stale read: a State read before a write in flight landed"
     assert "`show` (#2) read `cfg.data` as State" in result.anomaly.story and "init`'s set_props" in result.anomaly.story
     assert "make cfg.data an Input instead of a State" in result.anomaly.fix
+
+
+def test_the_story_names_who_set_off_the_request_an_initial_call_gave_way_to():
+    # R7's story said "the user's change" also when a component's mount (R22) set the request off
+    from simulator.dashapp.anomaly import _setter
+    trace = [{"t": 0, "kind": "prop", "prop": "url.pathname", "value": "/", "by": "mount"},
+             {"t": 0, "kind": "requested", "request": 2, "callback": "route", "cause": "url.pathname"}]
+    assert _setter(trace, {"id": 2, "changed": ["url.pathname"]}) == "a component's own change on mount (R22)"
+    trace[0]["by"] = "user"
+    assert _setter(trace, {"id": 2, "changed": ["url.pathname"]}) == "the user's change"

@@ -172,6 +172,22 @@ def _counter_fix(cb: RealCallback, triggers: list[str]) -> str | None:
             "several clicks")
 
 
+def _setter(trace: list[dict[str, Any]], req: dict[str, Any]) -> str:
+    """Who changed what set ``req`` off, in words: the user, a component's mount (R22), a callback."""
+    changed = set(req.get("changed", []))
+    by = None
+    for e in trace:
+        if e.get("request") == req["id"] and e["kind"] == "requested":
+            break
+        if e["kind"] == "prop" and e.get("prop") in changed:
+            by = e.get("by")
+    if by == "user":
+        return "the user's change"
+    if by == "mount":
+        return "a component's own change on mount (R22)"
+    return f"{by}'s change" if by else "a change"
+
+
 def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: list[RealCallback],
              steps: list[str] = (), differs: list[tuple[str, Any, Any]] = ()) -> Anomaly | None:
     """The mechanism behind a diverging schedule, if it is one of the known ones."""
@@ -393,8 +409,9 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
         cb = by_name.get(r["callback"])
         if into is None or cb is None:
             continue
-        story = (f"the page load's call of `{cb.name}` (#{r['id']}) was merged into #{into['id']}, the request the "
-                 f"user's change set off ({', '.join(into.get('changed', [])) or 'no trigger'}): an initial call gives "
+        setter = _setter(trace, into)
+        story = (f"the page load's call of `{cb.name}` (#{r['id']}) was merged into #{into['id']}, the request "
+                 f"{setter} set off ({', '.join(into.get('changed', [])) or 'no trigger'}): an initial call gives "
                  f"way (R7), so what the load's call would have shown or set off never happened (lost: {lost_words})")
         return Anomaly("the page load's call gave way to the user's (R7)", story,
                        f"this happens when the user acts before the page has loaded; if what {_where(cb)} does on "

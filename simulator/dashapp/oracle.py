@@ -288,6 +288,17 @@ class Oracle:
     __call__ = check
 
     def explain(self, layout: dict[str, Any], ignored: tuple = ()) -> list[tuple[str, Any, Any]]:
-        """``(prop, expected, got)`` for each prop that differs from the nearest serial outcome."""
+        """``(prop, expected, got)`` for each prop that differs from the nearest serial outcome;
+        :data:`ABSENT` where the prop's component is not on that page (R30)."""
         ref, diff = self.nearest(layout, ignored)
-        return [(p, ref.get(p), layout.get(p)) for p in diff]
+        return [(p, ref.get(p, ABSENT), layout.get(p, ABSENT)) for p in diff]
+
+
+class _Absent:
+    """A prop whose component is not on the page: not ``None``, which a prop on the page may hold."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()

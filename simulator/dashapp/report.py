@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .analyse import CheckResult, WorkloadResult
+from .oracle import ABSENT
 
 
 def _pct(x: float) -> str:
@@ -27,6 +28,11 @@ def _pct(x: float) -> str:
 def _short(value: Any, width: int = 80) -> str:
     text = json.dumps(value, separators=(",", ":"), default=repr)
     return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _shown(value: Any) -> str:
+    """A value in an expected / got line; a prop whose component is not on the page says so (R30)."""
+    return "nothing: its component is not on the page" if value is ABSENT else _short(value)
 
 
 def workload_table(result: CheckResult) -> Table:
@@ -118,7 +124,7 @@ def print_report(result: CheckResult, console: Console) -> None:
         if w.anomaly and w.anomaly.story:
             _say(console, f"  what happened: {w.anomaly.story}")
         for p, want, got in w.differs:
-            _say(console, f"  {p}: expected {_short(want)} (a serial execution), got {_short(got)}")
+            _say(console, f"  {p}: expected {_shown(want)} (a serial execution), got {_shown(got)}")
         if w.anomaly and w.anomaly.fix:
             _say(console, "  ", ("fix", "bold"), f": {w.anomaly.fix}")
     starved = [w for w in result.workloads if w.anomaly and not w.diverges]
@@ -170,7 +176,10 @@ def record(result: CheckResult) -> dict[str, Any]:
                            "runaway": x.runaway, "unsettled": x.unsettled, "rate": x.rate,
                            "ci_low": x.ci[0], "ci_high": x.ci[1], "explorer": x.proof} for x in ws],
             "shortest_schedule": {"workload": w.name, "timeline": w.timeline,
-                                  "differs": [{"prop": p, "expected": a, "got": b} for p, a, b in w.differs]},
+                                  "differs": [{"prop": p, "expected": None if a is ABSENT else a,
+                                               "got": None if b is ABSENT else b,
+                                               "expected_on_page": a is not ABSENT, "got_on_page": b is not ABSENT}
+                                              for p, a, b in w.differs]},
         }
     return out
 

@@ -8,6 +8,7 @@ second job read the Store from before: ``check`` finds ``store.data`` losing
 ``job1``.  ``stop`` is the job's cancel Input: cancelling is what the user asked
 for, not a lost update.
 """
+import os
 import tempfile
 import time
 
@@ -17,7 +18,7 @@ from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, set_pr
 
 def build(running=None) -> Dash:
     """The app; ``running``: the callback's running= list (background_job_disabled.py passes one)."""
-    manager = DiskcacheManager(diskcache.Cache(tempfile.mkdtemp(prefix="callback-race-")))
+    manager = DiskcacheManager(diskcache.Cache(os.path.join(tempfile.gettempdir(), "callback-race-background-apps")))
     app = Dash(__name__, background_callback_manager=manager)
     app.layout = html.Div([html.Button("go", id="go"), html.Button("stop", id="stop"), html.Div(id="out"),
                            html.Div(id="bar"), dcc.Store(id="store", data={})])

@@ -11,13 +11,14 @@ so the server holds the job's first answer for half a second (``after_request``)
 by then the job process has made both calls, as it has in the model, where a
 job's calls at its start come before any poll.
 """
+import os
 import tempfile
 import time
 
 import diskcache
 from dash import Dash, DiskcacheManager, Input, Output, html, set_props
 
-manager = DiskcacheManager(diskcache.Cache(tempfile.mkdtemp(prefix="callback-race-")))
+manager = DiskcacheManager(diskcache.Cache(os.path.join(tempfile.gettempdir(), "callback-race-background-apps")))
 app = Dash(__name__, background_callback_manager=manager)
 app.layout = html.Div([html.Div("x", id="trigger"), html.Div(id="out"), html.Div(id="a"), html.Div(id="b"),
                        html.Div(id="bar"), html.Div("no", id="busy")])
