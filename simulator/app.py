@@ -215,7 +215,7 @@ class Callback:
         one cache entry with that component's props so far; PreventUpdate and
         errors leave the calls made before them in place.
         """
-        from .jobs import JobRun
+        from .jobs import JobRun, progress_values
         spec = self.background
         calls: list[tuple[float, str, dict[str, Any]]] = []
         slept = [0.0]
@@ -231,13 +231,10 @@ class Callback:
 
         def set_progress(value: Any) -> None:
             values = list(value) if isinstance(value, (list, tuple)) else [value]
-            if len(values) != len(spec.progress):
-                raise InvalidCallbackReturnValue(
-                    f"callback {self.name}: set_progress got {len(values)} values for {len(spec.progress)} "
-                    "progress outputs")
             for key, v in zip(spec.progress, values):
                 jsonvalue.check_depth(v, f"callback {self.name} set_progress to {key}")
-            calls.append((slept[0], "progress", {k: _wire(to_json(v)) for k, v in zip(spec.progress, values)}))
+            calls.append((slept[0], "progress", progress_values(self.name, spec.progress, values,
+                                                                 lambda v: _wire(to_json(v)))))
 
         def body():
             with running(changed, now, Entry(), lambda: self._lists(args), slept):
@@ -436,7 +433,7 @@ def _background(name: str, background: Any, clientside: bool, interval: Any, pro
             raise DependencyException(f"callback {name}: background callbacks do not support dependencies with "
                                       f"pattern-matching ids ({dep.key})")
     default = None
-    if progress_default is not None:
+    if progress_default:   # Dash's own test: a falsy default (0, "", []) is no default
         default = _as_tuple(progress_default) if isinstance(progress_default, (list, tuple)) else (progress_default,)
         if len(default) != len(outs):
             raise DependencyException(f"callback {name}: progress and progress_default need the same length")
@@ -595,7 +592,7 @@ class Dash:
 
         def cancel_call(*_):
             return no_update
-        cancel_call.__name__ = f"cancel_{dep.component_id}"
+        cancel_call.__name__ = f"cancel_{dep.id_key}"
         self.callbacks.append(Callback(index=len(self.callbacks), func=cancel_call,
                                        outputs=(Output(dep.component_id, "id"),), inputs=(dep,), states=(),
                                        prevent_initial_call=True, clientside=False, multi=False, cancels=True))

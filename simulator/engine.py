@@ -323,6 +323,7 @@ class Simulation:
                         continue
                     if status == APPLIED:
                         extra_outputs += max(0, len(req.response.outputs) - 1)
+                    job.chain_over = True
                     self._chain_ended()
                 else:
                     req, response = payload

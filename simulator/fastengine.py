@@ -425,6 +425,7 @@ class FastSimulation:
                     continue
                 if status == "applied":
                     extra_outputs += max(0, len(req.response.outputs) - 1)
+                payload.job.chain_over = True
                 self._in_transit -= 1
                 if not self._in_transit and not self._drained.triggered:
                     self._succeed(self._drained)
@@ -443,19 +444,27 @@ class FastSimulation:
         elif self._measuring and count:
             # R8 supersedes only in schedule(), only requests pending before it.
             pending = renderer.requested + renderer.prioritized + renderer.in_flight
-            sent = renderer.schedule(now)
-            for req in pending:
-                if req.status == "superseded" and req.id >= first:
-                    r.superseded += 1
-            for req in sent:
-                if req.id >= first:
-                    r.sent += 1
-                    r.bytes_up += req.request_bytes
+            try:
+                sent = renderer.schedule(now)
+            except RunawayLoop:   # what was superseded and sent before it stopped counts, as the reference counts
+                self._count_pass(pending, renderer.sending, first)
+                raise
+            self._count_pass(pending, sent, first)
         else:
             sent = renderer.schedule(now)
         if count:
             self._track_divergence()
         return sent, extra_outputs
+
+    def _count_pass(self, pending: list[Request], sent: list[Request], first: int) -> None:
+        r = self.result
+        for req in pending:
+            if req.status == "superseded" and req.id >= first:
+                r.superseded += 1
+        for req in sent:
+            if req.id >= first:
+                r.sent += 1
+                r.bytes_up += req.request_bytes
 
     def _receive(self, req: Request, counted: bool, receive: Callable[[], tuple[str, bool]]) -> tuple[str, bool]:
         """``receive()`` (what became of a response, whether anything landed), tallied as the reference's events."""

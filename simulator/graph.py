@@ -157,9 +157,11 @@ class Graph:
             f"{cid}.{prop}": self.components[cid]
             for cid, props in read.items() for prop in self.components[cid].reactions(frozenset(props))}
 
-        for cb in self.callbacks:   # R26: running= props are written as side updates are
+        for cb in self.callbacks:   # R26 (R31: progress too): running= props are written as side updates are
             for key, _, _ in cb.running:
                 self._check_running(cb, key)
+            for key in cb.background.progress if cb.background is not None else ():
+                self._check_running(cb, key, "progress=")
         # R26: components a truthy ``disabled`` makes ignore the user, and the props that disable each:
         # its own, and those of the html.Fieldsets around it.
         self.disablers = {cid: (f"{cid}.disabled", *(f"{fs}.disabled" for fs in comp.fieldsets))
@@ -232,20 +234,21 @@ class Graph:
                 exclusions.update(o.key for o in cb_of(x).outputs)
 
     # --- precomputation -------------------------------------------------
-    def _check_running(self, cb: Callback, key: str) -> None:
-        """A running= prop must be a prop of a component in the layout (the renderer reports it otherwise)."""
+    def _check_running(self, cb: Callback, key: str, what: str = "running=") -> None:
+        """A running= (or progress=) prop must be a prop of a component in the layout (the renderer reports
+        it otherwise), that the model can follow a write of."""
         cid, _, prop = key.rpartition(".")
         comp = self.components.get(cid)
         if comp is None:
             raise NonExistentIdException(
-                f"callback {cb.name}: running= names the component id {cid!r}, which is not in the layout "
+                f"callback {cb.name}: {what} names the component id {cid!r}, which is not in the layout "
                 "(the renderer reports: ID running component not found in layout)")
         if not comp.has_prop(prop):
-            raise InvalidPropertyException(f"callback {cb.name}: running= sets {key}, but {type(comp).__name__} "
+            raise InvalidPropertyException(f"callback {cb.name}: {what} sets {key}, but {type(comp).__name__} "
                                            f"has no prop {prop!r}")
         why = comp.unmodelled_write(prop)
         if why:
-            raise NotModelled(f"callback {cb.name} writes {key} with running=, but {why}")
+            raise NotModelled(f"callback {cb.name} writes {key} with {what}, but {why}")
 
     def _listeners(self, wire: str) -> list[Callback]:
         # A wire output with an @hash suffix matches no Input (R11).

@@ -40,13 +40,33 @@ from typing import Any, Callable
 
 from .app import Response
 from .errors import NotModelled
+from .renderer import RunawayLoop
 
 #: Dash's default ``interval`` for a background callback's polls (ms).
 DEFAULT_INTERVAL = 1000.0
 #: What :meth:`Renderer.poll` says of a poll after which the job is polled again.
 POLLING = "polling"
+#: Polls of one job in one simulated instant that mean the clock has stopped (R31, interval=0).
+SAME_INSTANT_POLLS = 1000
 #: Bytes of the first fetch's answer: ``{"cacheKey": <64 hex>, "job": "<pid>"}``.
 SETUP_BYTES = len('{"cacheKey":"","job":""}') + 64 + 6
+
+
+class BadProgress(dict):
+    """A progress entry with fewer values than the callback has progress outputs: the poll that reads it
+    fails (``_progress_background_callback`` indexes ``progress[i]``: IndexError, a 500)."""
+
+    message = ""
+
+
+def progress_values(name: str, outputs: tuple[str, ...], values: list[Any], wire: Callable[[Any], Any]) -> dict:
+    """One ``set_progress`` call as the poll that reads it lands it: output -> value, extra values dropped."""
+    if len(values) < len(outputs):
+        bad = BadProgress()
+        bad.message = (f"Callback error in {name}: HTTP 500: IndexError: set_progress gave {len(values)} "
+                       f"value(s) for {len(outputs)} progress outputs")
+        return bad
+    return {k: wire(v) for k, v in zip(outputs, values)}
 
 
 def refusal(graph: Any, config: Any) -> str | None:
@@ -95,13 +115,23 @@ class Poll:
 class Job:
     """One job on the server: started at ``start``, its result there at ``end`` unless killed first."""
 
-    def __init__(self, job_id: int, key: tuple, start: float, duration: float, run: JobRun):
+    def __init__(self, job_id: int, key: tuple, start: float, duration: float, run: JobRun, name: str = ""):
         self.id, self.key, self.start, self.end, self.run = job_id, key, start, start + duration, run
+        self.name = name
         self.killed: float | None = None
         self._popped = {"set_props": float("-inf"), "progress": float("-inf")}
+        self._last_poll, self._same_instant = float("nan"), 0
+        #: The renderer has taken its chain's last answer: no poll of it will come again (the engines set it).
+        self.chain_over = False
 
     def running(self, now: float) -> bool:
         return now < self.end and self.killed is None
+
+    def leaves_nothing(self) -> bool:
+        """Nothing of it is, or will be, in the cache: its chain is over, and it had stopped (ended, its
+        result popped, or been killed) by its last poll."""
+        stopped = self.end if self.killed is None else min(self.end, self.killed)
+        return self.chain_over and stopped <= self._last_poll
 
     def answer(self, now: float) -> tuple[Poll, int]:
         """A poll reaching the server at ``now``: what it finds, and the bytes of its answer."""
@@ -112,6 +142,13 @@ class Job:
 
     def poll(self, now: float) -> Poll:
         """What a poll reaching the server at ``now`` finds, popping it (``get_progress``, ``get_updated_props``)."""
+        self._same_instant = self._same_instant + 1 if now == self._last_poll else 0
+        self._last_poll = now
+        if self._same_instant >= SAME_INSTANT_POLLS:
+            # interval=0 over a network and renderer that take no time: the chain never lets the clock move
+            raise RunawayLoop(f"background callback {self.name} polled its job {SAME_INSTANT_POLLS} times in one "
+                              "instant (interval=0 with no network or renderer time): the simulated clock stops; "
+                              "give the polls an interval or the network a delay")
         until = now if self.killed is None else min(now, self.killed)
         found: dict[str, dict[str, Any]] = {"set_props": {}, "progress": {}}
         for kind in found:
@@ -123,6 +160,9 @@ class Job:
             if latest is not None:
                 found[kind] = latest
                 self._popped[kind] = until
+        if isinstance(found["progress"], BadProgress):   # this poll fails: a 500, the chain ends with it
+            message = found["progress"].message
+            return Poll({}, {}, Response("error", message=message, nbytes=len(message)))
         done = self.end <= now and (self.killed is None or self.end <= self.killed)
         if not done and self.killed is None:
             return Poll(found["set_props"], found["progress"], None)
@@ -137,7 +177,11 @@ class Job:
 def serial_polls(run: JobRun) -> list[Poll]:
     """The job as a serial reference sees it (``check``'s oracle): polled after each call, so every
     ``set_props`` and progress value is delivered, in order, and then its answer."""
-    polls = [Poll(values, {}, None) if kind == "set_props" else Poll({}, values, None) for _, kind, values in run.calls]
+    polls = []
+    for _, kind, values in run.calls:
+        if isinstance(values, BadProgress):   # as in a browser: the poll that reads it fails (a 500)
+            return polls + [Poll({}, {}, Response("error", message=values.message, nbytes=len(values.message)))]
+        polls.append(Poll(values, {}, None) if kind == "set_props" else Poll({}, values, None))
     return polls + [Poll({}, {}, run.outcome)]
 
 
@@ -170,13 +214,15 @@ class Jobs:
 
     def start(self, job_id: int, key: tuple, now: float, duration: float, run: JobRun, name: str) -> Job:
         for other in self.by_id.values():
-            if other.key == key and other.running(now):
+            if other.key == key and not other.leaves_nothing():
                 # Dash keys the cache by the function and its arguments: two jobs on equal arguments share
-                # one result and one set_props entry, and each poll may pop the other's.
+                # one result, one progress and one set_props entry, which outlive the job until a poll pops
+                # them, and each job's polls (an outdated chain's too) may pop the other's.
                 raise NotModelled(
-                    f"background callback {name}: a second job on the same arguments started while the first "
-                    "still runs; they share Dash's cache entry, which is not modelled")
-        job = self.by_id[job_id] = Job(job_id, key, now, duration, run)
+                    f"background callback {name}: a job on the same arguments as an earlier one started while "
+                    "the earlier one's cache entries may still be there (it runs, or its chain still polls, or "
+                    "it wrote after its last poll); they share Dash's cache entry, which is not modelled")
+        job = self.by_id[job_id] = Job(job_id, key, now, duration, run, name)
         return job
 
     def setup(self, req: Any, now: float, draw: Callable[[], float]) -> Job:

@@ -248,6 +248,7 @@ class Renderer:
         self.dynamic = graph.relayouts
         self._relaid = False
         self._nodes_now: dict[str, Node] | None = None   # after a layout change: each callback's node by uid
+        self.sending: list[Request] = []                   # what the current pass has sent (schedule)
         #: R31 (``callbackJobs``): background jobs whose start the browser has heard of, by job id (the
         #: request's), as (outputs, cancel Inputs, progress default, callback name); and those marked outdated.
         self.jobs: dict[int, tuple] = {}
@@ -598,6 +599,7 @@ class Renderer:
             self.in_flight.append(req)
             if self._emit is not None:
                 self._event("dispatched", now, request=req)
+        self.sending += picked
         for req in picked:   # R26: set as the requests leave, after all of them read the pass's values (R14)
             if self.jobs and not req.callback.clientside:
                 self._name_jobs(req, now)
@@ -613,7 +615,10 @@ class Renderer:
         ``cancelJob``, and its progress props go back to their defaults now.
         """
         declared = getattr(req.callback, "definition", req.callback)
-        inputs = {d.key for d in declared.inputs}
+        # Ramda's intersection compares the job's cancel Inputs as the server sent them (a dict id as its
+        # JSON string) with the callback's as the renderer parsed them (a dict id as an object): a cancel
+        # Input with a dict id never matches, so it kills nothing (R31).
+        inputs = {d.key for d in declared.inputs if not isinstance(d.component_id, dict)}
         old, cancel = [], []
         for job_id, (outputs, cancels, default, name) in list(self.jobs.items()):
             if outputs == req.node.wire_outputs:
@@ -666,7 +671,9 @@ class Renderer:
         A dispatch whose ``running=`` props request callbacks (R26) runs the
         observers again in the same pass, as the renderer's store does.
         """
-        sent: list[Request] = []
+        # What this pass has sent so far (``_dispatch`` adds to it), kept where an engine can count it if
+        # the pass stops with a RunawayLoop (the reference engine counts each request as it is sent).
+        self.sending = sent = []
         if self._relaid:
             self._prune(now)
         for _ in range(REQUEST_BUDGET):
@@ -676,7 +683,6 @@ class Renderer:
             self._forget_finished_groups()
             created = self.requests_created
             batch = self._dispatch(now)
-            sent += batch
             if self.requests_created == created or not batch:
                 return sent
         raise RunawayLoop(f"running= props keep requesting callbacks as requests are sent ({len(sent)} sent in one pass)")

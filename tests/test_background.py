@@ -176,6 +176,78 @@ def test_r31_prevent_update_in_the_job_still_delivers_its_set_props():
     assert r.layout["a.children"] == "A" and r.layout["out.children"] is None and not r.errors
 
 
+def test_r31_a_cancel_input_with_a_dict_id_kills_nothing_as_in_the_renderer():
+    # callbacks.ts compares job.cancelInputs (the server's to_dict(): a dict id as its JSON string) with the
+    # callback's parsed Inputs (a dict id as an object): they never match, so no cancelJob is sent
+    app = Dash("dict cancel")
+    app.layout = [html.Button(id="go"), html.Button(id={"type": "stop", "index": 1}), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=100,
+                  cancel=Input({"type": "stop", "index": 1}, "n_clicks"), prevent_initial_call=True)
+    def work(n):
+        sleep(0.5)
+        return f"done {n}"
+    r = run(app, Plan((click("go"), click('{"index":1,"type":"stop"}', delay=100))))
+    assert 'cancel_{"index":1,"type":"stop"}' in [e["callback"] for e in r.trace if e["kind"] == "dispatched"]
+    assert r.layout["out.children"] == "done 1"
+
+
+def test_r31_set_progress_with_too_few_values_fails_the_poll_and_extra_values_are_dropped():
+    # _progress_background_callback indexes progress[i] for each progress output
+    def app_with(values):
+        app = Dash("arity")
+        app.layout = [html.Button(id="go"), html.Div(id="out"), html.Div(id="p1"), html.Div(id="p2")]
+
+        @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=100,
+                      progress=[Output("p1", "children"), Output("p2", "children")], prevent_initial_call=True)
+        def work(set_progress, n):
+            set_progress(values)
+            return "done"
+        return app
+    short = run(app_with(["one"]), Plan((click("go"),)))
+    assert short.layout["out.children"] is None and "IndexError" in short.errors[0]
+    extra = run(app_with(["one", "two", "three"]), Plan((click("go"),)))
+    assert (extra.layout["p1.children"], extra.layout["p2.children"], extra.errors) == ("one", "two", [])
+
+
+def test_r31_a_falsy_progress_default_is_no_default():
+    app = job_app(progress_default="")         # Dash: `if progress_default:`
+    r = run(app, Plan((click("go"),)))
+    assert r.layout["bar.children"] == "half"  # the last progress stays: completeJob sets nothing back
+
+
+def test_r31_progress_props_are_checked_as_running_props_are():
+    from simulator.errors import NonExistentIdException
+    app = Dash("ghost")
+    app.layout = [html.Button(id="go"), html.Div(id="out")]
+    app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True,
+                 progress=Output("ghost", "children"), prevent_initial_call=True)(lambda set_progress, n: n)
+    with pytest.raises(NonExistentIdException, match="progress= names the component id 'ghost'"):
+        app.graph
+
+
+def test_r31_a_job_on_the_arguments_of_one_whose_cache_entries_may_be_left_is_refused():
+    # Dash keys a job's cache entries by its function and arguments: job 1 (x), outdated by job 2 (y),
+    # still polls when job 3 (x) starts, and its poll would pop job 3's entries
+    from simulator.workload import Action
+    app = Dash("same key")
+    app.layout = [dcc.Dropdown(id="sel", options=["x", "y"]), html.Div(id="out"), html.Div(id="note")]
+
+    @app.callback(Output("out", "children"), Input("sel", "value"), background=True, interval=100,
+                  prevent_initial_call=True)
+    def work(v):
+        set_props("note", {"children": f"started {v}"})
+        sleep(0.05)
+        return f"done {v}"
+    plan = Plan((Action({"sel.value": "x"}), Action({"sel.value": "y"}, delay=130),
+                 Action({"sel.value": "x"}, delay=5)))
+    with pytest.raises(NotModelled, match="same arguments as an earlier one"):
+        run(app, plan, Config.make(client_overhead="0", network="fixed:30", server_delay="fixed:10"))
+    settled = Plan((Action({"sel.value": "x"}), Action({"sel.value": "y"}, wait_settle=True),
+                    Action({"sel.value": "x"}, wait_settle=True)))
+    assert run(app, settled).layout["out.children"] == "done x"   # job 1 long gone: nothing shared
+
+
 # ---------------------------------------------------------------------------
 # the two engines
 # ---------------------------------------------------------------------------
@@ -211,6 +283,64 @@ def test_r31_the_fast_clock_gives_the_reference_engines_runs(plan, config):
         ref = simulate(app, PLANS[plan], check, CONFIGS[config], seed=seed)
         fast = fastengine.simulate(app, PLANS[plan], check, CONFIGS[config], seed=seed)
         assert _figures(fast) == _figures(ref), (plan, config, seed)
+
+
+def test_r31_polls_that_stop_the_clock_are_a_reported_runaway_not_a_hang():
+    app = Dash("zeno")
+    app.layout = [html.Button(id="go"), html.Div(id="out")]
+
+    @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=0,
+                  prevent_initial_call=True)
+    def work(n):
+        sleep(0.05)
+        return n
+    still = Config.make(client_overhead="0", network="fixed:0", server_delay="fixed:0")
+    for engine in (simulate, fastengine.simulate):
+        r = engine(app, Plan((click("go"),)), lambda layout: (), still, seed=0)
+        assert "polled its job 1000 times in one instant" in r.runaway
+    # with a network delay the same polls let the clock move: the job ends and its answer lands
+    r = simulate(app, Plan((click("go"),)), lambda layout: (), Config.make(client_overhead="0", network="fixed:1",
+                                                                              server_delay="fixed:0"), seed=0)
+    assert r.runaway is None and r.layout["out.children"] == 1
+
+
+def _budget_app(mode: str) -> tuple[Dash, Plan]:
+    """A bar whose every change runs ``echo``: set by a cancel's progress default (R31) or by running= (R26)."""
+    app = Dash(mode)
+    app.layout = [html.Button(id="go"), html.Button(id="stop"), html.Div(id="out"), html.Div(id="bar"),
+                  html.Div(id="echo")]
+    if mode == "cancel":
+        @app.callback(Output("out", "children"), Input("go", "n_clicks"), background=True, interval=1000,
+                      progress=Output("bar", "children"), progress_default="idle", cancel=Input("stop", "n_clicks"),
+                      prevent_initial_call=True)
+        def work(set_progress, n):
+            sleep(5)
+            return n
+        plan = Plan((click("go", measure=True), click("go", delay=200), click("go", delay=200),
+                     click("stop", delay=200)))
+    else:
+        @app.callback(Output("out", "children"), Input("go", "n_clicks"), prevent_initial_call=True,
+                      running=[(Output("bar", "children"), "on", "off")])
+        def work(n):
+            return n
+        plan = Plan((click("go", measure=True), click("go", delay=1), click("go", delay=1), click("go", delay=1)))
+
+    @app.callback(Output("echo", "children"), Input("bar", "children"), prevent_initial_call=True)
+    def echo(b):
+        return b
+    return app, plan
+
+
+@pytest.mark.parametrize("mode", ["cancel", "running"])
+@pytest.mark.parametrize("budget", [1, 2, 3])
+def test_r31_r26_the_engines_count_a_pass_a_runaway_loop_stops_alike(mode, budget):
+    # a RunawayLoop raised by what a dispatch sets (a cancel's progress default, or running=) after a
+    # request was sent: the reference counts it as sent, and so must the fast clock
+    app, plan = _budget_app(mode)
+    config = Config.make(client_overhead="0", network="fixed:5", server_delay="fixed:20", request_budget=budget)
+    ref, fast = (engine(app, plan, lambda layout: (), config, seed=0) for engine in (simulate, fastengine.simulate))
+    assert ref.runaway or budget > 1
+    assert _figures(fast) == _figures(ref)
 
 
 def test_r31_every_chain_ends_before_the_run_does():

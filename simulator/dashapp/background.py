@@ -27,7 +27,7 @@ import json
 import traceback
 from typing import Any
 
-from ..jobs import JobRun
+from ..jobs import JobRun, progress_values
 from ..wildcards import id_key
 from .clock import Clock
 from .errors import Unsupported
@@ -91,10 +91,11 @@ class SimulatedManager(BaseBackgroundCallbackManager):
             manager.last = job
             clock = Clock(manager.now)
 
-            def set_progress(value):
+            def set_progress(value):   # _make_job_fn's: a list, stored whole; the poll reads it
                 values = list(value) if isinstance(value, (list, tuple)) else [value]
                 keys = manager.progress_outputs.get(key, ())
-                job.calls.append((clock.slept_ms, "progress", {k: _wire(v) for k, v in zip(keys, values)}))
+                job.calls.append((clock.slept_ms, "progress", progress_values(getattr(fn, "__name__", "job"), keys,
+                                                                              values, _wire)))
 
             def set_props(cid, props):   # the job's one cache entry, replaced by each call
                 job.calls.append((clock.slept_ms, "set_props",
