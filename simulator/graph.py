@@ -168,6 +168,12 @@ class Graph:
                           for cid, comp in self.components.items() if comp.disabled_stops_user}
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
+        #: R25/R30 (pruneCallbacks): callbacks whose Outputs resolve to another count than they declare (an
+        #: ALL Output matching no id, or several), by identifier, with how many resolve; the requested
+        #: observer takes their requests out of the lists at every pass.
+        self.reresolved: dict[str, int] = {
+            n.uid: len(n.plain_outputs) for n in self.nodes
+            if len(n.plain_outputs) != len((getattr(n.callback, "definition", None) or n.callback).outputs)}
 
         # R30: for each prop holding components, the keys of those inside it (at any depth), which
         # leave the page when it is written; the props each component has in the layout; and the

@@ -472,6 +472,10 @@ class Renderer:
                 r.superseded_by = newer.id if newer else None
                 self._event("superseded", now, request=r, by=newer)
 
+        if self.graph.reresolved:
+            requested, dropped = self._reresolve(requested, now)
+            removed = removed or dropped
+
         # R9: ready when no Input (other than its own outputs) may still be
         # changed by a pending request or anything downstream of one.
         if self._nodes_now is None:
@@ -480,6 +484,38 @@ class Renderer:
             outstanding = set().union(*[self._nodes_now.get(r.node.uid, r.node).downstream for r in pending])
         ready = [r for r in requested if not (r.node.blocking_inputs & outstanding)]
         return self._move_ready(now, before, requested, ready, pending, rebuilt, removed)
+
+    def _reresolve(self, requested: list[Request], now: float) -> tuple[list[Request], bool]:
+        """R25/R30, ``pruneCallbacks``, which the requested observer runs at every pass: a request whose
+        Outputs resolve to another count than its callback declares (an ALL Output matching no id, or
+        several) is taken out of its list; when none resolve it is dropped (it never runs), else it goes
+        back at the end of the list, its triggers cut to those still on the page.
+
+        Returns the requested list so treated, and whether any request was dropped.
+        """
+        counts, comps = self.graph.reresolved, self.graph.components
+        dropped = False
+
+        def treat(lst: list[Request]) -> list[Request]:
+            nonlocal dropped
+            keep, back = [], []
+            for r in lst:
+                n = counts.get(r.node.uid)
+                if n is None:
+                    keep.append(r)
+                elif n == 0:
+                    r.status = "removed"
+                    self._event("removed", now, request=r)
+                    dropped = True
+                else:
+                    r.changed = {k: v for k, v in r.changed.items() if k.rpartition(".")[0] in comps}
+                    back.append(r)
+            return keep + back if back or len(keep) < len(lst) else lst
+
+        requested = treat(requested)
+        self.prioritized = treat(self.prioritized)
+        self.in_flight = treat(self.in_flight)
+        return requested, dropped
 
     def _merge(self, groups: dict[str, list[Request]], rebuilt: set[int], now: float) -> list[Request]:
         """R7 for identifiers requested more than once: what stays requested, in group order."""

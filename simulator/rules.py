@@ -238,6 +238,9 @@ RULES: tuple[Rule, ...] = (
          "inside the new components too. An ALL Input that lost a component gets a final call. Requests of "
          "callbacks whose components left are dropped at the next pass; an answer in flight is then ignored. "
          "A callback reading children gets the components inside as they stand now, with what the user typed. "
+         "At every pass a request whose Outputs resolve to another number than declared (an ALL Output "
+         "matching no id, or several) is dropped when none resolve, else sent after the others of its "
+         "priority. "
          "Components that set_props (or running=) puts into children join the page too, but nothing is "
          "requested for them: no initial call, no arrival; later changes to them fire their callbacks."),
     Rule("R31", "background callbacks", "a background callback's job is polled until it answers; a newer request "

@@ -325,3 +325,34 @@ def test_r25_r19_with_all_inputs_gives_chromiums_page_and_calls(monkeypatch):
     assert re.search('id="n">([^<]*)<', dom).group(1) == d.value("n.children") == "2 items"
     assert re.search('id="m">([^<]*)<', dom).group(1) == "" and d.value("m.children") is None
     assert sorted(r.name for r in d.sent) == sorted(browser_calls) == ["count", "fill", "fill_x"]
+
+
+@needs_chromium
+def test_r25_r30_a_callback_none_of_whose_outputs_resolve_never_runs_as_in_chromium(monkeypatch):
+    # pruneCallbacks: an ALL Output matching no id leaves the request no Output: the requested observer drops it
+    dom, browser_calls, _ = in_chromium(monkeypatch, "prune_all_outputs")
+    d = modelled_load("prune_all_outputs")
+    assert sorted(r.name for r in d.sent) == sorted(c for c in browser_calls if c) == ["kick", "mixed"]
+    for cid in ("log", "log2"):
+        shown = re.search(f'id="{cid}">([^<]*)<', dom).group(1)
+        assert shown == (d.value(f"{cid}.children") or "")
+
+
+def test_r25_r30_a_request_whose_outputs_resolve_to_another_count_goes_to_the_end_of_its_list():
+    # pruneCallbacks puts it back at the end of requested (and prioritized) at every pass: dispatched last
+    app = Dash("order")
+    app.layout = [html.Button(id="go"), html.Div(id={"t": "c", "i": 0}), html.Div(id={"t": "c", "i": 1}),
+                  html.Div(id="plain")]
+
+    @app.callback(Output({"t": "c", "i": ALL}, "children"), Input("go", "n_clicks"), prevent_initial_call=True)
+    def fill(n):
+        return ["x", "y"]
+
+    @app.callback(Output("plain", "children"), Input("go", "n_clicks"), prevent_initial_call=True)
+    def plain(n):
+        return n
+    d = Driver(app)
+    d.load()
+    d.settle()
+    sent = d.change({"go.n_clicks": 1})
+    assert [r.name for r in sent] == ["plain", "fill"]     # declared first, requested first, sent last
