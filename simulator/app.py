@@ -246,6 +246,10 @@ class Callback:
             raise type(raised)(f"callback {self.name}: {raised}") from None
         return JobRun(self._response(result, raised), calls, slept[0])
 
+    def run_job_instance(self, instance: "Callback", args: list[Any], changed: tuple[str, ...], now: float = 0.0):
+        """Run this declared callback's job for one of its pattern-matching instances (R25, R31)."""
+        return Callback.run_job(instance, args, changed, now)
+
     def _side_values(self, side: dict[str, dict[str, Any]]) -> dict[str, Any]:
         """set_props values as the browser receives them, by prop key."""
         return {f"{cid}.{prop}": _wire(to_json(v.to_plotly_json() if isinstance(v, Patch) else v))

@@ -178,9 +178,14 @@ class _Flight:
             sim._post("response", (req, sim._execute(req)))
             return
         sim._in_transit += 1
-        self.fetch()
+        if sim.connections is not None:
+            self.slot = sim.connections.request()
+            self.slot.waiter = self.connected                   # http1: a free connection
+        else:
+            self.connected()
 
     def fetch(self, _arg: Any = None) -> None:
+        """R31: a poll's fetch, after the interval (the first fetch starts in :meth:`start`)."""
         sim = self.sim
         if sim.connections is not None:
             self.slot = sim.connections.request()
@@ -202,14 +207,15 @@ class _Flight:
 
     def at_worker(self) -> None:
         sim, req = self.sim, self.req
-        if req.callback.background is not None:                 # R31: no server time of its own
+        callback = req.node.callback
+        if callback.background is not None:                     # R31: no server time of its own
             if self.job is None:
                 self.job = sim.jobs.setup(req, sim.now, sim.draw_server)
             else:
                 self.found = self.job.poll(sim.now)
             self.processed()
             return
-        if req.callback.cancels and req.cancel_jobs:
+        if callback.cancels and req.cancel_jobs:
             sim.jobs.kill(req.cancel_jobs, sim.now)             # R31: Dash's cancel callback
         self.response = sim._execute(req)
         sim._push(sim.now + (sim.draw_server() + self.response.elapsed), NORMAL, self.processed, None)
@@ -418,7 +424,11 @@ class FastSimulation:
                 if counted:
                     r.responses += 1
                     r.bytes_down += found.final.nbytes if found.final else 0
-                status, landed = self._receive(req, counted, lambda: renderer.poll(req, found, now))
+                try:
+                    status, landed = renderer.poll(req, found, now)
+                except RunawayLoop:
+                    self._runaway_in(req, counted)
+                self._tally(req, counted, status)
                 observed = observed or landed or status not in ("ignored", POLLING)
                 if status == POLLING:
                     self._push(now, URGENT, self._poll, payload)
@@ -435,7 +445,11 @@ class FastSimulation:
                 if counted:
                     r.responses += 1
                     r.bytes_down += response.nbytes
-                status, _ = self._receive(req, counted, lambda: (renderer.receive(req, response, now), False))
+                try:
+                    status = renderer.receive(req, response, now)
+                except RunawayLoop:
+                    self._runaway_in(req, counted)
+                self._tally(req, counted, status)
                 observed = observed or status != "ignored" or bool(response.side or req.node.running_off)  # R8, R21, R26
                 if status == "applied":
                     extra_outputs += max(0, len(response.outputs) - 1)
@@ -466,23 +480,23 @@ class FastSimulation:
                 r.sent += 1
                 r.bytes_up += req.request_bytes
 
-    def _receive(self, req: Request, counted: bool, receive: Callable[[], tuple[str, bool]]) -> tuple[str, bool]:
-        """``receive()`` (what became of a response, whether anything landed), tallied as the reference's events."""
-        r = self.result
-        try:
-            status, landed = receive()
-        except RunawayLoop:  # raised by what an applied response triggers: it was applied
-            if counted and req.status == "applied":
-                r.applied += 1
-            raise
+    def _runaway_in(self, req: Request, counted: bool) -> None:
+        """A RunawayLoop raised by what an applied response triggered: it was applied (as the reference
+        counts it), then the loop goes on up."""
+        if counted and req.status == "applied":
+            self.result.applied += 1
+        raise
+
+    def _tally(self, req: Request, counted: bool, status: str) -> None:
+        """What became of a response, tallied as the reference's events are."""
         if counted:
+            r = self.result
             if status == "applied":
                 r.applied += 1
             elif status == "ignored":
                 r.ignored += 1
             elif status == "error":
                 r.errors.append(req.response.message)
-        return status, landed
 
     # ------------------------------------------------------------------
     # the user: each action (wait to settle, wait its delay, act), then the end phase

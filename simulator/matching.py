@@ -204,6 +204,10 @@ class Instance(Callback):
     def execute(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0):
         return self.definition.execute_instance(self, args, changed, now)
 
+    def run_job(self, args: list[Any], changed: tuple[str, ...], now: float = 0.0):
+        """R31: this instance's background job, as the declared callback runs it for its instances."""
+        return self.definition.run_job_instance(self, args, changed, now)
+
     def filled_body(self, args: list[Any], changed: tuple[str, ...]) -> dict[str, Any]:
         """The request body as the renderer sends it: :meth:`request_body` with the values read and the triggers."""
         body = self.request_body()
@@ -281,7 +285,9 @@ def _instance(cb: Callback, fixed: dict[str, Any], components: dict[str, Any], i
     return Instance(index=index, func=cb.func, outputs=tuple(concrete["Output"]), inputs=tuple(concrete["Input"]),
                     states=tuple(concrete["State"]), prevent_initial_call=cb.prevent_initial_call,
                     clientside=cb.clientside, multi=cb.multi, origin=cb.index, definition=cb, fixed=fixed,
-                    any_vals=any_vals, shape=tuple(shape))
+                    any_vals=any_vals, shape=tuple(shape),
+                    # what the renderer does around the request is the declared callback's (R26, R31)
+                    running=cb.running, background=cb.background, cancels=cb.cancels)
 
 
 def expand(callbacks: list[Callback], components: dict[str, Any], waiting_ok: bool = False) -> list[Callback]:

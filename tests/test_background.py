@@ -126,6 +126,28 @@ def test_r31_a_cancel_too_late_leaves_the_result():
     assert props_set(r, "out.children")[-1][1] == "done 1"
 
 
+def test_r25_r26_r31_a_match_callbacks_instances_run_in_the_background_with_their_running_props():
+    # each instance is a background request, polled; running= is the declared callback's (a trial saw MATCH
+    # instances run as plain callbacks, their jobs never started, and "proved safe")
+    from simulator import MATCH
+    app = Dash("cards")
+    app.layout = [html.Button(id={"t": "go", "i": n}) for n in (0, 1)] + \
+        [html.Div(id={"t": "out", "i": n}) for n in (0, 1)] + [html.Div(id="bar"), html.Div("no", id="busy")]
+
+    @app.callback(Output({"t": "out", "i": MATCH}, "children"), Input({"t": "go", "i": MATCH}, "n_clicks"),
+                  background=True, interval=100, progress=Output("bar", "children"),
+                  running=[(Output("busy", "children"), "yes", "no")], prevent_initial_call=True)
+    def train(set_progress, n):
+        set_progress(f"training {n}")
+        sleep(0.2)
+        return f"trained {n}"
+    r = run(app, Plan((click('{"i":1,"t":"go"}'),)))
+    assert [e["callback"] for e in r.trace if e["kind"] == "job"] == ["train"]
+    assert r.layout['{"i":1,"t":"out"}.children'] == "trained 1" and r.layout['{"i":0,"t":"out"}.children'] is None
+    assert [v for t, v, by in props_set(r, "busy.children")] == ["yes", "no"]
+    assert [v for t, v, by in props_set(r, "bar.children")] == ["training 1"]
+
+
 def test_r31_the_job_keeps_one_set_props_entry_the_last_call_replaces():
     app = Dash("entry")
     app.layout = [html.Button(id="go"), html.Div(id="a"), html.Div(id="b"), html.Div(id="out")]
@@ -403,7 +425,7 @@ def test_r31_check_finds_the_write_a_second_click_outdates():
     result = _check(APPS / "background_job.py", trials=30, workloads=("typing go",))
     assert result.diverges and "store.data" in result.props()
     w = next(w for w in result.workloads if w.diverged)
-    assert w.anomaly.name == "background job outdated before its set_props were polled (R31)"
+    assert w.anomaly.name == "background job outdated by a newer request: what it set or would return never landed (R31)"
     assert "running=" in w.anomaly.fix
     assert "R31" in w.proof                      # the explorer does not model jobs: no proof is claimed
     assert any("outdated by a newer request (R31)" in line for line in w.timeline)
@@ -421,6 +443,15 @@ def test_r31_check_does_not_count_a_cancelled_job_as_a_lost_update():
     from conftest import APPS
     result = _check(APPS / "background_job.py", trials=40, workloads=("interleave",))
     assert result.workloads and not result.diverges
+
+
+def test_r31_check_finds_nothing_wrong_in_the_dash_docs_cancel_example():
+    # running= enables cancel only while the job runs: a serial cancel would find it disabled, so the
+    # reference takes the cancel where it came, while the job ran (R26, R31)
+    from conftest import APPS
+    result = _check(APPS / "background_docs.py", trials=60)
+    assert result.workloads and not result.diverges
+    assert any("cancel_button_id" in w.name for w in result.workloads)
 
 
 def test_r31_check_runs_the_job_with_dashs_arguments_progress_and_set_props(real_app):

@@ -207,24 +207,6 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
         return Anomaly("request stranded: never sent after the request it superseded was ignored", story,
                        f"break the loop through {_where(cb)}'s own outputs (an Input fed back from its Output by "
                        "another callback), e.g. make that Input a State", [_where(cb)])
-    # R31: a background job outdated by a newer request of it before a poll brought what it set or returned
-    for r in reqs.values():
-        cb = by_name.get(r["callback"])
-        if cb is None or cb.background is None or "outdated" not in r:
-            continue
-        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
-        by = f" by #{newer['id']}" if newer else ""
-        story = (f"`{cb.name}` (#{r['id']}) ran as a background job; a newer request of it{by} outdated the job "
-                 f"(R31), so its next poll ended the chain and what the job had set or would return never reached "
-                 f"the page, while the newer job read the page from before (lost: {lost_words})")
-        clicks = [k for k in r.get("changed", []) if k.endswith(".n_clicks")]
-        guard = (f"disable {clicks[0].rpartition('.')[0]} while the job runs "
-                 f"(running=[(Output({clicks[0].rpartition('.')[0]!r}, 'disabled'), True, False)]), or "
-                 if clicks else "")
-        return Anomaly("background job outdated before its set_props were polled (R31)", story,
-                       f"{guard}have {_where(cb)} return what the page must keep as an Output computed from its "
-                       "Inputs (a job's result lands once, the newest one's) instead of set_props on its State",
-                       [_where(cb)])
     # trigger lost: superseded in flight, the newer request lacks the trigger, the body filters on it
     for r in reqs.values():
         newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
@@ -343,6 +325,24 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                            f"in {_where(cb)}, return the output computed from the current inputs instead of "
                            "no_update, so the newest request always carries the value the page should show",
                            [_where(cb)])
+    # R31: a background job outdated by a newer request of it before a poll brought what it set or returned
+    for r in reqs.values():
+        cb = by_name.get(r["callback"])
+        if cb is None or cb.background is None or "outdated" not in r:
+            continue
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        by = f" by #{newer['id']}" if newer else ""
+        story = (f"`{cb.name}` (#{r['id']}) ran as a background job; a newer request of it{by} outdated the job "
+                 f"(R31), so its next poll ended the chain and what the job had set or would return never reached "
+                 f"the page, while the newer job read the page from before (lost: {lost_words})")
+        clicks = [k for k in r.get("changed", []) if k.endswith(".n_clicks")]
+        guard = (f"disable {clicks[0].rpartition('.')[0]} while the job runs "
+                 f"(running=[(Output({clicks[0].rpartition('.')[0]!r}, 'disabled'), True, False)]), or "
+                 if clicks else "")
+        return Anomaly("background job outdated by a newer request: what it set or would return never landed (R31)",
+                       story, f"{guard}have {_where(cb)} compute what the page must keep from its Inputs, not "
+                       "from a State it also writes (the newest job's answer is the one that lands), and return "
+                       "it as an Output rather than set_props it", [_where(cb)])
     # responses out of order: several requests write one prop in full, the earlier-sent one applied last
     for prop in sorted(wrong):
         writes = [r for r in reqs.values() if prop in r.get("values", {}) and "sent" in r]

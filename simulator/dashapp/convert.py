@@ -126,9 +126,16 @@ class RealCallback(Callback):
         Reused for an equal first fetch, unless the job read the clock or the app is impure.
         """
         outputs = [(o.component_id, w.rpartition(".")[2]) for o, w in zip(self.outputs, self.wire)]
-        body = payload(self.output_id, outputs, self.multi,
-                       [(i.component_id, i.component_property) for i in self.inputs],
-                       [(s.component_id, s.component_property) for s in self.states], args, list(changed))
+        return self._job(payload(self.output_id, outputs, self.multi,
+                                 [(i.component_id, i.component_property) for i in self.inputs],
+                                 [(s.component_id, s.component_property) for s in self.states], args, list(changed)),
+                         now)
+
+    def run_job_instance(self, instance: Callback, args: list[Any], changed: tuple[str, ...], now: float = 0.0):
+        """R25/R31: one pattern-matching instance's job, its body filled as the renderer fills it."""
+        return self._job(instance.filled_body(args, changed), now)
+
+    def _job(self, body: dict[str, Any], now: float):
         memo = self.server.memo
         key = ("job", self.output_id, json.dumps(body, sort_keys=True, separators=(",", ":")))
         run = memo.get(key)

@@ -156,7 +156,7 @@ class Oracle:
                     action = actions[index]
                     actions[index] = replace(action, props={k: v for k, v in action.props.items() if k != prop})
                 plan = replace(plan, actions=_without_empty(actions))
-            states = self._settle(self._start())
+            states = [page for page, _ in self._settle(self._start())]
             for group in groups(plan):
                 states = self._orders(states, group)
             refs = self._references[ignored] = [s.layout for s in states]
@@ -174,64 +174,83 @@ class Oracle:
         self.now += 1
         return self.now
 
-    def _settle(self, r: _Serial, cancellable: frozenset[str] = frozenset()) -> list[_Serial]:
-        """Run ``r``'s cascade one request at a time until nothing is left; the pages it can end on.
+    def _settle(self, r: _Serial, later: dict[int, Action] | None = None) -> list[tuple[_Serial, frozenset[int]]]:
+        """Run ``r``'s cascade one request at a time until nothing is left: the pages it can end on, each
+        with the actions of ``later`` it took on the way.
 
-        One page, but for a background job (R31) that a ``cancel`` Input among
-        ``cancellable`` (the props the group's other actions still change)
-        could kill: then also each page where it was killed after any number
-        of its calls.
+        One page, but for a background job (R31) that one of ``later`` (the
+        group's actions still to come) could cancel: then also each page where
+        that action came while the job ran, after any number of its calls, and
+        killed it (:meth:`_answer`).
         """
-        done, todo = [], [r]
+        later = later or {}
+        done, todo = [], [(r, frozenset())]
         while todo:
-            r = todo.pop()
+            r, used = todo.pop()
             sent = r.schedule(self._tick())
             if not sent:
-                done.append(r)
+                done.append((r, used))
                 continue
-            branches = [r]
+            branches = [(r, used)]
             for req in sent:
-                branches = [out for b in branches for out in self._answer(b, req, cancellable)]
+                branches = [(out, u | more) for b, u in branches
+                            for out, more in self._answer(b, req, {j: a for j, a in later.items() if j not in u})]
             todo += branches
         return done
 
-    def _answer(self, r: _Serial, req: Request, cancellable: frozenset[str]) -> list[_Serial]:
+    def _answer(self, r: _Serial, req: Request, later: dict[int, Action]) -> list[tuple[_Serial, frozenset[int]]]:
+        req = next(q for q in r.in_flight if q.id == req.id)   # this page's own copy
         if req.callback.background is None:
             r.receive(req, req.callback.execute(req.args, tuple(req.changed), self.now), self._tick())
-            return [r]
+            return [(r, frozenset())]
         # R31, serially: the job alone, each of its set_props and progress calls delivered, then its answer
         run = req.callback.run_job(req.args, tuple(req.changed), self.now)
         polls = serial_polls(run)
         killed = []
-        if cancellable & set(req.callback.background.cancel):
-            for k in range(len(run.calls) + 1):
+        cancel = set(req.callback.background.cancel)
+        for j, action in later.items():
+            if not cancel & set(action.props):
+                continue
+            for k in range(len(polls)):   # the user cancels after k of its calls landed
                 c = r.clone()
                 mine = next(q for q in c.in_flight if q.id == req.id)
-                for found in [None, *polls[:k], Poll({}, {}, Response("prevent"))]:
-                    c.job_started(mine, self._tick()) if found is None else c.poll(mine, found, self._tick())
-                killed.append(c)
+                c.job_started(mine, self._tick())
+                for found in polls[:k]:
+                    c.poll(mine, found, self._tick())
+                seen, now = len(c.ignored_user), self._tick()
+                c.change(resolve(action.props, c.layout, now), now)
+                if any(prop in cancel for _, prop in c.ignored_user[seen:]):
+                    continue   # the cancel control was disabled then (R26): nothing was cancelled
+                c.poll(mine, Poll({}, {}, Response("prevent")), self._tick())   # killed: no result
+                killed.append((c, frozenset({j})))
         r.job_started(req, self._tick())
         for found in polls:
             r.poll(req, found, self._tick())
-        return killed + [r]
+        return killed + [(r, frozenset())]
 
     def _orders(self, states: list[_Serial], group: list[Action]) -> list[_Serial]:
         """Every serial order of ``group`` from each state; equal end states merged."""
         frontier = {(frozenset(), self._key(s)): s for s in states}
+
+        def ready(j: int, done: frozenset[int]) -> bool:
+            """Actions on one component prop keep the user's order."""
+            return j not in done and not any(k not in done and set(group[k].props) & set(group[j].props)
+                                             for k in range(j))
         for _ in group:
             nxt: dict[tuple, _Serial] = {}
-            for (done, _), st in frontier.items():
+            for (done, key), st in frontier.items():
+                if len(done) == len(group):   # a cancel taken on the way finished it early (R31)
+                    nxt.setdefault((done, key), st)
+                    continue
                 for i, action in enumerate(group):
-                    if i in done or any(j not in done and set(group[j].props) & set(action.props)
-                                        for j in range(i)):
+                    if not ready(i, done):
                         continue
                     child = st.clone()
                     now = self._tick()
                     child.change(resolve(action.props, child.layout, now), now)
-                    later = frozenset(k for j, other in enumerate(group) if j not in done and j != i
-                                      for k in other.props)
-                    for end in self._settle(child, later):
-                        nxt.setdefault((done | {i}, self._key(end)), end)
+                    later = {j: other for j, other in enumerate(group) if j != i and ready(j, done | {i})}
+                    for end, used in self._settle(child, later):
+                        nxt.setdefault((done | {i} | used, self._key(end)), end)
             frontier = nxt
             if len(frontier) > MAX_REFERENCES:
                 raise CheckError(f"{len(group)} overlapping actions have more than {MAX_REFERENCES} serial "
