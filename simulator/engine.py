@@ -323,7 +323,6 @@ class Simulation:
                         continue
                     if status == APPLIED:
                         extra_outputs += max(0, len(req.response.outputs) - 1)
-                    job.chain_over = True
                     self._chain_ended()
                 else:
                     req, response = payload
@@ -545,6 +544,8 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             entry["by"] = f["by"].id if f.get("by") is not None else None
         elif kind == "ignored" and f.get("outdated"):   # R31: a background job a newer request outdated
             entry["outdated"] = True
+        elif kind == "shared":                           # R31: jobs on one cache key
+            entry.update(took=f["took"], lost_to=f["lost_to"])
         elif kind == "merged":
             entry["into"] = f["into"].id
     if kind in ("prop", "unchanged"):

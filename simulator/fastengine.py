@@ -435,7 +435,6 @@ class FastSimulation:
                     continue
                 if status == "applied":
                     extra_outputs += max(0, len(req.response.outputs) - 1)
-                payload.job.chain_over = True
                 self._in_transit -= 1
                 if not self._in_transit and not self._drained.triggered:
                     self._succeed(self._drained)

@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .app import Response
-from .errors import NotModelled
 from .renderer import RunawayLoop
 
 #: Dash's default ``interval`` for a background callback's polls (ms).
@@ -110,28 +109,64 @@ class Poll:
     side: dict[str, Any]
     progress: dict[str, Any]
     final: Response | None                # None: the job still runs; poll again after the interval
+    #: Jobs on the same cache key: the job whose result this poll took, or the one that had taken (its
+    #: poll) or overwritten (its result) this job's result, so this one found none; by job id (the
+    #: request's), None when neither.
+    took: int | None = None
+    lost_to: int | None = None
+
+
+class _Entries:
+    """Dash's cache entries under one key (the function and its arguments): shared by every job on that key.
+
+    Jobs write them as their calls come (a ``set_props`` entry, a progress
+    entry, the result); a poll pops what is there.  Two jobs on equal
+    arguments (two MATCH instances on equal values, a dropdown switched back)
+    share them, and each one's polls may pop what the other wrote.
+    """
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[float, int, str, Any, "Job"]] = []   # (time, order, kind, value, job)
+        self.now: dict[str, Any] = {}
+
+    def add(self, job: "Job") -> None:
+        for offset, kind, values in job.run.calls:
+            self.writes.append((job.start + offset, len(self.writes), kind, values, job))
+        self.writes.append((job.end, len(self.writes), "result", job, job))
+        self.writes.sort(key=lambda w: (w[0], w[1]))
+
+    def at(self, t: float) -> None:
+        """Apply the writes made by ``t``: a killed job writes nothing after it was killed."""
+        kept = []
+        for when, order, kind, value, job in self.writes:
+            if when > t:
+                kept.append((when, order, kind, value, job))
+            elif job.killed is None or when <= job.killed:
+                before = self.now.get(kind)
+                if kind == "result" and before is not None and before is not value:
+                    before.lost_to = value.id   # an unread result overwritten by another job's
+                self.now[kind] = value
+        self.writes = kept
+
+    def pop(self, kind: str) -> Any:
+        return self.now.pop(kind, None)
 
 
 class Job:
     """One job on the server: started at ``start``, its result there at ``end`` unless killed first."""
 
-    def __init__(self, job_id: int, key: tuple, start: float, duration: float, run: JobRun, name: str = ""):
+    def __init__(self, job_id: int, key: tuple, start: float, duration: float, run: JobRun, name: str = "",
+                 outputs: tuple[str, ...] = (), entries: _Entries | None = None):
         self.id, self.key, self.start, self.end, self.run = job_id, key, start, start + duration, run
-        self.name = name
+        self.name, self.outputs = name, outputs
         self.killed: float | None = None
-        self._popped = {"set_props": float("-inf"), "progress": float("-inf")}
+        self.lost_to: int | None = None         # the job that popped (its poll) or overwrote this one's result
+        self.entries = entries if entries is not None else _Entries()
+        self.entries.add(self)
         self._last_poll, self._same_instant = float("nan"), 0
-        #: The renderer has taken its chain's last answer: no poll of it will come again (the engines set it).
-        self.chain_over = False
 
     def running(self, now: float) -> bool:
         return now < self.end and self.killed is None
-
-    def leaves_nothing(self) -> bool:
-        """Nothing of it is, or will be, in the cache: its chain is over, and it had stopped (ended, its
-        result popped, or been killed) by its last poll."""
-        stopped = self.end if self.killed is None else min(self.end, self.killed)
-        return self.chain_over and stopped <= self._last_poll
 
     def answer(self, now: float) -> tuple[Poll, int]:
         """A poll reaching the server at ``now``: what it finds, and the bytes of its answer."""
@@ -141,7 +176,9 @@ class Job:
         return found, len('{"multi":true}') + _size(found.side) + _size(found.progress)
 
     def poll(self, now: float) -> Poll:
-        """What a poll reaching the server at ``now`` finds, popping it (``get_progress``, ``get_updated_props``)."""
+        """A poll of this job reaching the server at ``now``, as ``_update_background_callback`` answers it:
+        the progress entry popped, then the result (whichever job on this key wrote it; finding one ends
+        this job), then, unless that is an error, the set_props entry."""
         self._same_instant = self._same_instant + 1 if now == self._last_poll else 0
         self._last_poll = now
         if self._same_instant >= SAME_INSTANT_POLLS:
@@ -149,40 +186,37 @@ class Job:
             raise RunawayLoop(f"background callback {self.name} polled its job {SAME_INSTANT_POLLS} times in one "
                               "instant (interval=0 with no network or renderer time): the simulated clock stops; "
                               "give the polls an interval or the network a delay")
-        until = now if self.killed is None else min(now, self.killed)
-        found: dict[str, dict[str, Any]] = {"set_props": {}, "progress": {}}
-        for kind in found:
-            latest = None
-            for offset, what, values in self.run.calls:
-                t = self.start + offset
-                if what == kind and self._popped[kind] < t <= until:
-                    latest = values          # each call replaces the cache entry
-            if latest is not None:
-                found[kind] = latest
-                self._popped[kind] = until
-        if isinstance(found["progress"], BadProgress):   # this poll fails: a 500, the chain ends with it
-            message = found["progress"].message
-            return Poll({}, {}, Response("error", message=message, nbytes=len(message)))
-        done = self.end <= now and (self.killed is None or self.end <= self.killed)
-        if not done and self.killed is None:
-            return Poll(found["set_props"], found["progress"], None)
-        # The result, or for a killed job no_update.  A 500 (BackgroundCallbackError) or a 204 (nothing to
-        # update, set_props included) has no body: the progress read before it is lost with it.
-        final = _with(self.run.outcome if done else Response("prevent"), found["set_props"])
+        entries = self.entries
+        entries.at(now)
+        progress = entries.pop("progress")
+        progress = {} if progress is None else progress
+        if isinstance(progress, BadProgress):   # this poll fails: a 500, the chain ends with it
+            return Poll({}, {}, Response("error", message=progress.message, nbytes=len(progress.message)))
+        writer = entries.pop("result")
+        if writer is not None and self.running(now):
+            self.killed = now                   # get_result terminates the job it was asked for
+        if writer is not None and writer is not self:
+            writer.lost_to = self.id            # its result popped by another job's poll
+        side = {} if writer is not None and writer.run.outcome.kind == "error" else entries.pop("set_props") or {}
+        if writer is None and self.running(now):
+            return Poll(side, progress, None)
+        # The result, or for a job gone with none no_update.  A 500 (BackgroundCallbackError) or a 204
+        # (nothing to update, set_props included) has no body: the progress read before it is lost with it.
+        final = _with(self._result(writer) if writer is not None else Response("prevent"), side)
+        took = writer.id if writer is not None and writer is not self else None
+        lost_to = self.lost_to if writer is None else None
         if final.kind != "data":
-            return Poll({}, {}, final)
-        return Poll(found["set_props"], found["progress"], final)
+            return Poll({}, {}, final, took, lost_to)
+        return Poll(side, progress, final, took, lost_to)
 
-
-def serial_polls(run: JobRun) -> list[Poll]:
-    """The job as a serial reference sees it (``check``'s oracle): polled after each call, so every
-    ``set_props`` and progress value is delivered, in order, and then its answer."""
-    polls = []
-    for _, kind, values in run.calls:
-        if isinstance(values, BadProgress):   # as in a browser: the poll that reads it fails (a 500)
-            return polls + [Poll({}, {}, Response("error", message=values.message, nbytes=len(values.message)))]
-        polls.append(Poll(values, {}, None) if kind == "set_props" else Poll({}, values, None))
-    return polls + [Poll({}, {}, run.outcome)]
+    def _result(self, writer: "Job") -> Response:
+        """The result ``writer`` left, as this job's poll answers it: into this request's own Outputs."""
+        outcome = writer.run.outcome
+        if writer is self or not outcome.outputs or writer.outputs == self.outputs:
+            return outcome
+        to = dict(zip(writer.outputs, self.outputs))   # the same callback's instances: Output by Output
+        return Response(outcome.kind, outputs={to.get(k, k): v for k, v in outcome.outputs.items()},
+                        message=outcome.message, nbytes=outcome.nbytes, elapsed=outcome.elapsed)
 
 
 def _with(outcome: Response, side: dict[str, Any]) -> Response:
@@ -204,6 +238,7 @@ class Jobs:
 
     def __init__(self) -> None:
         self.by_id: dict[int, Job] = {}
+        self.entries: dict[Any, _Entries] = {}
 
     def kill(self, job_ids: tuple[int, ...], now: float) -> None:
         """``terminate_job``: each job still running stops now."""
@@ -212,33 +247,35 @@ class Jobs:
             if job is not None and job.running(now):
                 job.killed = now
 
-    def start(self, job_id: int, key: tuple, now: float, duration: float, run: JobRun, name: str) -> Job:
-        for other in self.by_id.values():
-            if other.key == key and not other.leaves_nothing():
-                # Dash keys the cache by the function and its arguments: two jobs on equal arguments share
-                # one result, one progress and one set_props entry, which outlive the job until a poll pops
-                # them, and each job's polls (an outdated chain's too) may pop the other's.
-                raise NotModelled(
-                    f"background callback {name}: a job on the same arguments as an earlier one started while "
-                    "the earlier one's cache entries may still be there (it runs, or its chain still polls, or "
-                    "it wrote after its last poll); they share Dash's cache entry, which is not modelled")
-        job = self.by_id[job_id] = Job(job_id, key, now, duration, run, name)
-        return job
-
     def setup(self, req: Any, now: float, draw: Callable[[], float]) -> Job:
         """The first fetch of a background request reaches the server (``_setup_background_callback``).
 
         The jobs it names as ``oldJob`` are killed; the body runs on its
         arguments; the job lasts what the body slept plus one ``draw()`` of
-        its server-delay law.
+        its server-delay law, and writes under the cache key of its function
+        and arguments.
         """
         self.kill(req.old_jobs, now)
         run = req.callback.run_job(req.args, tuple(req.changed), now)
         duration = draw() + run.elapsed
         key = run.key if run.key is not None else (req.callback.chain_id,
                                                      json.dumps(req.args, sort_keys=True, default=repr))
-        return self.start(req.id, key, now, duration, run, req.name)
+        entries = self.entries.setdefault(key, _Entries())
+        job = self.by_id[req.id] = Job(req.id, key, now, duration, run, req.name, req.node.plain_outputs, entries)
+        return job
 
 
 def _size(values: dict[str, Any]) -> int:
     return len(json.dumps(values, default=repr)) if values else 0
+
+
+def serial_polls(run: JobRun) -> list[Poll]:
+    """The job as a serial reference sees it (``check``'s oracle): polled after each call, so every
+    ``set_props`` and progress value is delivered, in order, and then its answer."""
+    polls = []
+    for _, kind, values in run.calls:
+        if isinstance(values, BadProgress):   # as in a browser: the poll that reads it fails (a 500)
+            return polls + [Poll({}, {}, Response("error", message=values.message, nbytes=len(values.message)))]
+        polls.append(Poll(values, {}, None) if kind == "set_props" else Poll({}, values, None))
+    return polls + [Poll({}, {}, run.outcome)]
+

@@ -682,6 +682,8 @@ class Renderer:
         running= off props; otherwise its set_props entry and then its progress
         land (even for a superseded request), and a final answer is received.
         """
+        if found.took is not None or found.lost_to is not None:   # jobs on one cache key (R31)
+            self._event("shared", now, request=req, took=found.took, lost_to=found.lost_to)
         if req.id in self.outdated_jobs:
             self.outdated_jobs.discard(req.id)
             self.jobs.pop(req.id, None)

@@ -86,6 +86,12 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
             lines.append(f"t={t:g}: {who} response ignored: it was superseded (R8)")
         elif kind == "job":
             lines.append(f"t={t:g}: {who} job started in the background; the renderer polls it (R31)")
+        elif kind == "shared" and e.get("took") is not None:
+            lines.append(f"t={t:g}: {who} poll took the result #{e['took']}'s job left under the same cache "
+                         "key (equal arguments, R31)")
+        elif kind == "shared":
+            lines.append(f"t={t:g}: {who} poll found no result: #{e['lost_to']}'s job, on the same cache key, "
+                         "had taken or overwritten it (R31)")
         elif kind in ("prevented", "error"):
             lines.append(f"t={t:g}: {who} {kind}{': ' + e['message'] if e.get('message') else ''}")
         elif kind == "prop" and e.get("by") == "user":
@@ -325,6 +331,22 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                            f"in {_where(cb)}, return the output computed from the current inputs instead of "
                            "no_update, so the newest request always carries the value the page should show",
                            [_where(cb)])
+    # R31: jobs on equal arguments share Dash's cache entries, and one's poll took what the other left
+    for e in trace:
+        cb = by_name.get(e.get("callback"))
+        if e["kind"] != "shared" or cb is None:
+            continue
+        other = e["took"] if e.get("took") is not None else e["lost_to"]
+        how = (f"its poll took the result #{other}'s job left" if e.get("took") is not None else
+               f"its poll found no result: #{other}'s job had taken or overwritten it")
+        story = (f"`{cb.name}` (#{e['request']}) ran as a background job on the same arguments as #{other}: Dash "
+                 f"keys a job's cache entries by its function and arguments, so the two shared them, and {how} "
+                 f"(R31; lost: {lost_words})")
+        return Anomaly("background jobs on equal arguments share one cache entry (R31)", story,
+                       f"make the arguments of {_where(cb)} differ between the jobs that can run at once: add a "
+                       "State that tells them apart (a pattern-matching callback: the MATCH component's id, "
+                       "State({..., MATCH}, 'id')), or, for jobs set off by different Inputs, "
+                       "cache_ignore_triggered=False", [_where(cb)])
     # R31: a background job outdated by a newer request of it before a poll brought what it set or returned
     for r in reqs.values():
         cb = by_name.get(r["callback"])
