@@ -666,6 +666,12 @@ class Renderer:
                     self._land(default, now, f"{name} (progress default)")
         req.old_jobs, req.cancel_jobs = tuple(old), tuple(cancel)
 
+    def _progress(self, req: Request, values: dict[str, Any], now: float) -> None:
+        """R31: a poll's progress lands, as a side update does."""
+        if self._emit is not None:
+            self._event("progress", now, request=req, values=values)
+        self._land(values, now, f"{req.name} (progress)")
+
     def job_started(self, req: Request, now: float) -> None:
         """R31: the answer to a background request's first fetch is back: the browser records its job."""
         spec = req.callback.background
@@ -697,7 +703,7 @@ class Renderer:
             if found.side:
                 self._side_updates(req, found, now)
             if found.progress:
-                self._land(found.progress, now, f"{req.name} (progress)")
+                self._progress(req, found.progress, now)
             return "polling", bool(found.side or found.progress)
         job = self.jobs.get(req.id)
         landed = bool(found.final.side or found.progress or req.node.running_off or job and job[2])
@@ -907,7 +913,7 @@ class Renderer:
             # superseded check: even a superseded request's do.
             self._side_updates(req, response, now)
         if progress:
-            self._land(progress, now, f"{req.name} (progress)")
+            self._progress(req, progress, now)
         if req.node.running_off and complete:
             # R26: then its running= props go back, whatever the answer, superseded or not.
             self._running(req, req.node.running_off, now, "off")

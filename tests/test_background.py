@@ -248,21 +248,27 @@ def test_r31_progress_props_are_checked_as_running_props_are():
         app.graph
 
 
+def toggle_app(interval: float, slept: float) -> Dash:
+    """A dropdown whose background job set_props a note and answers: switched back, two jobs share a key."""
+    app = Dash("toggle")
+    app.layout = [dcc.Dropdown(id="sel", options=["x", "y"]), html.Div(id="out"), html.Div(id="note")]
+
+    @app.callback(Output("out", "children"), Input("sel", "value"), background=True, interval=interval,
+                  prevent_initial_call=True)
+    def work(v):
+        set_props("note", {"children": f"started {v}"})
+        sleep(slept)
+        return f"done {v}"
+    return app
+
+
 def test_r31_jobs_on_equal_arguments_share_their_cache_entries_and_pop_each_others():
     # Dash keys a job's entries by its function and arguments. x -> y -> x: job 1 (x) is outdated and killed
     # at 40 ms with its set_props entry never polled; job 3 (x) writes under the same key; job 1's outdated
     # poll (at the server at 130 ms) pops job 3's entry and result, and the renderer throws them away: job
     # 3's own poll finds nothing and answers no_update. The page never shows x.
     from simulator.workload import Action
-    app = Dash("same key")
-    app.layout = [dcc.Dropdown(id="sel", options=["x", "y"]), html.Div(id="out"), html.Div(id="note")]
-
-    @app.callback(Output("out", "children"), Input("sel", "value"), background=True, interval=100,
-                  prevent_initial_call=True)
-    def work(v):
-        set_props("note", {"children": f"started {v}"})
-        sleep(0.05)
-        return f"done {v}"
+    app = toggle_app(interval=100, slept=0.05)
     plan = Plan((Action({"sel.value": "x"}), Action({"sel.value": "y"}, delay=30),
                  Action({"sel.value": "x"}, delay=30)))
     r = run(app, plan, Config(client_overhead=Fixed(0), network=Fixed(10), server_delay=Fixed(10)))
@@ -332,15 +338,7 @@ def test_r31_polls_that_stop_the_clock_are_a_reported_runaway_not_a_hang():
 @pytest.mark.parametrize("config", CONFIGS)
 def test_r31_the_engines_agree_when_jobs_share_a_cache_key(config):
     from simulator.workload import Action
-    app = Dash("toggle")
-    app.layout = [dcc.Dropdown(id="sel", options=["x", "y"]), html.Div(id="out"), html.Div(id="note")]
-
-    @app.callback(Output("out", "children"), Input("sel", "value"), background=True, interval=40,
-                  prevent_initial_call=True)
-    def work(v):
-        set_props("note", {"children": f"started {v}"})
-        sleep(0.03)
-        return f"done {v}"
+    app = toggle_app(interval=40, slept=0.03)
     plan = Plan(tuple(Action({"sel.value": v}, delay=d, measure=not i)
                       for i, (v, d) in enumerate((("x", 0), ("y", 20), ("x", 15), ("y", 60), ("x", 5)))))
     check = lambda layout: () if layout["out.children"] in (None, "done x") else ("out.children",)  # noqa: E731
@@ -489,6 +487,21 @@ def test_r31_check_finds_cards_whose_jobs_share_a_cache_entry_and_their_fix_pass
     assert any("cache key" in line for line in w.timeline)
     fixed = _check(APPS / "background_cards_fixed.py", trials=30, workloads=("load",))
     assert fixed.workloads and not fixed.diverges
+
+
+def test_r31_check_says_a_superseded_jobs_progress_landed_last(real_app):
+    # the first job (AAPL), superseded by the switch to MSFT before its first answer, polls on: in this
+    # seeded run its "plotting AAPL" lands after "plotting MSFT" and stays (no progress default)
+    pytest.importorskip("diskcache")
+    from simulator.dashapp.anomaly import classify
+    from simulator.workload import Action
+    conv = real_app("background_chart")
+    r = simulate(conv.app.graph, Plan((Action({"ticker.value": "MSFT"}, delay=10),)), lambda layout: (), Config(),
+                 seed=2, trace=True)
+    assert r.layout["progress.children"] == "plotting AAPL" and r.layout["chart.children"] == "chart of MSFT"
+    anomaly = classify(r.trace, ("progress.children",), conv.app.graph.callbacks)
+    assert anomaly.name == "a superseded request's progress landed last (R21, R31)"
+    assert "progress_default" in anomaly.fix and "#1" in anomaly.story
 
 
 def test_r31_check_runs_the_job_with_dashs_arguments_progress_and_set_props(real_app):

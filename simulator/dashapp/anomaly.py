@@ -75,6 +75,9 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
         elif kind == "side_update":
             vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items())
             lines.append(f"t={t:g}: {who} response's set_props land: {vals} (R21)")
+        elif kind == "progress":
+            vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items())
+            lines.append(f"t={t:g}: {who} job's progress lands: {vals} (R31)")
         elif kind == "superseded":
             lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
         elif kind == "merged":
@@ -126,7 +129,9 @@ def _requests(trace: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
             r["applied"], r["values"] = e["t"], {**r.get("values", {}), **e.get("values", {})}
             r["patched"] = r.get("patched", []) + list(e.get("patched", []))
             r["order"] = len([x for x in reqs.values() if "applied" in x])
-        elif e["kind"] == "side_update" and "applied" not in r:   # set_props landing (R21): a write too
+        elif e["kind"] in ("side_update", "progress"):   # set_props (R21) or progress (R31) landing: writes too
+            r["side_writes"] = r.get("side_writes", []) + [(e["t"], dict(e.get("values", {})))]
+        if e["kind"] == "side_update" and "applied" not in r:   # set_props landing (R21): a write too
             r["applied"], r["values"] = e["t"], dict(e.get("values", {}))
             r["order"] = len([x for x in reqs.values() if "applied" in x])
             r["patched"] = list(e.get("patched", []))
@@ -365,6 +370,30 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                        story, f"{guard}have {_where(cb)} compute what the page must keep from its Inputs, not "
                        "from a State it also writes (the newest job's answer is the one that lands), and return "
                        "it as an Output rather than set_props it", [_where(cb)])
+    # R21/R31: the last write of a wrong prop was a side update or progress of a superseded request,
+    # landing after the request that superseded it was sent: nothing in the renderer stops it
+    for prop in sorted(wrong):
+        last = max(((t, r) for r in reqs.values() for t, vals in r.get("side_writes", []) if prop in vals),
+                   key=lambda x: x[0], default=None)
+        if last is None:
+            continue
+        t, r = last
+        newer = reqs.get(r.get("superseded_by")) if r.get("superseded_by") else None
+        later_write = any(t2 > t for x in reqs.values() for t2, vals in x.get("side_writes", []) if prop in vals) \
+            or any(prop in x.get("values", {}) and x.get("applied", -1) > t for x in reqs.values())
+        cb = by_name.get(r["callback"])
+        if newer is None or cb is None or later_write or newer.get("sent", 1e18) > t:
+            continue
+        what = "progress" if cb.background is not None and cb.background.progress and prop in cb.background.progress \
+            else "set_props"
+        story = (f"`{cb.name}` (#{r['id']}) was superseded by #{newer['id']} (R8), but its {what} still landed "
+                 f"at t={t:g}, after #{newer['id']}'s had: a superseded request's side updates are applied "
+                 f"(R21, R31), so {prop} ends with the older value (lost: {lost_words})")
+        fix = (f"give {_where(cb)} a progress_default (the newest job sets it back when it ends), or "
+               if what == "progress" else "") + \
+            (f"disable the Input of {_where(cb)} while it runs (running=), or return {prop} as an Output: a "
+             "superseded request's answer is ignored, its side updates are not")
+        return Anomaly(f"a superseded request's {what} landed last (R21, R31)", story, fix, [_where(cb)])
     # responses out of order: several requests write one prop in full, the earlier-sent one applied last
     for prop in sorted(wrong):
         writes = [r for r in reqs.values() if prop in r.get("values", {}) and "sent" in r]
