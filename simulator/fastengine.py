@@ -282,7 +282,7 @@ class FastSimulation:
         self._in_transit = 0
         self._drained = _Event()
         self._stopping = False                    # the AnyOf has been triggered
-        self.jobs = Jobs()                        # the background-callback manager (R31)
+        self.jobs = Jobs() if self.graph.background else None   # the background-callback manager (R31)
         self._user_ended = False
         self._action = 0                          # the user's position in the plan
         self._stage = 0                           # and in that action (or in the end phase)

@@ -168,6 +168,8 @@ class Graph:
                           for cid, comp in self.components.items() if comp.disabled_stops_user}
 
         self.nodes: list[Node] = [self._node(cb) for cb in self.callbacks]
+        #: R31: does any callback run in the background (a job, polled)?
+        self.background = any(cb.background is not None for cb in self.callbacks)
         #: R25/R30 (pruneCallbacks): callbacks whose Outputs resolve to another count than they declare (an
         #: ALL Output matching no id, or several), by identifier, with how many resolve; the requested
         #: observer takes their requests out of the lists at every pass.

@@ -70,7 +70,7 @@ def progress_values(name: str, outputs: tuple[str, ...], values: list[Any], wire
 
 def refusal(graph: Any, config: Any) -> str | None:
     """Why a run of ``graph`` under ``config`` cannot model its background callbacks, or None."""
-    if config.transport.executor is not None and any(cb.background is not None for cb in graph.callbacks):
+    if config.transport.executor is not None and graph.background:
         return ("background callbacks (R31) poll over HTTP even when the WebSocket transport carries the other "
                 "callbacks; mixing the two transports is not modelled (use --transport http1 or http2)")
     return None

@@ -917,7 +917,7 @@ class Renderer:
         if req.node.running_off and complete:
             # R26: then its running= props go back, whatever the answer, superseded or not.
             self._running(req, req.node.running_off, now, "off")
-        if req.callback.background is not None and complete:
+        if req.node.callback.background is not None and complete:
             job = self.jobs.pop(req.id, None)   # completeJob
             if job is not None and job[2]:
                 self._land(job[2], now, f"{req.name} (progress default)")
