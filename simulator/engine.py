@@ -388,18 +388,20 @@ class Simulation:
 
     def _run(self, req: Request) -> tuple[Response, int, float]:
         """The server runs the callback: its response, and the time it takes (the law's draw + the body's sleep)."""
-        cfg = self.config
         if req.callback.cancels and req.cancel_jobs:
             self.jobs.kill(req.cancel_jobs, self.env.now)     # R31: Dash's cancel callback
         response: Response = req.callback.execute(req.args, tuple(req.changed), self.env.now)
-        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
-        return response, response.nbytes, law.draw(self.rng_server) + response.elapsed
+        return response, response.nbytes, self._law(req).draw(self.rng_server) + response.elapsed
 
     def _start_job(self, req: Request) -> tuple[Job, int, None]:
         """R31: the first fetch of a background request: old jobs killed, its job started; no server time."""
-        cfg = self.config
-        law = cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
+        law = self._law(req)
         return self.jobs.setup(req, self.env.now, lambda: law.draw(self.rng_server)), SETUP_BYTES, None
+
+    def _law(self, req: Request):
+        """The callback's server-delay law: its own (``callback_delays``) or the server's."""
+        cfg = self.config
+        return cfg.callback_delays.get(req.name, cfg.server_delay) if cfg.callback_delays else cfg.server_delay
 
     def _poll(self, req: Request, job: Job):
         """R31: after the interval, one poll of the job."""

@@ -9,14 +9,17 @@ cache since the last one: its latest ``set_progress`` value, its latest
 (``dash/_callback.py``, ``_setup_background_callback`` and
 ``_update_background_callback``; ``background_callback/managers/``).
 
-Two things there lose updates, and the model keeps both:
+Three things there lose updates, and the model keeps them:
 
-* the cache holds **one** ``set_props`` entry per job, replaced by each call:
+* the cache holds **one** ``set_props`` entry per key, replaced by each call:
   a job that calls ``set_props("a", ...)`` and then ``set_props("b", ...)``
   between two polls delivers only the second (``_make_job_fn``'s
   ``_set_props`` sets the key anew; calls for one component accumulate);
 * a poll pops what it found, so each value is delivered once; progress
-  likewise keeps only the latest value.
+  likewise keeps only the latest value;
+* the key is the function and its arguments, so jobs on equal arguments
+  share the entries (:class:`_Entries`): a poll may take another job's
+  result, and the other job then finds none.
 
 When things happen inside a job: the body runs once, when the job starts,
 on the arguments the first request carried; each ``set_props`` and
