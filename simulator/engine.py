@@ -536,7 +536,7 @@ def _trace_entry(kind: str, now: float, f: dict[str, Any]) -> dict[str, Any]:
             node = req.node
             entry["read"] = dict(zip(node.input_keys + node.state_keys, copy.deepcopy(req.args)))
             entry["changed"] = list(req.changed)
-        elif kind in ("applied", "side_update", "progress"):
+        elif kind in ("applied", "side_update", "progress", "replaced"):
             entry["values"] = copy.deepcopy(f["values"])
             if f.get("patched"):   # outputs that came as a Patch (R17), applied to the value then current
                 entry["patched"] = list(f["patched"])

@@ -117,6 +117,8 @@ class Poll:
     #: request's), None when neither.
     took: int | None = None
     lost_to: int | None = None
+    #: set_props entries a later call replaced before any poll read them: props that never land.
+    replaced: tuple[dict[str, Any], ...] = ()
 
 
 class _Entries:
@@ -131,6 +133,7 @@ class _Entries:
     def __init__(self) -> None:
         self.writes: list[tuple[float, int, str, Any, "Job"]] = []   # (time, order, kind, value, job)
         self.now: dict[str, Any] = {}
+        self.replaced: list[dict[str, Any]] = []   # set_props props lost to a later entry, not yet reported
 
     def add(self, job: "Job") -> None:
         for offset, kind, values in job.run.calls:
@@ -148,6 +151,10 @@ class _Entries:
                 before = self.now.get(kind)
                 if kind == "result" and before is not None and before is not value:
                     before.lost_to = value.id   # an unread result overwritten by another job's
+                if kind == "set_props" and before:   # the one entry replaced: props of other components are lost
+                    lost = {k: v for k, v in before.items() if k not in value}
+                    if lost:
+                        self.replaced.append(lost)
                 self.now[kind] = value
         self.writes = kept
 
@@ -195,6 +202,7 @@ class Job:
         progress = {} if progress is None else progress
         if isinstance(progress, BadProgress):   # this poll fails: a 500, the chain ends with it
             return Poll({}, {}, Response("error", message=progress.message, nbytes=len(progress.message)))
+
         writer = entries.pop("result")
         if writer is not None and self.running(now):
             self.killed = now                   # get_result terminates the job it was asked for
@@ -202,15 +210,17 @@ class Job:
             writer.lost_to = self.id            # its result popped by another job's poll
         side = {} if writer is not None and writer.run.outcome.kind == "error" else entries.pop("set_props") or {}
         if writer is None and self.running(now):
-            return Poll(side, progress, None)
+            replaced, entries.replaced = tuple(entries.replaced), []
+            return Poll(side, progress, None, replaced=replaced)
         # The result, or for a job gone with none no_update.  A 500 (BackgroundCallbackError) or a 204
         # (nothing to update, set_props included) has no body: the progress read before it is lost with it.
         final = _with(self._result(writer) if writer is not None else Response("prevent"), side)
         took = writer.id if writer is not None and writer is not self else None
         lost_to = self.lost_to if writer is None else None
+        replaced, entries.replaced = tuple(entries.replaced), []
         if final.kind != "data":
-            return Poll({}, {}, final, took, lost_to)
-        return Poll(side, progress, final, took, lost_to)
+            return Poll({}, {}, final, took, lost_to, replaced)
+        return Poll(side, progress, final, took, lost_to, replaced)
 
     def _result(self, writer: "Job") -> Response:
         """The result ``writer`` left, as this job's poll answers it: into this request's own Outputs."""

@@ -690,6 +690,8 @@ class Renderer:
         """
         if found.took is not None or found.lost_to is not None:   # jobs on one cache key (R31)
             self._event("shared", now, request=req, took=found.took, lost_to=found.lost_to)
+        for lost in found.replaced:   # set_props calls a later one replaced before this poll (R31)
+            self._event("replaced", now, request=req, values=lost)
         if req.id in self.outdated_jobs:
             self.outdated_jobs.discard(req.id)
             self.jobs.pop(req.id, None)

@@ -164,6 +164,7 @@ def test_r31_the_job_keeps_one_set_props_entry_the_last_call_replaces():
     r = run(app, Plan((click("go"),)))
     delivered = [e["values"] for e in r.trace if e["kind"] == "side_update"]
     assert delivered == [{"b.children": "B"}, {"a.title": "x", "a.children": "A2"}]
+    assert [e["values"] for e in r.trace if e["kind"] == "replaced"] == [{"a.children": "A"}]   # the lost one
 
 
 def raising_job(exc: Exception) -> Dash:
@@ -502,6 +503,15 @@ def test_r31_check_says_a_superseded_jobs_progress_landed_last(real_app):
     anomaly = classify(r.trace, ("progress.children",), conv.app.graph.callbacks)
     assert anomaly.name == "a superseded request's progress landed last (R21, R31)"
     assert "progress_default" in anomaly.fix and "#1" in anomaly.story
+
+
+def test_r31_check_names_a_set_props_entry_replaced_before_a_poll():
+    from conftest import APPS
+    result = _check(APPS / "background_log.py", trials=20, workloads=("alone",))
+    assert result.diverges and "log.data" in result.props()
+    w = next(w for w in result.workloads if w.diverged)
+    assert w.anomaly.name == "a background job's set_props replaced before a poll read it (R31)"
+    assert any("never lands" in line for line in w.timeline)
 
 
 def test_r31_check_runs_the_job_with_dashs_arguments_progress_and_set_props(real_app):

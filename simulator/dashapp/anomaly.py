@@ -78,6 +78,10 @@ def narrate(trace: list[dict[str, Any]]) -> list[str]:
         elif kind == "progress":
             vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items())
             lines.append(f"t={t:g}: {who} job's progress lands: {vals} (R31)")
+        elif kind == "replaced":
+            vals = ", ".join(f"{k} <- {_short(v, 50)}" for k, v in e.get("values", {}).items())
+            lines.append(f"t={t:g}: {who} job's set_props of {vals} never lands: a later set_props replaced "
+                         "the job's one cache entry before a poll read it (R31)")
         elif kind == "superseded":
             lines.append(f"t={t:g}: {who} superseded by #{e.get('by')} (R8)")
         elif kind == "merged":
@@ -336,6 +340,20 @@ def classify(trace: list[dict[str, Any]], wrong: tuple[str, ...], callbacks: lis
                            f"in {_where(cb)}, return the output computed from the current inputs instead of "
                            "no_update, so the newest request always carries the value the page should show",
                            [_where(cb)])
+    # R31: a job's set_props replaced in its one cache entry before a poll read it
+    for e in trace:
+        cb = by_name.get(e.get("callback"))
+        lost = [p for p in e.get("values", {}) if p in wrong] if e["kind"] == "replaced" else []
+        if cb is None or not lost:
+            continue
+        story = (f"`{cb.name}` (#{e['request']}) ran as a background job and called set_props for "
+                 f"{', '.join(lost)}, then set_props for another component before the next poll: the job's cache "
+                 f"keeps one set_props entry, each call replaces it, so the first never reached the page "
+                 f"(R31; lost: {lost_words})")
+        return Anomaly("a background job's set_props replaced before a poll read it (R31)", story,
+                       f"in {_where(cb)}, set what must land together in one set_props call, or return it as "
+                       "Outputs; between two polls only the last set_props call of a job reaches the page",
+                       [_where(cb)])
     # R31: jobs on equal arguments share Dash's cache entries, and one's poll took what the other left
     for e in trace:
         cb = by_name.get(e.get("callback"))
