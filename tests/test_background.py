@@ -528,6 +528,27 @@ def test_r31_check_runs_the_job_with_dashs_arguments_progress_and_set_props(real
     assert run.elapsed == 300.0 and run.outcome.kind == "data" and run.outcome.outputs == {"out.children": "done 2"}
 
 
+def test_r31_check_answers_a_real_job_that_raises_as_dash_does(tmp_path):
+    # Dash's job stores the error; the poll that finds it raises BackgroundCallbackError: a 500 (R18)
+    pytest.importorskip("diskcache")
+    from simulator.dashapp.convert import convert
+    from simulator.dashapp.load import load
+    app = tmp_path / "raises.py"
+    app.write_text(
+        "import diskcache\n"
+        "from dash import Dash, DiskcacheManager, Input, Output, html, set_props\n"
+        f"manager = DiskcacheManager(diskcache.Cache({str(tmp_path / 'c')!r}))\n"
+        "app = Dash(__name__, background_callback_manager=manager)\n"
+        "app.layout = html.Div([html.Button(id='go'), html.Div(id='out'), html.Div(id='a')])\n"
+        "@app.callback(Output('out', 'children'), Input('go', 'n_clicks'), background=True,\n"
+        "              prevent_initial_call=True)\n"
+        "def work(n):\n    set_props('a', {'children': 'A'})\n    raise ValueError('no data')\n")
+    conv = convert(load(str(app)))
+    run = next(cb for cb in conv.callbacks if cb.name == "work").run_job([1], ("go.n_clicks",), 0.0)
+    assert run.outcome.kind == "error" and "no data" in run.outcome.message
+    assert run.calls == [(0.0, "set_props", {"a.children": "A"})]
+
+
 def test_r31_check_refuses_a_manager_that_caches_results(tmp_path):
     app = tmp_path / "cached.py"
     app.write_text(

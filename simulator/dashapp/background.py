@@ -27,6 +27,7 @@ import json
 import traceback
 from typing import Any
 
+from .. import guard
 from ..jobs import JobRun, progress_values
 from ..wildcards import id_key
 from .clock import Clock
@@ -65,9 +66,9 @@ class SimulatedManager(BaseBackgroundCallbackManager):
     """A background-callback manager whose jobs run at once on the simulated clock and are recorded.
 
     Dash's server asks it what a poll finds only when ``check`` asks for a
-    job's result (:meth:`outcome_mode`): then every job is over and nothing
-    is left but the result.  What polls find along the way is
-    :class:`simulator.jobs.Job`'s, from the recorded calls.
+    job's result, right after the job has run: then nothing is left but the
+    result.  What polls find along the way is :class:`simulator.jobs.Job`'s,
+    from the recorded calls.
     """
 
     def __init__(self, progress_outputs: dict[str, tuple[str, ...]]):
@@ -107,18 +108,21 @@ class SimulatedManager(BaseBackgroundCallbackManager):
                 c.updated_props = ProxySetProps(set_props)
                 context_value.set(c)
                 first = [set_progress] if progress else []
-                with clock.patch([getattr(fn, "__globals__", {})]):
-                    try:
-                        if isinstance(user_callback_args, dict):
-                            job.result = fn(*first, **user_callback_args)
-                        elif isinstance(user_callback_args, (list, tuple)):
-                            job.result = fn(*first, *user_callback_args)
-                        else:
-                            job.result = fn(*first, user_callback_args)
-                    except PreventUpdate:
-                        job.result = {"_dash_no_update": "_dash_no_update"}
-                    except Exception as err:  # noqa: BLE001 - what Dash's job_fn stores, for the poll to raise
-                        job.result = {"background_callback_error": {"msg": str(err), "tb": traceback.format_exc()}}
+                def call():
+                    if isinstance(user_callback_args, dict):
+                        return fn(*first, **user_callback_args)
+                    if isinstance(user_callback_args, (list, tuple)):
+                        return fn(*first, *user_callback_args)
+                    return fn(*first, user_callback_args)
+                with clock.patch([getattr(fn, "__globals__", {})]):   # the wall-clock limit, as for any body
+                    result, raised = guard.run(getattr(fn, "__name__", "job"), call)
+                if raised is None:
+                    job.result = result
+                elif isinstance(raised, PreventUpdate):
+                    job.result = {"_dash_no_update": "_dash_no_update"}
+                else:   # what Dash's job_fn stores, for the poll to raise as BackgroundCallbackError
+                    tb = "".join(traceback.format_exception(type(raised), raised, raised.__traceback__))
+                    job.result = {"background_callback_error": {"msg": str(raised), "tb": tb}}
                 job.slept, job.read_clock = clock.slept_ms, clock.read
             contextvars.copy_context().run(run)
         return job_fn
