@@ -280,18 +280,16 @@ class Callback:
         The body becomes ``{"multi":true,"sideUpdate":{cid:{prop:value}},"response":{...}}``
         (a response of nothing but side updates still goes back, with an empty ``response``).
         """
-        props: dict[str, Any] = {}
         for cid, values in side.items():
             for prop, value in values.items():
                 jsonvalue.check_depth(value, f"callback {self.name} set_props to {cid}.{prop}")
-                props[f"{cid}.{prop}"] = to_json(value.to_plotly_json() if isinstance(value, Patch) else value)
         try:
             text = _encode({cid: {p: to_json(v.to_plotly_json() if isinstance(v, Patch) else v) for p, v in values.items()}
                             for cid, values in side.items()})
         except (TypeError, ValueError) as exc:
             message = f"Callback {self.name} set_props a value that is not JSON serializable: {exc}"
             return Response("error", message=message, nbytes=len(message))
-        received = {key: _wire(value) for key, value in props.items()}
+        received = self._side_values(side)
         if keep_kind:   # a clientside function's set_props: no body on a wire, whatever its answer
             return Response(response.kind, outputs=response.outputs, message=response.message,
                             nbytes=response.nbytes, elapsed=response.elapsed, side=received)

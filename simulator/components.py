@@ -101,6 +101,8 @@ class Component:
 
     def unmodelled_write(self, prop: str) -> str | None:
         """Why a callback may not write ``prop`` (what the component then does is not modelled), or None."""
+        if prop == "id":   # readable (State(..., "id")); a write would move the component in the renderer's paths
+            return "a new id changes which callbacks the component feeds; not modelled"
         return self.kind.unmodelled_write(self.key, self.initial, prop)
 
     def reactions(self, read: frozenset[str]) -> frozenset[str]:

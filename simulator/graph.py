@@ -149,7 +149,7 @@ class Graph:
                 why = self.components[dep.id_key].unmodelled(dep.component_property)
                 if why:
                     raise NotModelled(f"callback {cb.name} reads {dep.key}, but {why}")
-            for dep in cb.outputs:
+            for dep in () if cb.cancels else cb.outputs:   # Dash's cancel callback never writes its Output (R31)
                 why = self.components[dep.id_key].unmodelled_write(dep.component_property)
                 if why:
                     raise NotModelled(f"callback {cb.name} writes {dep.key}, but {why}")

@@ -416,6 +416,20 @@ def test_r31_background_options_without_background_are_refused():
     assert app.callbacks == []
 
 
+def test_r31_an_id_is_readable_as_a_prop_but_a_callback_writing_one_is_refused():
+    # Dash's cancel callback names Output(<cancel id>, "id") and never writes it; any other write of an id
+    # would move the component in the renderer's paths, which is not modelled
+    app = Dash("ids")
+    app.layout = [html.Button(id="go"), html.Div(id="out")]
+    app.callback(Output("out", "children"), Input("go", "n_clicks"), State("go", "id"),
+                 prevent_initial_call=True)(lambda n, cid: f"{cid} {n}")
+    r = simulate(app, Plan((click("go"),)), lambda layout: (), Config(), seed=0)
+    assert r.layout["out.children"] == "go 1"
+    app.callback(Output("out", "id"), Input("go", "n_clicks"), prevent_initial_call=True)(lambda n: "x")
+    with pytest.raises(NotModelled, match="writes out.id, but a new id"):
+        app.graph
+
+
 def test_r31_the_websocket_transport_is_refused_by_name():
     with pytest.raises(NotModelled, match="background callbacks"):
         simulate(job_app(), Plan((click("go"),)), lambda layout: (), Config.make(transport="websocket"))
