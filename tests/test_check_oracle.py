@@ -75,6 +75,7 @@ def test_an_event_lost_from_a_timestamped_log_is_a_divergence():
 @pytest.mark.parametrize("app,codes", [
     ("naive", ["shared-store"]), ("circular", ["shared-store"]), ("merged", ["triggered-filter"]),
     ("patch", []), ("merged_unfiltered", []), ("intermediary_stores", []), ("fast_interval", ["slow-interval"]),
+    ("background_dict_cancel", ["dict-id-cancel"]), ("background_job", []),   # R31
 ])
 def test_lint(real_app, app, codes):
     assert [f.code for f in lint(real_app(app))] == codes

@@ -10,6 +10,8 @@
   ``ctx.triggered_id`` / ``triggered_prop_ids`` (from its source) and reads
   its own output: a superseded request loses its trigger (R8; the seed's
   ``merged``).
+* ``dict-id-cancel``: a background callback's ``cancel`` Input with a dict id:
+  the renderer never matches it, so the job is never cancelled (R31).
 * ``slow-interval``: a callback driven by a ``dcc.Interval`` whose median
   round trip (server delay, its own ``time.sleep`` from the source, network
   both ways) is longer than the period: each tick supersedes the request in
@@ -103,6 +105,14 @@ def lint(conv: Converted, config: Config = Config()) -> list[Finding]:
                                f"{_where(cb)} has {len(cb.inputs)} Inputs, filters on ctx.triggered and returns its "
                                "own output read back: a request superseded in flight (R8) loses its trigger; write "
                                "every input each time instead", [_where(cb)]))
+    for cb in cbs:
+        dicts = [k for k in (cb.background.cancel if cb.background is not None else ()) if k.startswith("{")]
+        if dicts:
+            out.append(Finding("dict-id-cancel", "warning",
+                               f"{_where(cb)} is cancelled by {', '.join(dicts)}, an Input with a dict id: the "
+                               "renderer compares the job's cancel Inputs as the server sent them (the id as a "
+                               "string) with the callback's (the id as an object), never equal, so a click there "
+                               "cancels nothing (R31); give the cancel button a string id", [_where(cb)]))
     components = conv.app.components()
     network = median(config.network)
     for cb, i, comp in _read(cbs, components):
